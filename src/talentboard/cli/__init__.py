@@ -1,0 +1,30 @@
+"""The ``talentboard`` command line: thin commands that parse, call and print.
+
+Exit codes: 0 success, 1 failure, 2 bad input (an invalid file or option).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from talentboard.cli import data, demo, setup, stats
+from talentboard.cli.app import CliError, app, describe
+
+# The command modules register themselves on ``app`` when imported.
+_COMMAND_MODULES = (data, demo, setup, stats)
+
+__all__ = ["app", "main"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: an error is one clear line, never a traceback."""
+    try:
+        app(args=argv, prog_name="talentboard")
+    except CliError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for a clean message
+        typer.echo(f"Error: {describe(exc)}", err=True)
+        sys.exit(1)

@@ -1,0 +1,76 @@
+"""The Typer application, shared options and error handling."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from talentboard.db import make_engine
+
+app = typer.Typer(
+    name="talentboard",
+    help="Leadership stability analytics and talent management for the NHS in England.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (default: TALENTBOARD_DATABASE_URL, else sqlite:///talentboard.db).",
+        show_default=False,
+    ),
+]
+
+__all__ = ["CliError", "DbOption", "app", "describe", "engine_for"]
+
+
+class CliError(Exception):
+    """An error to report as one line, with its exit code (1 failure, 2 bad input)."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def describe(exc: BaseException) -> str:
+    """A one-line description of an unexpected error, without the SQL statement."""
+    if isinstance(exc, OperationalError):
+        return f"the database could not be used: {str(exc.orig).strip().splitlines()[0]}"
+    if isinstance(exc, SQLAlchemyError):
+        return f"database error: {str(exc).splitlines()[0]}"
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def engine_for(db: str | None) -> Engine:
+    """An engine for ``--db``, checking the schema is there and current."""
+    from talentboard.db import current_revision, head_revision
+
+    engine = make_engine(db)
+    try:
+        current = current_revision(engine)
+    except OperationalError as exc:
+        raise CliError(describe(exc)) from exc
+    if current is None:
+        raise CliError("the database has no talentboard schema: run 'talentboard init' first")
+    if current != head_revision():
+        raise CliError("the database schema is out of date: run 'talentboard init' to migrate it")
+    return engine
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+) -> None:
+    """Leadership stability analytics and talent management for the NHS in England."""
+    if version:
+        from talentboard import __version__
+
+        typer.echo(f"talentboard {__version__}")
+        raise typer.Exit

@@ -1,0 +1,1 @@
+"""Commands registered by this module are added as the features land."""

@@ -1,0 +1,27 @@
+"""``talentboard init``: create or migrate the database and load the NHS organisations."""
+
+from __future__ import annotations
+
+import typer
+
+from talentboard.cli.app import DbOption, app
+from talentboard.config import database_url
+from talentboard.db import make_engine, session_factory, upgrade
+from talentboard.db.seed import load_reference_organisations
+
+
+@app.command()
+def init(db: DbOption = None) -> None:
+    """Create or migrate the database, and load the NHS trusts of England."""
+    engine = make_engine(db)
+    upgrade(engine)
+    with session_factory(engine).begin() as session:
+        result = load_reference_organisations(session)
+    typer.echo(
+        f"Database ready at {engine.url.render_as_string(hide_password=True)}: "
+        f"{result.organisations_added} organisations and {result.ratings_added} "
+        "oversight ratings added."
+    )
+
+
+__all__ = ["database_url", "init"]

@@ -1,0 +1,51 @@
+"""All tables, importable from one place."""
+
+from talentboard.db.base import Base
+from talentboard.db.models.access import ApiToken, AuditEvent, Setting, User
+from talentboard.db.models.matching import BuddyPairing, MatchProposal, MatchRun, Opportunity
+from talentboard.db.models.register import (
+    Appointment,
+    Organisation,
+    PerformanceRating,
+    Person,
+    Post,
+)
+from talentboard.db.models.talent import (
+    AppraisalRecord,
+    Assessment,
+    BoardMemberReference,
+    CareerConversation,
+    DevelopmentAction,
+    FitAndProperCheck,
+    ReadinessReview,
+    SuccessionPlan,
+    Successor,
+    TalentProfile,
+)
+
+__all__ = [
+    "ApiToken",
+    "Appointment",
+    "AppraisalRecord",
+    "Assessment",
+    "AuditEvent",
+    "Base",
+    "BoardMemberReference",
+    "BuddyPairing",
+    "CareerConversation",
+    "DevelopmentAction",
+    "FitAndProperCheck",
+    "MatchProposal",
+    "MatchRun",
+    "Opportunity",
+    "Organisation",
+    "PerformanceRating",
+    "Person",
+    "Post",
+    "ReadinessReview",
+    "Setting",
+    "SuccessionPlan",
+    "Successor",
+    "TalentProfile",
+    "User",
+]
