@@ -1,19 +1,24 @@
 """The ``talentboard`` command line: thin commands that parse, call and print.
 
+Every module in this package registers its commands on the shared ``app`` when imported;
+a new command group is a new module here, with nothing else to wire.
+
 Exit codes: 0 success, 1 failure, 2 bad input (an invalid file or option).
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import sys
 
 import typer
 
-from talentboard.cli import data, demo, setup, stats
 from talentboard.cli.app import CliError, app, describe
 
-# The command modules register themselves on ``app`` when imported.
-_COMMAND_MODULES = (data, demo, setup, stats)
+for _module in pkgutil.iter_modules(__path__):
+    if _module.name != "app":
+        importlib.import_module(f"{__name__}.{_module.name}")
 
 __all__ = ["app", "main"]
 

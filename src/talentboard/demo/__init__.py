@@ -1,0 +1,1 @@
+"""Synthetic NHS leadership data, calibrated to published figures."""

@@ -1,0 +1,1 @@
+"""The one place that turns database rows into Polars frames for analysis."""

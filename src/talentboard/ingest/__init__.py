@@ -1,0 +1,1 @@
+"""Importing and exporting register and talent data as CSV and Excel."""

@@ -1,0 +1,1 @@
+"""Matching: development opportunities, vacancy shortlists and buddying, with reasons."""

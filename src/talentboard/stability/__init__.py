@@ -1,0 +1,1 @@
+"""Board stability analytics: the figures of docs/metrics.md, pure functions over frames."""

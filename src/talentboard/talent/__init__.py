@@ -1,0 +1,1 @@
+"""Talent management: pools, readiness, assessments, succession, board skills, FPPT."""
