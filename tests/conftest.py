@@ -89,6 +89,16 @@ def engine(request: pytest.FixtureRequest) -> Engine:
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
     """A session whose work is rolled back after the test, even work the code committed."""
+    yield from _rolled_back_session(engine)
+
+
+@pytest.fixture
+def sqlite_session(sqlite_engine: Engine) -> Iterator[Session]:
+    """The same, on SQLite only: for behaviour only SQLite's loose typing allows."""
+    yield from _rolled_back_session(sqlite_engine)
+
+
+def _rolled_back_session(engine: Engine) -> Iterator[Session]:
     connection = engine.connect()
     outer = connection.begin()
     db_session = Session(

@@ -43,6 +43,8 @@ class Opportunity(Base):
     ends_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12), default="open")
     description: Mapped[str | None] = mapped_column(Text)
+    # Raised by one on every saved edit; an edit based on an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class MatchRun(Base):

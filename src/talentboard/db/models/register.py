@@ -118,6 +118,9 @@ class Person(Base):
     professional_background: Mapped[str | None] = mapped_column(String(24))
     birth_year: Mapped[int | None] = mapped_column(Integer)
 
+    # Raised by one on every saved edit; an edit based on an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
     appointments: Mapped[list[Appointment]] = relationship(back_populates="person")
 
 
@@ -141,6 +144,9 @@ class Appointment(Base):
     end_reason: Mapped[str | None] = mapped_column(String(24))
     # Notes from the exit conversation; the structured reason is end_reason.
     exit_notes: Mapped[str | None] = mapped_column(Text)
+
+    # Raised by one on every saved edit; an edit based on an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     person: Mapped[Person] = relationship(back_populates="appointments")
     post: Mapped[Post] = relationship(back_populates="appointments")

@@ -47,6 +47,9 @@ class TalentProfile(Base):
     programmes: Mapped[list[str]] = mapped_column(JSON, default=list)
     reviewed_on: Mapped[dt.date | None] = mapped_column(Date)
 
+    # Raised by one on every saved edit; an edit based on an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
     readiness: Mapped[list[ReadinessReview]] = relationship(
         back_populates="profile", cascade="all, delete-orphan"
     )
@@ -91,6 +94,9 @@ class CareerConversation(Base):
     growth_wanted: Mapped[str | None] = mapped_column(String(8))
     summary: Mapped[str | None] = mapped_column(Text)
 
+    # Raised by one on every saved edit; an edit based on an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
     actions: Mapped[list[DevelopmentAction]] = relationship(
         back_populates="conversation", cascade="all, delete-orphan"
     )
@@ -100,7 +106,11 @@ class DevelopmentAction(Base):
     """One action in the aspirational development plan agreed in a conversation."""
 
     __tablename__ = "development_actions"
-    __table_args__ = (one_of("status", vocab.PLAN_ACTION_STATUSES),)
+    __table_args__ = (
+        # An action is named once per conversation, so a re-imported plan updates it.
+        UniqueConstraint("conversation_ref", "action"),
+        one_of("status", vocab.PLAN_ACTION_STATUSES),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_ref: Mapped[int] = mapped_column(
@@ -138,6 +148,8 @@ class Assessment(Base):
     rater_id: Mapped[str] = mapped_column(String(64), default="")
     score: Mapped[int | None] = mapped_column(Integer)
     assessed_on: Mapped[dt.date] = mapped_column(Date)
+    # Raised by one on every saved edit; an edit based on an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class SuccessionPlan(Base):
@@ -165,6 +177,9 @@ class Successor(Base):
     readiness: Mapped[str] = mapped_column(String(12))
     emergency_cover: Mapped[bool] = mapped_column(default=False)
     reviewed_on: Mapped[dt.date] = mapped_column(Date)
+
+    # Raised by one on every saved edit; an edit based on an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     plan: Mapped[SuccessionPlan] = relationship(back_populates="successors")
 

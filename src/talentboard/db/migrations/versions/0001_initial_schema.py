@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 23:59:21.095886
+Create Date: 2026-11-22 00:19:09.350448
 """
 
 from __future__ import annotations
@@ -98,6 +98,7 @@ def upgrade() -> None:
         sa.Column("disability", sa.String(length=12), nullable=True),
         sa.Column("professional_background", sa.String(length=24), nullable=True),
         sa.Column("birth_year", sa.Integer(), nullable=True),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
         sa.CheckConstraint(
             "disability IS NULL OR disability IN ('yes', 'no', 'not_stated')",
             name=op.f("ck_people_disability_allowed"),
@@ -172,6 +173,7 @@ def upgrade() -> None:
         sa.Column("rater_id", sa.String(length=64), nullable=False),
         sa.Column("score", sa.Integer(), nullable=True),
         sa.Column("assessed_on", sa.Date(), nullable=False),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
         sa.CheckConstraint(
             "framework IN ('lcf2024', 'hlm')", name=op.f("ck_assessments_framework_allowed")
         ),
@@ -254,6 +256,7 @@ def upgrade() -> None:
         sa.Column("growth", sa.String(length=8), nullable=True),
         sa.Column("growth_wanted", sa.String(length=8), nullable=True),
         sa.Column("summary", sa.Text(), nullable=True),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
         sa.CheckConstraint(
             "growth IS NULL OR growth IN ('low', 'medium', 'high')",
             name=op.f("ck_career_conversations_growth_allowed"),
@@ -337,6 +340,7 @@ def upgrade() -> None:
         sa.Column("ends_on", sa.Date(), nullable=True),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("description", sa.Text(), nullable=True),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
         sa.CheckConstraint(
             "kind IN ('secondment', 'stretch_assignment', 'board_shadowing', 'project', 'mentoring', 'coaching', 'programme_place')",
             name=op.f("ck_opportunities_kind_allowed"),
@@ -435,6 +439,7 @@ def upgrade() -> None:
         sa.Column("growth", sa.String(length=8), nullable=True),
         sa.Column("programmes", sa.JSON(), nullable=False),
         sa.Column("reviewed_on", sa.Date(), nullable=True),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
         sa.CheckConstraint(
             "growth IS NULL OR growth IN ('low', 'medium', 'high')",
             name=op.f("ck_talent_profiles_growth_allowed"),
@@ -522,6 +527,7 @@ def upgrade() -> None:
         sa.Column("appointment_type", sa.String(length=12), nullable=False),
         sa.Column("end_reason", sa.String(length=24), nullable=True),
         sa.Column("exit_notes", sa.Text(), nullable=True),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
         sa.CheckConstraint(
             "appointment_type IN ('substantive', 'interim', 'acting', 'secondment', 'joint')",
             name=op.f("ck_appointments_appointment_type_allowed"),
@@ -586,6 +592,11 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_development_actions")),
+        sa.UniqueConstraint(
+            "conversation_ref",
+            "action",
+            name=op.f("uq_development_actions_conversation_ref_action"),
+        ),
     )
     with op.batch_alter_table("development_actions", schema=None) as batch_op:
         batch_op.create_index(
@@ -709,6 +720,7 @@ def upgrade() -> None:
         sa.Column("readiness", sa.String(length=12), nullable=False),
         sa.Column("emergency_cover", sa.Boolean(), nullable=False),
         sa.Column("reviewed_on", sa.Date(), nullable=False),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
         sa.CheckConstraint(
             "readiness IN ('ready_now', 'ready_1_2y', 'ready_3_5y', 'not_yet')",
             name=op.f("ck_successors_readiness_allowed"),

@@ -1,0 +1,167 @@
+"""``talentboard import``, ``export`` and ``template``: data in and out as CSV or Excel.
+
+An invalid file exits with code 2 and nothing written; every bad row is listed on stderr
+(up to a screenful; ``--errors-out`` writes them all as CSV). A database failure during
+the load exits with code 1, everything rolled back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from talentboard.cli.app import CliError, DbOption, app, engine_for
+from talentboard.db import session_factory
+from talentboard.ingest import (
+    KINDS,
+    ImportResult,
+    Problem,
+    UnknownKindError,
+    WriteError,
+    export_kind,
+    get_kind,
+    import_file,
+    write_errors,
+    write_template,
+)
+from talentboard.progress import reporter
+
+SCREEN_LIMIT = 50
+
+KindArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="KIND", help="What the file holds: " + ", ".join(KINDS) + ".", show_default=False
+    ),
+]
+
+
+def _kind(name: str) -> str:
+    try:
+        return get_kind(name).name
+    except UnknownKindError as exc:
+        raise CliError(str(exc), exit_code=2) from exc
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
+def _show_problems(problems: Sequence[Problem], errors_out: Path | None) -> None:
+    console = Console(stderr=True, highlight=False)
+    shown = problems[:SCREEN_LIMIT]
+    if console.is_terminal:
+        table = Table("row", "column", "value", "reason", title=f"Problems in {problems[0].file}")
+        for p in shown:
+            table.add_row(
+                "" if p.row is None else str(p.row), p.column or "", p.value or "", p.reason
+            )
+        console.print(table)
+    else:
+        for p in shown:
+            typer.echo(p.as_line(), err=True)
+    hidden = len(problems) - len(shown)
+    if hidden:
+        where = f"see {errors_out}" if errors_out else "see --errors-out FILE.csv"
+        typer.echo(f"... and {hidden:,} more, {where}", err=True)
+
+
+def _show_counts(result: ImportResult) -> None:
+    report = result.report
+    if result.dry_run:
+        typer.echo(
+            f"{report.file}: {report.rows:,} rows, all valid. Dry run: nothing written; "
+            "an import would give:"
+        )
+    else:
+        typer.echo(f"Imported {report.file} ({report.rows:,} rows as {report.kind}):")
+    for table, counts in result.counts.items():
+        typer.echo(
+            f"  {table}: {counts.inserted:,} inserted, {counts.updated:,} updated, "
+            f"{counts.unchanged:,} unchanged"
+        )
+
+
+@app.command("import")
+def import_command(
+    kind: KindArgument,
+    file: Annotated[Path, typer.Argument(help="A CSV or Excel file.", show_default=False)],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row and count changes; write nothing.")
+    ] = False,
+    errors_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors-out",
+            metavar="FILE.csv",
+            help="Write every problem found to this CSV file (file,row,column,value,reason).",
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Import a CSV or Excel file of KIND: every row is checked first; all or nothing."""
+    name = _kind(kind)
+    engine = engine_for(db)
+    try:
+        with reporter() as progress, session_factory(engine)() as session:
+            result = import_file(session, name, file, dry_run=dry_run, progress=progress)
+    finally:
+        engine.dispose()
+    report = result.report
+    if errors_out is not None:
+        write_errors(report.problems, errors_out)
+    for warning in report.warnings:
+        typer.echo(f"Warning: {warning.as_line()}", err=True)
+    if not report.ok:
+        _show_problems(report.problems, errors_out)
+        where = f" in {_plural(report.bad_rows, 'row')}" if report.bad_rows else ""
+        raise CliError(
+            f"{report.file}: {_plural(len(report.problems), 'problem')}{where}; "
+            "nothing was imported",
+            exit_code=2,
+        )
+    if result.failure:
+        raise CliError(f"{report.file}: {result.failure}", exit_code=1)
+    _show_counts(result)
+
+
+@app.command("export")
+def export_command(
+    kind: KindArgument,
+    file: Annotated[
+        Path, typer.Argument(help="The file to write: .csv or .xlsx.", show_default=False)
+    ],
+    db: DbOption = None,
+) -> None:
+    """Write every stored row of KIND to a CSV or Excel file that imports back unchanged."""
+    name = _kind(kind)
+    engine = engine_for(db)
+    try:
+        with session_factory(engine)() as session:
+            count = export_kind(session, name, file)
+    except WriteError as exc:
+        raise CliError(str(exc), exit_code=2) from exc
+    finally:
+        engine.dispose()
+    typer.echo(f"Exported {count:,} rows of {name} to {file}")
+
+
+@app.command("template")
+def template_command(
+    kind: KindArgument,
+    file: Annotated[
+        Path, typer.Argument(help="The file to write: .csv or .xlsx.", show_default=False)
+    ],
+) -> None:
+    """Write the columns of KIND and two example rows, to fill in and import."""
+    name = _kind(kind)
+    try:
+        write_template(name, file)
+    except WriteError as exc:
+        raise CliError(str(exc), exit_code=2) from exc
+    typer.echo(f"Wrote the {name} template to {file}")

@@ -1,0 +1,408 @@
+"""``talentboard stats``: the board stability figures at a date (docs/metrics.md).
+
+Exact figures for an administrator's use; anything published to people without
+personal-data access goes through ``talentboard.stability.disclosure`` first.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import enum
+import importlib
+import io
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from talentboard.cli.app import CliError, DbOption, app, engine_for
+from talentboard.frames.register import RegisterFrames, load_register
+from talentboard.stability.board import (
+    FIGURE_LABELS,
+    FIGURE_NAMES,
+    BoardFigures,
+    board_figures,
+    board_figures_by,
+)
+from talentboard.stability.cox import CoxFitError
+from talentboard.stability.groups import group_labels, prepare_board
+from talentboard.stability.hazard import HazardModel, departure_model
+from talentboard.stability.series import SERIES_METRICS, monthly_series, series_charts
+from talentboard.stability.spc import XmrChart
+
+__all__ = ["parse_date", "stats"]
+
+SHARES = {
+    "orgs_with_exec_vacancy_share",
+    "exec_vacancy_rate",
+    "interim_cover_share",
+    "appointed_within_3y_share",
+    "turnover_rate_12m",
+    "forced_exit_share_12m",
+    "bme_share_board_voting",
+    "bme_share_workforce",
+}
+# Column headings of the table by group, with the unit of each column.
+SHORT_LABELS = {
+    "orgs_with_exec_vacancy_share": "Orgs with vacancy %",
+    "exec_vacancy_rate": "Vacant %",
+    "interim_cover_share": "Interim %",
+    "median_tenure_years": "Tenure KM (years)",
+    "current_holders_median_years": "Snapshot (years)",
+    "appointed_within_3y_share": "Appointed <3y %",
+    "turnover_rate_12m": "Turnover %",
+    "forced_exit_share_12m": "Forced %",
+    "bme_share_board_voting": "BME board %",
+    "bme_share_workforce": "BME staff %",
+    "wres9_gap_pp": "Gap (pp)",
+    "tenure_logrank_challenged": "Log-rank p",
+}
+SERIES_MONTHS = 24
+
+
+class Dimension(enum.StrEnum):
+    role = "role"
+    region = "region"
+    org_kind = "org_kind"
+    segment = "segment"
+    org = "org"
+
+
+class OutputFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def parse_date(text: str, option: str) -> dt.date:
+    """An ISO (YYYY-MM-DD) or UK (DD/MM/YYYY) date; ``today``; ``demo`` (the demo's date)."""
+    value = text.strip()
+    if value == "today":
+        return dt.date.today()
+    if value == "demo":
+        try:
+            demo = importlib.import_module("talentboard.demo")
+            demo_as_at: dt.date = demo.DEMO_AS_AT
+        except (ImportError, AttributeError) as exc:
+            raise CliError(f"{option}: this installation has no demo date", 2) from exc
+        return demo_as_at
+    try:
+        if "/" in value:
+            day, month, year = value.split("/")
+            if len(year) != 4:
+                raise ValueError(value)
+            return dt.date(int(year), int(month), int(day))
+        if len(value) != 10:
+            raise ValueError(value)
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CliError(
+            f"{option}: {text!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)", 2
+        ) from exc
+
+
+def _chart_dict(chart: XmrChart, dates: list[str]) -> dict[str, Any]:
+    return {
+        "higher_is_better": chart.higher_is_better,
+        "mean": chart.mean,
+        "mean_moving_range": chart.mean_moving_range,
+        "lower_limit": chart.lower_limit,
+        "upper_limit": chart.upper_limit,
+        "target": chart.target,
+        "variation": chart.variation,
+        "assurance": chart.assurance,
+        "points": [
+            {"as_at": day, "value": value, "special_cause": list(rules), "side": side}
+            for day, value, rules, side in zip(
+                dates, chart.values, chart.rules, chart.sides, strict=True
+            )
+        ],
+    }
+
+
+def _series_payload(series: Any, charts: dict[str, XmrChart]) -> dict[str, Any]:
+    payload = {}
+    for metric in SERIES_METRICS:
+        rows = series.filter(series[metric].is_not_null())
+        dates = [d.isoformat() for d in rows["as_at"].to_list()]
+        payload[metric] = _chart_dict(charts[metric], dates)
+    return payload
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def _years(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f} years"
+
+
+def _display(name: str, figures: BoardFigures) -> str:
+    value = getattr(figures, name)
+    if name in SHARES:
+        return _percent(value)
+    if name in ("median_tenure_years", "current_holders_median_years"):
+        return _years(value)
+    if name == "median_tenure_ci":
+        low, high = value
+        if low is None and high is None:
+            return "–"
+        upper = "not reached" if high is None else f"{high:.2f}"
+        lower = "–" if low is None else f"{low:.2f}"
+        return f"{lower} to {upper} years"
+    if name == "wres9_gap_pp":
+        return "–" if value is None else f"{value:+.1f} percentage points"
+    if value is None:
+        return "– (needs spells in both groups)"
+    return f"chi-squared {value.statistic:.2f}, p = {value.p_value:.3f}"
+
+
+def _print_tables(
+    console: Console,
+    figures: BoardFigures,
+    by: str | None,
+    groups: dict[str, BoardFigures],
+    labels: dict[str, str],
+) -> None:
+    table = Table(title=f"Board stability as at {figures.as_at:%d %B %Y}")
+    table.add_column("Figure")
+    table.add_column("Value", justify="right")
+    for name in FIGURE_NAMES:
+        table.add_row(FIGURE_LABELS[name], _display(name, figures))
+    console.print(table)
+    console.print(
+        "The snapshot tenure of current holders overstates tenure (long spells are more "
+        "likely to be in progress on any date); the Kaplan-Meier median counts every spell."
+    )
+    if by is None:
+        return
+    detail = Table(title=f"By {by.replace('_', ' ')}")
+    detail.add_column("Organisation" if by == "org" else by.replace("_", " ").capitalize())
+    for name in SHORT_LABELS:
+        detail.add_column(SHORT_LABELS[name], justify="right")
+    for code, group in groups.items():
+        cells = []
+        for name in SHORT_LABELS:
+            value = getattr(group, name)
+            if name == "tenure_logrank_challenged":
+                cells.append("–" if value is None else f"{value.p_value:.3f}")
+            elif value is None:
+                cells.append("–")
+            elif name in SHARES:
+                cells.append(f"{100 * value:.1f}")
+            elif name == "wres9_gap_pp":
+                cells.append(f"{value:+.1f}")
+            else:
+                cells.append(f"{value:.2f}")
+        detail.add_row(code if by == "org" else labels[code], *cells)
+    console.print(detail)
+
+
+def _level_label(factor: str, level: str, frames: RegisterFrames) -> str:
+    """A factor level in plain English (role labels, region names, "Segment 3")."""
+    if factor == "professional_background":
+        return level.replace("_", " ").capitalize()
+    return group_labels(factor, [level], frames)[0]
+
+
+def _print_model(console: Console, model: HazardModel, frames: RegisterFrames) -> None:
+    def label(factor: str, level: str) -> str:
+        return _level_label(factor, level, frames)
+
+    table = Table(
+        title=(
+            f"Departure hazard model: {model.spells} executive spells, "
+            f"{model.departures} departures"
+        )
+    )
+    for column in ("Factor", "Level", "Against", "Hazard ratio", "95% interval", "p"):
+        table.add_column(column, justify="right" if column[0] in "H9p" else "left")
+    for r in model.ratios:
+        table.add_row(
+            r.factor.replace("_", " "),
+            label(r.factor, r.level),
+            label(r.factor, r.reference),
+            f"{r.hazard_ratio:.2f}",
+            f"{r.lower:.2f} to {r.upper:.2f}",
+            f"{r.p_value:.3f}",
+        )
+    console.print(table)
+    for factor, levels in model.pooled.items():
+        console.print(
+            f"{factor.replace('_', ' ')}: {', '.join(label(factor, v) for v in levels)} pooled "
+            f"with {label(factor, model.references[factor])} (too few departures to estimate)."
+        )
+    for factor, levels in model.aliased.items():
+        console.print(
+            f"{factor.replace('_', ' ')}: {', '.join(label(factor, v) for v in levels)} not "
+            "estimated (the other factors already determine it)."
+        )
+
+
+def _print_series(console: Console, charts: dict[str, XmrChart]) -> None:
+    table = Table(title=f"Monthly series ({SERIES_MONTHS} months), SPC")
+    for column in ("Figure", "Latest", "Mean", "Process limits", "Variation", "Assurance"):
+        table.add_column(column)
+    for metric, chart in charts.items():
+        limits = (
+            "–"
+            if chart.lower_limit is None or chart.upper_limit is None
+            else f"{_percent(chart.lower_limit)} to {_percent(chart.upper_limit)}"
+        )
+        table.add_row(
+            FIGURE_LABELS[metric],
+            _percent(chart.values[-1]) if chart.values else "–",
+            _percent(chart.mean),
+            limits,
+            (chart.variation or "–").replace("_", " "),
+            (chart.assurance or "no target").replace("_", " "),
+        )
+    console.print(table)
+
+
+def _csv_rows(figures: BoardFigures) -> list[Any]:
+    values = figures.figures()
+    row: list[Any] = []
+    for name in FIGURE_NAMES:
+        value = values[name]
+        if name == "median_tenure_ci":
+            row.extend(value)
+        elif name == "tenure_logrank_challenged":
+            row.extend([None, None] if value is None else [value["statistic"], value["p_value"]])
+        else:
+            row.append(value)
+    return row
+
+
+def _csv_header() -> list[str]:
+    header = ["as_at", "dimension", "group", "label"]
+    for name in FIGURE_NAMES:
+        if name == "median_tenure_ci":
+            header.extend(["median_tenure_ci_lower", "median_tenure_ci_upper"])
+        elif name == "tenure_logrank_challenged":
+            header.extend(["tenure_logrank_statistic", "tenure_logrank_p_value"])
+        else:
+            header.append(name)
+    return header
+
+
+@app.command()
+def stats(
+    at: Annotated[
+        str | None,
+        typer.Option(help="As-at date, YYYY-MM-DD or DD/MM/YYYY (default: today)."),
+    ] = None,
+    by: Annotated[
+        Dimension | None, typer.Option(help="Break the figures down by this dimension.")
+    ] = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="Output format.")
+    ] = OutputFormat.table,
+    observed_from: Annotated[
+        str | None,
+        typer.Option(
+            help="Data collected from this date: earlier spells enter the tenure estimate "
+            "at it (left truncation).",
+        ),
+    ] = None,
+    model: Annotated[
+        bool, typer.Option("--model", help="Fit the departure hazard model (Cox).")
+    ] = False,
+    series: Annotated[
+        bool, typer.Option("--series", help="Monthly series with SPC (XmR) charts.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Board stability figures: vacancy, tenure, turnover and diversity (docs/metrics.md)."""
+    as_at = parse_date(at, "--at") if at is not None else dt.date.today()
+    truncation = parse_date(observed_from, "--observed-from") if observed_from else None
+    if truncation is not None and truncation > as_at:
+        raise CliError(
+            f"--observed-from ({truncation.isoformat()}) is after --at ({as_at.isoformat()})", 2
+        )
+    if output is OutputFormat.csv and model and series:
+        raise CliError("--format csv prints one table: use --model or --series, not both", 2)
+    engine = engine_for(db)
+    try:
+        with Session(engine) as session:
+            frames = load_register(session)
+    finally:
+        engine.dispose()
+    board = prepare_board(frames)
+    dimension = by.value if by is not None else None
+    overall = board_figures(board, as_at, observed_from=truncation)
+    groups = (
+        board_figures_by(board, as_at, dimension, observed_from=truncation) if dimension else {}
+    )
+    labels = dict(zip(groups, group_labels(dimension, list(groups), frames), strict=True))
+    hazard = None
+    if model:
+        try:
+            hazard = departure_model(board, as_at, observed_from=truncation)
+        except CoxFitError as exc:
+            raise CliError(f"the departure hazard model cannot be fitted: {exc}") from exc
+    monthly = monthly_series(board, as_at, months=SERIES_MONTHS) if series else None
+    charts = (
+        series_charts(
+            monthly,
+            targets=(
+                None
+                if overall.bme_share_workforce is None
+                else {"bme_share_board_voting": overall.bme_share_workforce}
+            ),
+        )
+        if monthly is not None
+        else {}
+    )
+
+    if output is OutputFormat.json:
+        payload: dict[str, Any] = overall.as_dict()
+        if dimension:
+            payload["by"] = {dimension: {code: f.figures() for code, f in groups.items()}}
+        if truncation is not None:
+            payload["observed_from"] = truncation.isoformat()
+        if hazard is not None:
+            payload["hazard_model"] = hazard.as_dict()
+        if monthly is not None:
+            payload["series"] = _series_payload(monthly, charts)
+        typer.echo(json.dumps(payload, indent=2, allow_nan=False))
+        return
+    if output is OutputFormat.csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        if hazard is not None:
+            writer.writerow(
+                ["factor", "level", "reference", "hazard_ratio", "lower", "upper", "p_value"]
+            )
+            for r in hazard.ratios:
+                writer.writerow(
+                    [r.factor, r.level, r.reference, r.hazard_ratio, r.lower, r.upper, r.p_value]
+                )
+        elif monthly is not None:
+            writer.writerow(["as_at", *SERIES_METRICS])
+            for row in monthly.iter_rows():
+                writer.writerow([row[0].isoformat(), *row[2:]])
+        else:
+            writer.writerow(_csv_header())
+            writer.writerow(
+                [as_at.isoformat(), "all", "all", "All organisations", *_csv_rows(overall)]
+            )
+            for code, figures in groups.items():
+                writer.writerow(
+                    [as_at.isoformat(), dimension, code, labels[code], *_csv_rows(figures)]
+                )
+        typer.echo(buffer.getvalue(), nl=False)
+        return
+    # Piped output is not wrapped to a terminal's width: the table by group is wide.
+    console = Console() if Console().is_terminal else Console(width=220)
+    _print_tables(console, overall, dimension, groups, labels)
+    if truncation is not None:
+        console.print(f"Tenure observed from {truncation:%d %B %Y} (left truncation).")
+    if hazard is not None:
+        _print_model(console, hazard, frames)
+    if charts:
+        _print_series(console, charts)

@@ -1,0 +1,336 @@
+"""The board and leadership register as Polars frames, and the derived frames analysis needs.
+
+``load_register`` reads the five register tables with one query each, through the
+session's own DB-API connection (so it sees the session's uncommitted work), and returns
+them as typed Polars frames. The rest of this module are pure functions over those frames:
+substantive spells (docs/metrics.md, "Spells"), each organisation's oversight segment at a
+date, and each person's position (post, organisation, region, level) at a date.
+
+Integer keys ending in ``_ref`` are the database ids (``appointments.person_ref`` refers to
+``people.person_ref``, ``appointments.post_ref`` to ``posts.post_ref``); ``person_id`` and
+``post_id`` are the external keys people know.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from sqlalchemy.orm import Session
+
+from talentboard import vocab
+
+__all__ = [
+    "APPOINTMENTS_SCHEMA",
+    "ORGANISATIONS_SCHEMA",
+    "PEOPLE_SCHEMA",
+    "POSTS_SCHEMA",
+    "RATINGS_SCHEMA",
+    "SPELLS_SCHEMA",
+    "RegisterFrames",
+    "covers",
+    "load_register",
+    "positions_at",
+    "segment_at",
+    "spells",
+]
+
+ORGANISATIONS_SCHEMA: dict[str, pl.DataType] = {
+    "ods_code": pl.String(),
+    "name": pl.String(),
+    "kind": pl.String(),
+    "region_code": pl.String(),
+    "icb_code": pl.String(),
+    "staff_headcount": pl.Int64(),
+    "bme_staff_share": pl.Float64(),
+}
+RATINGS_SCHEMA: dict[str, pl.DataType] = {
+    "ods_code": pl.String(),
+    "effective_from": pl.Date(),
+    "oversight_segment": pl.Int64(),
+    "cqc_rating": pl.String(),
+}
+POSTS_SCHEMA: dict[str, pl.DataType] = {
+    "post_ref": pl.Int64(),
+    "post_id": pl.String(),
+    "ods_code": pl.String(),
+    "role_code": pl.String(),
+    "title": pl.String(),
+    "level": pl.String(),
+    "executive": pl.Boolean(),
+    "voting": pl.Boolean(),
+    "established_from": pl.Date(),
+    "established_to": pl.Date(),
+}
+PEOPLE_SCHEMA: dict[str, pl.DataType] = {
+    "person_ref": pl.Int64(),
+    "person_id": pl.String(),
+    "given_name": pl.String(),
+    "family_name": pl.String(),
+    "ethnic_category": pl.String(),
+    "sex": pl.String(),
+    "disability": pl.String(),
+    "professional_background": pl.String(),
+    "birth_year": pl.Int64(),
+}
+APPOINTMENTS_SCHEMA: dict[str, pl.DataType] = {
+    "appointment_ref": pl.Int64(),
+    "person_ref": pl.Int64(),
+    "post_ref": pl.Int64(),
+    "start_date": pl.Date(),
+    "end_date": pl.Date(),
+    "appointment_type": pl.String(),
+    "end_reason": pl.String(),
+}
+SPELLS_SCHEMA: dict[str, pl.DataType] = {
+    "person_ref": pl.Int64(),
+    "post_ref": pl.Int64(),
+    "start_date": pl.Date(),
+    "end_date": pl.Date(),
+    "end_reason": pl.String(),
+    "appointments": pl.UInt32(),
+}
+
+# Table, key column in the database, and (frame column, database column) pairs.
+_TABLES: dict[str, tuple[str, str, dict[str, str]]] = {
+    "organisations": (
+        "organisations",
+        "ods_code",
+        {name: name for name in ORGANISATIONS_SCHEMA},
+    ),
+    "ratings": (
+        "performance_ratings",
+        "id",
+        {name: name for name in RATINGS_SCHEMA},
+    ),
+    "posts": (
+        "posts",
+        "id",
+        {"post_ref": "id"} | {name: name for name in POSTS_SCHEMA if name != "post_ref"},
+    ),
+    "people": (
+        "people",
+        "id",
+        {"person_ref": "id"} | {name: name for name in PEOPLE_SCHEMA if name != "person_ref"},
+    ),
+    "appointments": (
+        "appointments",
+        "id",
+        {"appointment_ref": "id"}
+        | {name: name for name in APPOINTMENTS_SCHEMA if name != "appointment_ref"},
+    ),
+}
+_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "organisations": ORGANISATIONS_SCHEMA,
+    "ratings": RATINGS_SCHEMA,
+    "posts": POSTS_SCHEMA,
+    "people": PEOPLE_SCHEMA,
+    "appointments": APPOINTMENTS_SCHEMA,
+}
+
+
+@dataclass(frozen=True)
+class RegisterFrames:
+    """The register as Polars frames, one per table (columns as the ``*_SCHEMA`` constants)."""
+
+    organisations: pl.DataFrame
+    ratings: pl.DataFrame
+    posts: pl.DataFrame
+    people: pl.DataFrame
+    appointments: pl.DataFrame
+
+    @classmethod
+    def from_rows(cls, **tables: list[Mapping[str, Any]]) -> RegisterFrames:
+        """Frames from lists of row mappings (missing tables are empty); for tests and tools."""
+        frames = {
+            name: pl.DataFrame(tables.get(name, []), schema=schema, orient="row")
+            for name, schema in _SCHEMAS.items()
+        }
+        unknown = set(tables) - set(_SCHEMAS)
+        if unknown:
+            raise ValueError(f"unknown register tables: {', '.join(sorted(unknown))}")
+        return cls(**frames)
+
+
+def _select_list(dialect: str, columns: dict[str, str], schema: dict[str, pl.DataType]) -> str:
+    parts = []
+    for frame_name, db_name in columns.items():
+        dtype = schema[frame_name]
+        if dtype == pl.Date():
+            # Text dates parse in one vectorised step; PostgreSQL's own text form
+            # depends on the server's DateStyle, so ask for ISO explicitly.
+            expr = f"to_char({db_name}, 'YYYY-MM-DD')" if dialect == "postgresql" else db_name
+        elif dtype == pl.Boolean():
+            expr = f"CASE WHEN {db_name} THEN 1 WHEN NOT {db_name} THEN 0 END"
+        else:
+            expr = db_name
+        parts.append(f"{expr} AS {frame_name}")
+    return ", ".join(parts)
+
+
+def _read_table(session: Session, name: str) -> pl.DataFrame:
+    table, key, columns = _TABLES[name]
+    schema = _SCHEMAS[name]
+    connection = session.connection()
+    dialect = connection.dialect.name
+    query = f"SELECT {_select_list(dialect, columns, schema)} FROM {table} ORDER BY {key}"
+    raw = connection.connection.driver_connection
+    if raw is None:  # pragma: no cover - a pooled connection always has its driver connection
+        raise RuntimeError("the database connection has no DB-API connection")
+    text_schema = {
+        column: (pl.String() if dtype in (pl.Date(), pl.Boolean()) else dtype)
+        for column, dtype in schema.items()
+    }
+    if dialect == "postgresql":
+        # COPY streams the rows as CSV, parsed in one go by Polars: no Python object per
+        # value. It runs on the session's connection, so it sees the session's own work.
+        with raw.cursor() as cursor, cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
+            data = b"".join(bytes(chunk) for chunk in copy)
+        if not data:
+            return pl.DataFrame(schema=schema)
+        frame = pl.read_csv(io.BytesIO(data), has_header=False, schema=text_schema)
+        return _typed(frame, schema, table)
+    cursor = raw.cursor()
+    try:
+        cursor.execute(query)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    if dialect != "sqlite":
+        # Other drivers hand back date and bool objects: let Polars convert them as they are.
+        text_schema = dict(schema)
+    frame = pl.DataFrame(rows, schema=text_schema, orient="row")
+    return _typed(frame, schema, table)
+
+
+def _typed(frame: pl.DataFrame, schema: dict[str, pl.DataType], table: str) -> pl.DataFrame:
+    conversions = []
+    for column, dtype in schema.items():
+        if frame.schema[column] == dtype:
+            continue
+        if dtype == pl.Date():
+            conversions.append(pl.col(column).str.to_date("%Y-%m-%d", strict=False))
+        elif dtype == pl.Boolean():
+            conversions.append(pl.col(column).cast(pl.Int8).cast(pl.Boolean))
+    if not conversions:
+        return frame
+    typed = frame.with_columns(conversions)
+    for column, dtype in schema.items():
+        if dtype != pl.Date() or frame.schema[column] == dtype:
+            continue
+        bad = frame.filter(pl.col(column).is_not_null() & typed[column].is_null())
+        if bad.height:
+            raise ValueError(
+                f"table {table}, column {column}: {bad[column][0]!r} is not a date (YYYY-MM-DD)"
+            )
+    return typed
+
+
+def load_register(session: Session) -> RegisterFrames:
+    """The five register tables as frames, each read with one query (see module docstring)."""
+    return RegisterFrames(**{name: _read_table(session, name) for name in _TABLES})
+
+
+def covers(at: dt.date, start: str = "start_date", end: str = "end_date") -> pl.Expr:
+    """True where the interval ``[start, end)`` covers ``at`` (an empty bound is unbounded).
+
+    The same rule decides whether an appointment covers a date (``start_date <= t <
+    end_date``) and whether a post exists (``established_from <= t < established_to``),
+    where an empty bound is unbounded.
+    """
+    lower = pl.col(start).is_null() | (pl.col(start) <= at)
+    upper = pl.col(end).is_null() | (pl.col(end) > at)
+    return lower & upper
+
+
+def spells(appointments: pl.DataFrame) -> pl.DataFrame:
+    """Substantive spells: substantive and joint appointments, back-to-back ones merged.
+
+    Consecutive substantive appointments of one person to one post are merged when the
+    next starts at most one day after the spell so far ends (``next.start_date -
+    end_date <= 1`` day; overlapping appointments merge too). The spell runs from its
+    first start to its latest end (open when any of its appointments is open), and its
+    ``end_reason`` is that of the appointment that ends it (the last to end; among equal
+    ends, the last to start). Columns: ``SPELLS_SCHEMA``, sorted by person, post and start.
+    """
+    substantive = appointments.filter(
+        pl.col("appointment_type").is_in(vocab.SUBSTANTIVE_TYPES)
+    ).sort(["person_ref", "post_ref", "start_date", "end_date"], nulls_last=True)
+    if substantive.height == 0:
+        return pl.DataFrame(schema=SPELLS_SCHEMA)
+    # An open appointment runs for ever: a far-future day stands in for its end so that a
+    # running maximum over the ends carries "open" forward.
+    open_end = pl.lit(dt.date(9999, 12, 31))
+    end_or_open = pl.col("end_date").fill_null(open_end)
+    same_pair = (pl.col("person_ref") == pl.col("person_ref").shift(1)) & (
+        pl.col("post_ref") == pl.col("post_ref").shift(1)
+    )
+    running_end = end_or_open.cum_max().over(["person_ref", "post_ref"])
+    gap_days = (pl.col("start_date") - running_end.shift(1)).dt.total_days()
+    starts_new = ~same_pair.fill_null(False) | (gap_days > 1)
+    marked = substantive.with_columns(
+        _spell=starts_new.cum_sum(),
+        _end=end_or_open,
+    )
+    merged = (
+        marked.group_by("_spell", maintain_order=True)
+        .agg(
+            pl.col("person_ref").first(),
+            pl.col("post_ref").first(),
+            pl.col("start_date").min(),
+            pl.col("_end").max().alias("end_date"),
+            pl.col("end_reason").sort_by(["_end", "start_date"]).last(),
+            pl.len().cast(pl.UInt32).alias("appointments"),
+        )
+        .drop("_spell")
+    )
+    return merged.with_columns(
+        pl.when(pl.col("end_date") == open_end)
+        .then(None)
+        .otherwise(pl.col("end_date"))
+        .alias("end_date"),
+        pl.when(pl.col("end_date") == open_end)
+        .then(None)
+        .otherwise(pl.col("end_reason"))
+        .alias("end_reason"),
+    ).select(list(SPELLS_SCHEMA))
+
+
+def segment_at(ratings: pl.DataFrame, at: dt.date) -> pl.DataFrame:
+    """Each rated organisation's oversight segment at ``at``: its latest rating effective on
+    or before ``at`` (columns ``ods_code``, ``oversight_segment``; one row per organisation
+    with such a rating, the segment null when that rating has none)."""
+    return (
+        ratings.filter(pl.col("effective_from") <= at)
+        .sort(["ods_code", "effective_from"])
+        .group_by("ods_code", maintain_order=True)
+        .agg(pl.col("oversight_segment").last())
+        .select("ods_code", "oversight_segment")
+    )
+
+
+def positions_at(frames: RegisterFrames, at: dt.date) -> pl.DataFrame:
+    """Each person's position at ``at``: the post of the appointment (any type) covering
+    ``at``, the first by start date when several do (then the lowest appointment ref).
+
+    Columns ``person_ref, post_ref, ods_code, region_code, level, role_code``; people with no
+    appointment covering ``at`` have no row (DESIGN section 6, last paragraph).
+    """
+    current = (
+        frames.appointments.filter(covers(at))
+        .sort(["person_ref", "start_date", "appointment_ref"])
+        .unique("person_ref", keep="first", maintain_order=True)
+        .select("person_ref", "post_ref")
+    )
+    return (
+        current.join(
+            frames.posts.select("post_ref", "ods_code", "level", "role_code"), on="post_ref"
+        )
+        .join(frames.organisations.select("ods_code", "region_code"), on="ods_code", how="left")
+        .select("person_ref", "post_ref", "ods_code", "region_code", "level", "role_code")
+        .sort("person_ref")
+    )

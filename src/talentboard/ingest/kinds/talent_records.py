@@ -1,0 +1,577 @@
+"""Talent records: Scope for Growth conversations, Fit and Proper Person checks, appraisals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from talentboard import vocab
+from talentboard.db.models import (
+    AppraisalRecord,
+    CareerConversation,
+    DevelopmentAction,
+    FitAndProperCheck,
+    Person,
+)
+from talentboard.ingest.cells import Boolean, CellType, Code, CodeList, Date, Integer, Text
+from talentboard.ingest.kinds.register import PERSON
+from talentboard.ingest.report import Problem, TableCounts
+from talentboard.ingest.schema import ROW, Column, Kind, Order, Requires, RuleContext
+from talentboard.ingest.tables import TableMapping, query_frame, query_frame_in, upsert
+from talentboard.progress import Reporter
+from talentboard.reference import framework, programmes
+
+PROGRAMME_CODES = tuple(p.code for p in programmes())
+LCF_DOMAINS = framework("lcf2024").domain_codes
+NO_ACTION = ""
+ACTION_MAX = 1000
+
+
+def _agreeing(
+    context: RuleContext, group: list[str], columns: Iterable[str], why: str
+) -> list[Problem]:
+    """Problems for rows whose ``columns`` differ from the first row of their ``group``."""
+    problems: list[Problem] = []
+    for column in columns:
+        rows = (
+            context.frame.filter(pl.all_horizontal(pl.col(c).is_not_null() for c in group))
+            .with_columns(
+                pl.col(column).first().over(group).alias("_first"),
+                pl.col(ROW).first().over(group).alias("_first_row"),
+            )
+            .filter(~pl.col(column).eq_missing(pl.col("_first")))
+            .select(
+                ROW,
+                pl.format(
+                    "differs from row {} for the same {}; {}",
+                    pl.col("_first_row"),
+                    pl.lit(" and ".join(group)),
+                    pl.lit(why),
+                ).alias("reason"),
+            )
+        )
+        problems.extend(context.problems(rows, column))
+    return problems
+
+
+# Conversations -----------------------------------------------------------------------
+
+CONVERSATION_FIELDS = ("held_with", "impact", "growth", "growth_wanted", "summary")
+ACTION_FIELDS = ("opportunity_kind", "programme_code", "due_on", "status")
+
+
+def one_conversation_per_date(context: RuleContext) -> Iterable[Problem]:
+    """Rows of one person's conversation on one date describe that conversation alike."""
+    return _agreeing(
+        context,
+        ["person_id", "held_on"],
+        CONVERSATION_FIELDS,
+        "a conversation has one placement, one growth wanted and one summary",
+    )
+
+
+def _ids(session: Session, rows: pl.DataFrame) -> pl.DataFrame:
+    return query_frame_in(
+        session,
+        select(
+            CareerConversation.id.label("conversation_ref"),
+            CareerConversation.person_ref,
+            CareerConversation.held_on,
+        ),
+        CareerConversation.person_ref,
+        rows["person_ref"].to_list(),
+    )
+
+
+@dataclass(frozen=True)
+class ConversationMapping:
+    """One conversation per person and date; one development action per row naming one,
+    keyed by the conversation and the action's wording."""
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return ("career_conversations", "development_actions")
+
+    def load(
+        self,
+        session: Session,
+        rows: pl.DataFrame,
+        present: frozenset[str],
+        *,
+        write: bool,
+        progress: Reporter,
+    ) -> dict[str, TableCounts]:
+        conversations = (
+            rows.sort(ROW)
+            .group_by(["person_ref", "held_on"], maintain_order=True)
+            .first()
+            .select("person_ref", "held_on", *CONVERSATION_FIELDS)
+        )
+        counted = upsert(
+            session,
+            CareerConversation,
+            conversations,
+            key=("person_ref", "held_on"),
+            compare=CONVERSATION_FIELDS,
+            defaults={},
+            write=write,
+            progress=progress,
+        )
+        actions = (
+            rows.filter(pl.col("action") != NO_ACTION)
+            .join(_ids(session, rows), on=["person_ref", "held_on"], how="left")
+            .select("conversation_ref", "action", *ACTION_FIELDS)
+        )
+        action_counts = upsert(
+            session,
+            DevelopmentAction,
+            actions.filter(pl.col("conversation_ref").is_not_null()),
+            key=("conversation_ref", "action"),
+            compare=ACTION_FIELDS,
+            defaults={},
+            write=write,
+            progress=progress,
+        )
+        # Only a dry run meets actions of conversations not yet written: all are new.
+        unwritten = actions.filter(pl.col("conversation_ref").is_null()).height
+        return {
+            "career_conversations": counted,
+            "development_actions": action_counts + TableCounts(inserted=unwritten),
+        }
+
+    def export(self, session: Session) -> pl.DataFrame:
+        statement = (
+            select(
+                Person.person_id,
+                CareerConversation.held_on,
+                CareerConversation.held_with,
+                CareerConversation.impact,
+                CareerConversation.growth,
+                CareerConversation.growth_wanted,
+                CareerConversation.summary,
+                DevelopmentAction.action,
+                DevelopmentAction.opportunity_kind,
+                DevelopmentAction.programme_code,
+                DevelopmentAction.due_on,
+                DevelopmentAction.status,
+            )
+            .join(Person, Person.id == CareerConversation.person_ref)
+            .outerjoin(
+                DevelopmentAction, DevelopmentAction.conversation_ref == CareerConversation.id
+            )
+        )
+        return query_frame(session, statement).with_columns(pl.col("action").fill_null(NO_ACTION))
+
+
+CONVERSATIONS = Kind(
+    name="conversations",
+    summary=(
+        "Scope for Growth career conversations and their development plans: one row per "
+        "action agreed (or one row for a conversation with no action)."
+    ),
+    columns=(
+        Column("person_id", Text(64), "The person the conversation was with.", required=True),
+        Column("held_on", Date(), "The date of the conversation.", required=True),
+        Column("held_with", Text(200), "Who held it (normally the line manager)."),
+        Column("impact", Code(vocab.AXIS_LEVELS), "Where the person sits on the impact axis."),
+        Column("growth", Code(vocab.AXIS_LEVELS), "Where the person sits on the growth axis."),
+        Column("growth_wanted", Code(vocab.GROWTH_WANTED), "The growth the person wants."),
+        Column("summary", Text(), "A summary of the conversation."),
+        Column(
+            "action",
+            Text(ACTION_MAX),
+            "One action of the aspirational development plan.",
+            when_empty=NO_ACTION,
+            empty_means="no action: a conversation without a plan",
+        ),
+        Column(
+            "opportunity_kind",
+            Code(vocab.OPPORTUNITY_KINDS),
+            "The kind of opportunity the action is (secondment, board shadowing, ...).",
+        ),
+        Column(
+            "programme_code",
+            Code(PROGRAMME_CODES, noun="programme code"),
+            "The programme the action is, from the programme catalogue.",
+        ),
+        Column("due_on", Date(), "When the action is due."),
+        Column(
+            "status",
+            Code(vocab.PLAN_ACTION_STATUSES),
+            "The action's status.",
+            when_empty="planned",
+            empty_means="`planned`",
+        ),
+    ),
+    key=("person_id", "held_on", "action"),
+    references=(PERSON,),
+    requires=(
+        Requires("opportunity_kind", "action"),
+        Requires("programme_code", "action"),
+        Requires("due_on", "action"),
+        Requires("status", "action"),
+    ),
+    rules=(one_conversation_per_date,),
+    rule_docs=(
+        "`held_with`, `impact`, `growth`, `growth_wanted` and `summary` describe the "
+        "conversation: rows of the same person and `held_on` must agree on them. An action "
+        "is named once per conversation; importing it again updates its kind, programme, "
+        "due date and status.",
+    ),
+    mapping=ConversationMapping(),
+    examples=(
+        {
+            "person_id": "P0001",
+            "held_on": "2025-06-12",
+            "held_with": "Line manager",
+            "impact": "high",
+            "growth": "high",
+            "growth_wanted": "stretch",
+            "summary": "Ready for a board-level stretch within two years.",
+            "action": "Board shadowing at a neighbouring trust",
+            "opportunity_kind": "board_shadowing",
+            "programme_code": "",
+            "due_on": "2025-12-31",
+            "status": "in_progress",
+        },
+        {
+            "person_id": "P0001",
+            "held_on": "2025-06-12",
+            "held_with": "Line manager",
+            "impact": "high",
+            "growth": "high",
+            "growth_wanted": "stretch",
+            "summary": "Ready for a board-level stretch within two years.",
+            "action": "Apply for the Nye Bevan Programme",
+            "opportunity_kind": "",
+            "programme_code": "nye_bevan",
+            "due_on": "2026-03-31",
+            "status": "planned",
+        },
+    ),
+)
+
+
+# Fit and Proper Person checks --------------------------------------------------------
+
+FPPT = Kind(
+    name="fppt",
+    summary=(
+        "Fit and Proper Person Test checks of board members (NHS England framework, 2023): "
+        "one row per check done."
+    ),
+    columns=(
+        Column("person_id", Text(64), "The board member (or candidate) checked.", required=True),
+        Column(
+            "check_type", Code(vocab.FPPT_CHECKS, noun="check type"), "The check.", required=True
+        ),
+        Column("outcome", Code(vocab.FPPT_OUTCOMES), "What the check found.", required=True),
+        Column("checked_on", Date(), "The date of the check.", required=True),
+        Column(
+            "next_due_on",
+            Date(),
+            "When the check is next due.",
+            empty_means="the framework's renewal period after `checked_on`",
+        ),
+        Column("checked_by", Text(200), "Who did the check."),
+        Column("notes", Text(), "Notes, such as the mitigation agreed for a concern."),
+    ),
+    key=("person_id", "check_type", "checked_on"),
+    references=(PERSON,),
+    orders=(Order("checked_on", "next_due_on"),),
+    rule_docs=(
+        "A check done again on another date is a new row: the history is kept, and the "
+        "latest row is the check's current state.",
+    ),
+    mapping=TableMapping(
+        FitAndProperCheck,
+        key=("person_ref", "check_type", "checked_on"),
+        columns=("outcome", "next_due_on", "checked_by", "notes"),
+        references=(PERSON,),
+    ),
+    examples=(
+        {
+            "person_id": "P0001",
+            "check_type": "dbs",
+            "outcome": "satisfactory",
+            "checked_on": "2025-04-01",
+            "next_due_on": "2028-04-01",
+            "checked_by": "Company secretary",
+            "notes": "",
+        },
+        {
+            "person_id": "P0001",
+            "check_type": "self_attestation",
+            "outcome": "satisfactory",
+            "checked_on": "2025-04-01",
+            "next_due_on": "",
+            "checked_by": "",
+            "notes": "",
+        },
+    ),
+)
+
+
+# Appraisals --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextList(CellType):
+    """Free-text items separated by ``;`` (each item's surrounding spaces removed)."""
+
+    dtype: pl.DataType = field(default=pl.List(pl.String()), init=False)
+
+    def parse(self, raw: pl.Series) -> tuple[pl.Series, pl.Series]:
+        items = (
+            raw.str.split(";")
+            .list.eval(pl.element().str.strip_chars())
+            .list.eval(pl.element().filter(pl.element() != ""))
+        )
+        values = pl.select(pl.when(items.list.len() > 0).then(items).otherwise(None)).to_series()
+        return values.alias(raw.name), pl.Series(raw.name, [None] * len(raw), dtype=pl.String)
+
+    def describe(self) -> str:
+        return "text items separated by `;`"
+
+    def to_text(self, values: pl.Series) -> pl.Series:
+        return values.list.join(";").fill_null("")
+
+    def to_cell(self, value: Any) -> Any:
+        return ";".join(value) if value is not None else None
+
+
+APPRAISAL_FIELDS = (
+    "period_start",
+    "appraised_on",
+    "appraiser",
+    "multi_source_feedback",
+    "domain_ratings",
+    "objectives",
+    "edi_objective",
+    "development_needs",
+    "programmes_attended",
+    "year_count",
+)
+APPRAISAL_EXTRA_DEFAULTS = {"year_count": None}
+
+
+def edi_objective_when_appraised(context: RuleContext) -> Iterable[Problem]:
+    """A completed appraisal (with an appraisal date) has an equality, diversity and
+    inclusion objective, as the 2025 framework requires."""
+    missing = context.frame.filter(
+        pl.col("appraised_on").is_not_null() & pl.col("edi_objective").is_null()
+    ).select(
+        ROW,
+        pl.lit(
+            "a completed appraisal (with appraised_on) needs an equality, diversity and "
+            "inclusion objective"
+        ).alias("reason"),
+    )
+    return context.problems(missing, "edi_objective")
+
+
+def _appraisal_values(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "person_ref": row["person_ref"],
+        "period_end": row["period_end"],
+        "period_start": row["period_start"],
+        "appraised_on": row["appraised_on"],
+        "appraiser": row["appraiser"],
+        "multi_source_feedback": bool(row["multi_source_feedback"]),
+        "domain_ratings": {d: row[d] for d in LCF_DOMAINS if row[d] is not None},
+        "objectives": list(row["objectives"] or []),
+        "edi_objective": row["edi_objective"],
+        "development_needs": row["development_needs"],
+        "programmes_attended": list(row["programmes_attended"] or []),
+        "year_count": row["year_count"],
+    }
+
+
+@dataclass(frozen=True)
+class AppraisalMapping:
+    """One appraisal per person and period end; the six LCF domain columns become the
+    record's domain ratings."""
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return ("appraisal_records",)
+
+    def load(
+        self,
+        session: Session,
+        rows: pl.DataFrame,
+        present: frozenset[str],
+        *,
+        write: bool,
+        progress: Reporter,
+    ) -> dict[str, TableCounts]:
+        people = sorted(set(rows["person_ref"].to_list()))
+        stored: dict[tuple[int, dt.date], AppraisalRecord] = {}
+        for start in range(0, len(people), 1000):
+            chunk = people[start : start + 1000]
+            for record in session.scalars(
+                select(AppraisalRecord).where(AppraisalRecord.person_ref.in_(chunk))
+            ):
+                stored[(record.person_ref, record.period_end)] = record
+        compared = [f for f in APPRAISAL_FIELDS if f != "year_count" or "year_count" in present]
+        new: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
+        unchanged = 0
+        for row in rows.iter_rows(named=True):
+            values = _appraisal_values(row)
+            existing = stored.get((values["person_ref"], values["period_end"]))
+            if existing is None:
+                if "year_count" not in present:
+                    values["year_count"] = APPRAISAL_EXTRA_DEFAULTS["year_count"]
+                new.append(values)
+            elif any(getattr(existing, f) != values[f] for f in compared):
+                changed.append({"id": existing.id, **{f: values[f] for f in compared}})
+            else:
+                unchanged += 1
+        if write and (new or changed):
+            progress.start("Writing appraisal_records", len(new) + len(changed))
+            if new:
+                session.execute(insert(AppraisalRecord), new)
+            if changed:
+                session.execute(update(AppraisalRecord), changed)
+            progress.advance(len(new) + len(changed))
+        return {"appraisal_records": TableCounts(len(new), len(changed), unchanged)}
+
+    def export(self, session: Session) -> pl.DataFrame:
+        rows = []
+        for record, person_id in session.execute(
+            select(AppraisalRecord, Person.person_id).join(
+                Person, Person.id == AppraisalRecord.person_ref
+            )
+        ):
+            ratings = record.domain_ratings or {}
+            rows.append(
+                {
+                    "person_id": person_id,
+                    "period_start": record.period_start,
+                    "period_end": record.period_end,
+                    "appraised_on": record.appraised_on,
+                    "appraiser": record.appraiser,
+                    "multi_source_feedback": record.multi_source_feedback,
+                    **{d: ratings.get(d) for d in LCF_DOMAINS},
+                    "objectives": record.objectives or None,
+                    "edi_objective": record.edi_objective,
+                    "development_needs": record.development_needs,
+                    "programmes_attended": record.programmes_attended or None,
+                    "year_count": record.year_count,
+                }
+            )
+        schema = {c.name: c.type.dtype for c in APPRAISALS.columns}
+        return pl.DataFrame(rows, schema=schema)
+
+
+APPRAISALS = Kind(
+    name="appraisals",
+    summary=(
+        "Board member appraisals (national board member appraisal framework, 2025): one row "
+        "per person and appraisal period."
+    ),
+    columns=(
+        Column("person_id", Text(64), "The board member appraised.", required=True),
+        Column("period_start", Date(), "The first day of the period appraised.", required=True),
+        Column("period_end", Date(), "The last day of the period appraised.", required=True),
+        Column("appraised_on", Date(), "The date of the appraisal meeting."),
+        Column("appraiser", Text(200), "Who appraised (the chair, for most members)."),
+        Column(
+            "multi_source_feedback",
+            Boolean(),
+            "Whether multi-source (360) feedback informed the appraisal.",
+            when_empty=False,
+            empty_means="`false`",
+        ),
+        *(
+            Column(
+                domain,
+                Integer(1, 4),
+                f"The rating agreed for the LCF domain '{framework('lcf2024').domains[i].name}': "
+                "1 rarely or never to 4 almost always.",
+                empty_means="not rated",
+            )
+            for i, domain in enumerate(LCF_DOMAINS)
+        ),
+        Column("objectives", TextList(), "The objectives agreed, separated by `;`."),
+        Column(
+            "edi_objective",
+            Text(),
+            "The objective on equality, diversity and inclusion.",
+        ),
+        Column("development_needs", Text(), "The development needs agreed."),
+        Column(
+            "programmes_attended",
+            CodeList(PROGRAMME_CODES, noun="programme code"),
+            "Programmes attended in the period.",
+            when_empty=[],
+            empty_means="none",
+        ),
+        Column(
+            "year_count",
+            Integer(minimum=1),
+            "Which year of the member's term the period is.",
+            extra=True,
+        ),
+    ),
+    key=("person_id", "period_end"),
+    references=(PERSON,),
+    orders=(
+        Order("period_start", "period_end", strict=True),
+        Order("period_start", "appraised_on"),
+    ),
+    rules=(edi_objective_when_appraised,),
+    rule_docs=(
+        "A completed appraisal, one with an `appraised_on` date, needs an `edi_objective`. "
+        "The six domain columns (`outcomes` to `partnerships`) are the LCF 2024 domains; "
+        "an empty one is not rated.",
+    ),
+    mapping=AppraisalMapping(),
+    examples=(
+        {
+            "person_id": "P0001",
+            "period_start": "2024-04-01",
+            "period_end": "2025-03-31",
+            "appraised_on": "2025-05-20",
+            "appraiser": "Chair",
+            "multi_source_feedback": "true",
+            "outcomes": "4",
+            "strategy": "3",
+            "equality": "3",
+            "governance": "4",
+            "culture": "3",
+            "partnerships": "2",
+            "objectives": "Deliver the elective recovery plan;Lead the estates strategy",
+            "edi_objective": "Sponsor the reverse mentoring scheme",
+            "development_needs": "System partnership working",
+            "programmes_attended": "",
+            "year_count": "2",
+        },
+        {
+            "person_id": "P0002",
+            "period_start": "2024-04-01",
+            "period_end": "2025-03-31",
+            "appraised_on": "",
+            "appraiser": "",
+            "multi_source_feedback": "false",
+            "outcomes": "",
+            "strategy": "",
+            "equality": "",
+            "governance": "",
+            "culture": "",
+            "partnerships": "",
+            "objectives": "",
+            "edi_objective": "",
+            "development_needs": "",
+            "programmes_attended": "aspiring_chief_executive",
+            "year_count": "",
+        },
+    ),
+)

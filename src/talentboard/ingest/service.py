@@ -1,0 +1,144 @@
+"""Import, export and templates: the functions the CLI and the web upload page call."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from talentboard.ingest.kinds import get_kind
+from talentboard.ingest.read import WINDOWS_1252, ReadError, read_table
+from talentboard.ingest.report import ImportResult, Problem, ValidationReport
+from talentboard.ingest.schema import Kind
+from talentboard.ingest.validate import Checked, check_table
+from talentboard.ingest.write import file_format, write_rows
+from talentboard.progress import SILENT, Reporter
+
+SQLITE_CACHE_KIB = 65536
+
+
+def _check(session: Session, kind: Kind, path: Path, progress: Reporter) -> Checked:
+    progress.start(f"Reading {path.name}")
+    try:
+        table = read_table(path, sheet=kind.name)
+    except ReadError as exc:
+        problem = Problem(path.name, None, None, None, str(exc))
+        return Checked(ValidationReport(path.name, kind.name, None, 0, (problem,)))
+    progress.start(f"Checking {len(table.rows):,} rows of {path.name}")
+    checked = check_table(session, kind, path.name, table)
+    if table.encoding == WINDOWS_1252:
+        note = Problem(
+            path.name,
+            None,
+            None,
+            None,
+            "not UTF-8: read as Windows-1252, the encoding of Excel's 'CSV (Comma delimited)'",
+        )
+        warnings = (note, *checked.report.warnings)
+        checked = replace(checked, report=replace(checked.report, warnings=warnings))
+    return checked
+
+
+def validate_file(session: Session, kind: str, path: str | Path) -> ValidationReport:
+    """Check every row of the file at ``path`` as a file of ``kind``; write nothing.
+
+    Raises ``UnknownKindError`` for a kind that does not exist; every problem with the file
+    itself is in the report.
+    """
+    return _check(session, get_kind(kind), Path(path), SILENT).report
+
+
+def import_file(
+    session: Session,
+    kind: str,
+    path: str | Path,
+    *,
+    dry_run: bool = False,
+    progress: Reporter | None = None,
+) -> ImportResult:
+    """Validate the file at ``path`` and, when every row is valid, load it in one transaction.
+
+    Rows are upserted on the kind's key: new keys inserted, changed rows updated, the rest
+    left alone and counted as unchanged. Nothing is written when any row is invalid, nor
+    on a dry run (which still counts what would change). On success the session is
+    committed; if the database refuses the data, everything the import wrote is rolled
+    back and ``failure`` says why.
+    """
+    progress = progress or SILENT
+    chosen = get_kind(kind)
+    checked = _check(session, chosen, Path(path), progress)
+    if checked.rows is None:
+        return ImportResult(checked.report, dry_run=dry_run)
+    try:
+        if not dry_run and session.get_bind().dialect.name == "sqlite":
+            # A large load spills SQLite's default 2 MB page cache to disk before the commit.
+            session.connection().exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+        counts = chosen.mapping.load(
+            session, checked.rows, checked.present, write=not dry_run, progress=progress
+        )
+        if not dry_run:
+            session.commit()
+    except SQLAlchemyError as exc:
+        session.rollback()
+        return ImportResult(checked.report, dry_run=dry_run, failure=database_refusal(exc))
+    except BaseException:
+        session.rollback()
+        raise
+    return ImportResult(checked.report, counts, dry_run=dry_run)
+
+
+def database_refusal(exc: SQLAlchemyError) -> str:
+    """One line saying why the database refused the data, without the SQL statement."""
+    cause = getattr(exc, "orig", None) or exc
+    lines = str(cause).strip().splitlines()
+    detail = lines[0] if lines else type(cause).__name__
+    return f"the database refused the data, so nothing was imported: {detail}"
+
+
+def export_frame(session: Session, kind: str) -> pl.DataFrame:
+    """Every stored row of ``kind`` in its columns, sorted by its key: what ``export`` writes."""
+    chosen = get_kind(kind)
+    frame = chosen.mapping.export(session).select(chosen.column_names)
+    return frame.sort(list(chosen.key), maintain_order=True)
+
+
+def export_kind(session: Session, kind: str, path: str | Path) -> int:
+    """Write every stored row of ``kind`` to ``path`` (CSV or XLSX by its extension).
+
+    The columns are the kind's canonical columns followed by its optional extra ones, the
+    rows sorted by the kind's key, so importing the file changes nothing and exporting
+    again gives the same file. Returns the number of rows written.
+    """
+    chosen = get_kind(kind)
+    target = Path(path)
+    file_format(target)
+    frame = export_frame(session, chosen.name)
+    write_rows(chosen, frame, target)
+    return frame.height
+
+
+def template_frame(kind: str) -> pl.DataFrame:
+    """The kind's two example rows, parsed."""
+    chosen = get_kind(kind)
+    columns = {}
+    for column in chosen.columns:
+        text = pl.Series(
+            column.name, [row.get(column.name, "") for row in chosen.examples], dtype=pl.String
+        ).replace("", None)
+        values, reasons = column.type.parse(text)
+        if reasons.drop_nulls().len():
+            reason = reasons.drop_nulls()[0]
+            raise ValueError(f"the {chosen.name} example's {column.name} is wrong: {reason}")
+        columns[column.name] = values
+    return pl.DataFrame(columns)
+
+
+def write_template(kind: str, path: str | Path) -> None:
+    """Write the header and two example rows of ``kind`` to ``path`` (CSV or XLSX)."""
+    chosen = get_kind(kind)
+    target = Path(path)
+    file_format(target)
+    write_rows(chosen, template_frame(chosen.name), target)

@@ -1,0 +1,286 @@
+"""``build_report``: the board report document for a date and an optional region.
+
+Every figure comes from ``talentboard.stability`` and is published through
+``reports.publish`` (disclosure control) before it is placed in the document; this
+module only chooses what goes where and words it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final
+
+import polars as pl
+
+from talentboard.frames import RegisterFrames
+from talentboard.progress import SILENT, Reporter
+from talentboard.reports.breakdowns import (
+    diversity_chart,
+    page_table,
+    role_chart,
+    workbook_table,
+)
+from talentboard.reports.exits import exits_section
+from talentboard.reports.headlines import headlines
+from talentboard.reports.hotspots import hotspots_table
+from talentboard.reports.methods import CONVENTIONS, DEFINITIONS
+from talentboard.reports.model import ChartSpec, Headline, Report, Section
+from talentboard.reports.presenters import format_date
+from talentboard.reports.publish import publish_figures, published_row
+from talentboard.reports.scope import Scope, restrict_to_region, scope_for
+from talentboard.reports.tenure import segment_curves, tenure_chart, time_to_fill_table
+from talentboard.reports.trends import monthly_figures, series_table, trend_charts
+from talentboard.stability.board import figures_frame
+from talentboard.stability.disclosure import DEFAULT_RULE, DisclosureRule
+from talentboard.stability.groups import prepare_board
+
+__all__ = ["HOTSPOTS_SHOWN", "build_report", "disclosure_paragraphs"]
+
+HOTSPOTS_SHOWN: Final = {"national": 20, "region": 10}
+_STEPS: Final = 8
+
+
+def disclosure_paragraphs(rule: DisclosureRule = DEFAULT_RULE) -> tuple[str, ...]:
+    """Appendix B: the disclosure rule applied, in words, from the rule itself."""
+    return (
+        f"This report is for boards and the public, so every count in it is published "
+        f"with disclosure control. A count from {rule.suppress_from} to {rule.suppress_to} "
+        f"is withheld and shown as {rule.symbol}; a count of 0 is shown. Every other count "
+        f"is rounded to the nearest {rule.round_to}.",
+        "A percentage built on a withheld count is withheld too. Percentages that are "
+        "shown are worked out from the exact counts, so a percentage may differ slightly "
+        "from one worked out from the rounded counts beside it.",
+        "In a breakdown whose total is also published (by role, by region, by segment, by "
+        "reason), further cells are withheld where needed so that no withheld count can be "
+        "worked out by subtracting the others from the total.",
+        "Medians, intervals and tests resting on a withheld number of spells are withheld, "
+        "and a Kaplan-Meier curve for such a group is not drawn. The BME share of the "
+        "workforce comes from organisations' published staff figures and is shown as it is.",
+    )
+
+
+def _summary(items: tuple[Headline, ...], trend_variation: str) -> tuple[str, ...]:
+    wanted = (
+        "orgs_with_exec_vacancy_share",
+        "exec_vacancy_rate",
+        "median_tenure_years",
+        "appointed_within_3y_share",
+        "bme_share_board_voting",
+        "forced_exit_share_12m",
+    )
+    by_metric = {h.metric: h for h in items}
+    lines = [by_metric[m].sentence for m in wanted if m in by_metric]
+    lines.append(f"Executive vacancy rate over two years. {trend_variation}")
+    return tuple(lines)
+
+
+def _variation(charts: tuple[ChartSpec, ...], name: str) -> str:
+    """The variation sentence of an SPC chart: the first line of its subtitle."""
+    chart = next(c for c in charts if c.name == name)
+    return str(chart.spec["title"]["subtitle"][0])
+
+
+def _roles_paragraph(by_role: pl.DataFrame) -> str:
+    cover = (
+        "Interim cover is the share of posts held by an interim, acting or seconded "
+        "director while there is no substantive holder."
+    )
+    shown = by_role.filter(pl.col("exec_vacancy_rate") > 0).sort(
+        "exec_vacancy_rate", descending=True
+    )
+    if shown.height < 2:
+        return (
+            "Most vacancy rates by role rest on counts too small to publish, and are "
+            f"withheld. {cover}"
+        )
+    first, second = shown["label"][0], shown["label"][1]
+    return (
+        f"The highest published vacancy rates are for the {first.lower()} and the "
+        f"{second.lower()}. {cover}"
+    )
+
+
+def build_report(
+    frames: RegisterFrames,
+    at: dt.date,
+    *,
+    region_code: str | None = None,
+    progress: Reporter = SILENT,
+) -> Report:
+    """The board report for ``at``, for England or the region ``region_code``."""
+    scope: Scope = scope_for(region_code)
+    scoped = frames if region_code is None else restrict_to_region(frames, region_code)
+    board = prepare_board(scoped)
+    progress.start("Building the report", total=_STEPS)
+
+    overall = publish_figures(figures_frame(board, at))
+    items = headlines(published_row(overall), where=scope.where)
+    progress.advance()
+
+    charts = trend_charts(monthly_figures(board, at))
+    progress.advance()
+
+    by_segment = publish_figures(figures_frame(board, at, by="segment"), protect=True)
+    tenure = tenure_chart(segment_curves(board, at), by_segment)
+    fill = time_to_fill_table(board, at)
+    progress.advance()
+
+    by_role_exact = figures_frame(board, at, by="role")
+    by_role = publish_figures(by_role_exact, protect=True)
+    executive_roles = by_role.filter(by_role_exact["exec_posts"] > 0)
+    roles = role_chart(executive_roles)
+    progress.advance()
+
+    dimension = "region" if region_code is None else "org_kind"
+    by_group = publish_figures(figures_frame(board, at, by=dimension), protect=True)
+    progress.advance()
+
+    diversity = diversity_chart(overall, by_group, dimension, scope.name)
+    progress.advance()
+
+    exits_chart, forced = exits_section(board, at)
+    progress.advance()
+
+    shown = HOTSPOTS_SHOWN["national" if region_code is None else "region"]
+    top = hotspots_table(board, at, top=shown)
+    every = hotspots_table(board, at, sheet="Hotspots")
+    progress.advance()
+
+    group_word = "region" if region_code is None else "organisation kind"
+    sections = (
+        Section(
+            "headline-figures",
+            "Headline figures",
+            (
+                f"The figures for {scope.name} as at {format_date(at)}. Each comes with its "
+                "definition; appendix A has them all, and appendix B explains the * marks.",
+            ),
+            headlines=items,
+        ),
+        Section(
+            "trends",
+            "Trends: statistical process control charts",
+            (
+                "Each chart shows a figure at the end of each month over two years, with its "
+                "mean (black line) and process limits (dashed lines): the range within which "
+                "the figure moves by chance. Grey points are that common cause variation. An "
+                "orange point is a special cause of concern and a blue point a special cause "
+                "of improvement: a change too large or too sustained to be chance.",
+            ),
+            charts=charts,
+        ),
+        Section(
+            "tenure",
+            "Tenure and time to fill",
+            (
+                "The curves count every executive spell, including those still going, for "
+                "the time served so far (Kaplan-Meier). Where a curve crosses 50% is the "
+                "median tenure of that group.",
+            ),
+            charts=(tenure,),
+            tables=(fill,),
+        ),
+        Section(
+            "roles",
+            "Vacancy and interim cover by role",
+            (_roles_paragraph(executive_roles),),
+            charts=(roles,),
+            tables=(
+                page_table(
+                    executive_roles,
+                    "role",
+                    name="by_role",
+                    caption="Executive posts by role",
+                ),
+            ),
+        ),
+        Section(
+            "breakdowns",
+            f"By {group_word} and by oversight segment",
+            (
+                "Oversight segments run from 1 (least support needed) to 4 or 5 (most "
+                "challenged). Organisations not rated at the date are shown as not rated.",
+            ),
+            tables=(
+                page_table(
+                    by_group,
+                    dimension,
+                    name=f"by_{dimension}",
+                    caption=f"Executive posts by {group_word}",
+                ),
+                page_table(
+                    by_segment,
+                    "segment",
+                    name="by_segment",
+                    caption="Executive posts by oversight segment",
+                ),
+            ),
+        ),
+        Section(
+            "diversity",
+            "Diversity of boards against the workforce",
+            (
+                "Workforce Race Equality Standard indicator 9 compares the share of voting "
+                "board members from a Black or minority ethnic background with the same "
+                "share of the workforce. People whose ethnicity is not stated or not known "
+                "are left out of the board share.",
+            ),
+            charts=(diversity,),
+        ),
+        Section(
+            "exits",
+            "Why executives leave",
+            (
+                "Forced exits (dismissal or being forced out) are a measure of how boards "
+                "treat their leaders, not a footnote.",
+            ),
+            charts=(exits_chart,),
+            tables=(forced,),
+        ),
+        Section(
+            "hotspots",
+            "Hotspots",
+            (
+                "Organisations ranked by the instability index, with their oversight "
+                "segment, so instability can be read against performance. The workbook "
+                "version of this report lists every organisation.",
+            ),
+            tables=(top,),
+        ),
+    )
+    by_group_sheet = "By region" if region_code is None else "By organisation kind"
+    workbook = (
+        workbook_table(
+            by_role, "role", name="wb_by_role", caption="Figures by role", sheet="By role"
+        ),
+        workbook_table(
+            by_group,
+            dimension,
+            name=f"wb_by_{dimension}",
+            caption=f"Figures by {group_word}",
+            sheet=by_group_sheet,
+        ),
+        workbook_table(
+            by_segment,
+            "segment",
+            name="wb_by_segment",
+            caption="Figures by oversight segment",
+            sheet="By segment",
+        ),
+        every,
+        series_table(charts),
+        fill,
+        exits_chart.table,
+        forced,
+    )
+    return Report(
+        title="Leadership stability report",
+        as_at=at,
+        scope=scope.name,
+        region_code=region_code,
+        summary=_summary(items, _variation(charts, "spc_exec_vacancy_rate")),
+        sections=sections,
+        methods=(*CONVENTIONS, *DEFINITIONS),
+        disclosure=disclosure_paragraphs(),
+        workbook=workbook,
+    )

@@ -1,0 +1,140 @@
+"""The SPC (XmR) chart, drawn the NHS Making Data Count way."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import altair as alt
+import polars as pl
+
+from talentboard.reports import palette
+from talentboard.reports.charts.base import finish
+from talentboard.reports.model import ChartSpec, Column, ColumnKind, table_from_frame
+
+__all__ = ["SPC_POINT_LABELS", "ValueKind", "spc_chart"]
+
+ValueKind = Literal["share", "number", "years"]
+
+SPC_POINT_LABELS: dict[str, str] = {
+    "common_cause": "Common cause variation",
+    "special_cause_improving": "Special cause: improvement",
+    "special_cause_concerning": "Special cause: concern",
+    "special_cause_neither": "Special cause: neither improvement nor concern",
+}
+"""Point types of an SPC chart (``stability.spc.Variation``) and their legend labels."""
+
+_SPC_COLOURS = (
+    palette.SPC_COMMON,
+    palette.SPC_IMPROVEMENT,
+    palette.SPC_CONCERN,
+    palette.SPC_NEITHER,
+)
+_SPC_SHAPES = ("circle", "square", "diamond", "triangle-up")
+
+
+def _axis_format(kind: ValueKind) -> str:
+    # Monthly shares move by tenths of a percent: whole percents would repeat on the axis.
+    return {"share": ".1%", "number": ",.0f", "years": ".1f"}[kind]
+
+
+def _column_kind(kind: ValueKind) -> ColumnKind:
+    kinds: dict[ValueKind, ColumnKind] = {"share": "share", "number": "number", "years": "years"}
+    return kinds[kind]
+
+
+def spc_chart(
+    series: pl.DataFrame,
+    *,
+    name: str,
+    title: str,
+    measure: str,
+    variation: str,
+    assurance: str,
+    kind: ValueKind = "share",
+    target: float | None = None,
+    description: str | None = None,
+) -> ChartSpec:
+    """An XmR chart drawn the NHS Making Data Count way.
+
+    ``series`` columns: ``month`` (date), ``value``, ``mean``, ``lower_limit``,
+    ``upper_limit`` (floats; ``value`` null where withheld) and ``point_type``
+    (``stability.spc.Variation`` of the point, a key of ``SPC_POINT_LABELS``; null where
+    ``value`` is). ``variation`` and
+    ``assurance`` are the sentences behind the variation and assurance icons (see
+    ``reports.wording``); they go in the subtitle. ``kind`` says how values read
+    (``share`` as a percentage). A ``target``, when given, is drawn as a red dashed line.
+    """
+    labels = list(SPC_POINT_LABELS.values())
+    data = series.with_columns(
+        pl.col("point_type").replace_strict(SPC_POINT_LABELS, default=None).alias("variation")
+    )
+    fmt = _axis_format(kind)
+    base = alt.Chart(data).encode(
+        x=alt.X(
+            "month:T",
+            title="Month",
+            axis=alt.Axis(format="%b %Y", labelAngle=0, labelOverlap="greedy", tickCount=6),
+        )
+    )
+    y_title = alt.Y(
+        "value:Q", title=measure, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=False)
+    )
+    limits = [
+        base.mark_line(color=palette.NHS_MID_GREY, strokeDash=[5, 4], strokeWidth=1.5).encode(
+            y=alt.Y(f"{field}:Q")
+        )
+        for field in ("lower_limit", "upper_limit")
+    ]
+    mean = base.mark_line(color="#000000", strokeWidth=1.5).encode(y=alt.Y("mean:Q"))
+    line = base.mark_line(color=palette.SPC_COMMON, strokeWidth=1.5).encode(y=y_title)
+    points = base.mark_point(filled=True, size=55, opacity=1).encode(
+        y=alt.Y("value:Q"),
+        color=alt.Color(
+            "variation:N",
+            scale=alt.Scale(domain=labels, range=list(_SPC_COLOURS)),
+            legend=alt.Legend(title=None, columns=2),
+        ),
+        shape=alt.Shape("variation:N", scale=alt.Scale(domain=labels, range=list(_SPC_SHAPES))),
+        tooltip=[
+            alt.Tooltip("month:T", title="Month", format="%B %Y"),
+            alt.Tooltip("value:Q", title=measure, format=fmt),
+            alt.Tooltip("variation:N", title="Variation"),
+        ],
+    )
+    layers: list[alt.Chart] = [*limits, mean, line, points]
+    if target is not None:
+        layers.append(
+            alt.Chart(data)
+            .mark_rule(color=palette.SPC_TARGET, strokeDash=[2, 2], strokeWidth=1.5)
+            .encode(y=alt.datum(target))
+        )
+    chart = alt.layer(*layers).properties(width=palette.WIDTH, height=palette.HEIGHT)
+    key = (
+        "Black line: mean. Dashed grey lines: process limits (mean ± 2.66 × the mean "
+        "moving range)." + (" Red dotted line: target." if target is not None else "")
+    )
+    value_kind = _column_kind(kind)
+    table = table_from_frame(
+        data,
+        (
+            Column("month", "Month", "date"),
+            Column("value", measure, value_kind),
+            Column("mean", "Mean", value_kind),
+            Column("lower_limit", "Lower process limit", value_kind),
+            Column("upper_limit", "Upper process limit", value_kind),
+            Column("variation", "Variation", "text"),
+        ),
+        name=name,
+        caption=f"{title}: monthly values, mean, process limits and variation",
+    )
+    text = description or (
+        f"Statistical process control chart of {measure.lower()} by month. {variation} {assurance}"
+    )
+    return finish(
+        chart,
+        name=name,
+        title=title,
+        subtitle=(variation, assurance, key),
+        description=text,
+        table=table,
+    )

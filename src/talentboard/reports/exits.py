@@ -1,0 +1,137 @@
+"""The exits section: why executive spells ended, year by year, and the forced-exit share.
+
+Counts are ``stability.exits.exit_reasons`` over the five years to the date, published as
+one table of periods by reasons with each period's total (``protect_table``: withheld
+cells cannot be recovered from the totals); the forced-exit shares are
+``stability.exits.forced_exit_shares``, withheld when their counts are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final
+
+import polars as pl
+
+from talentboard import vocab
+from talentboard.reports.charts import exit_reasons_chart
+from talentboard.reports.model import SUPPRESSED, Cell, ChartSpec, Column, Table
+from talentboard.stability.disclosure import protect_table
+from talentboard.stability.exits import FORCED_EXIT, exit_reasons, forced_exit_shares
+from talentboard.stability.groups import BoardRegister
+
+__all__ = ["EXIT_YEARS", "REASON_LABELS", "exits_section"]
+
+EXIT_YEARS: Final = 5
+REASON_LABELS: Final = {
+    "retired": "Retired",
+    "moved_nhs": "Moved to another NHS post",
+    "promoted_internal": "Promoted internally",
+    "left_nhs": "Left the NHS",
+    "dismissed_or_forced": "Dismissed or forced out",
+    "end_of_term": "End of term",
+    "death": "Death in service",
+    "other": "Other",
+    "not_recorded": "Not recorded",
+}
+
+
+def period_label(end: dt.date) -> str:
+    """``Year to Sep 2026``: the twelve months ending on ``end``."""
+    return f"Year to {end:%b %Y}"
+
+
+def exits_section(board: BoardRegister, at: dt.date) -> tuple[ChartSpec, Table]:
+    """The exit reasons chart (its table: periods by reasons) and the forced-exit table."""
+    long = exit_reasons(board, at, years=EXIT_YEARS)
+    shares = forced_exit_shares(board, at, years=EXIT_YEARS).sort("period_end")
+    periods = shares.select("period_end").unique().sort("period_end")["period_end"].to_list()
+    codes = [*vocab.END_REASONS, "not_recorded"]
+    present = set(long["end_reason"].to_list())
+    reasons = [code for code in codes if code in present] or [FORCED_EXIT]
+    exact = {
+        (row["period_end"], row["end_reason"]): int(row["exits"])
+        for row in long.iter_rows(named=True)
+    }
+    matrix = [[exact.get((period, reason), 0) for reason in reasons] for period in periods]
+    # Each period's row ends with its total: the table is published with row totals.
+    extended: list[list[tuple[int | None, bool]]] = []
+    if matrix:
+        protected = protect_table(matrix, row_totals=True, column_totals=False)
+        assert protected.row_totals is not None
+        for i, cells in enumerate(protected.cells):
+            line = [*cells, protected.row_totals[i]]
+            extended.append(
+                [
+                    (None, True) if protected.suppressed[i][j] else (int(value), False)
+                    for j, value in enumerate(line)
+                ]
+            )
+
+    def published(i: int, j: int) -> tuple[int | None, bool]:
+        return extended[i][j]
+
+    records = []
+    for i, period in enumerate(periods):
+        for j, reason in enumerate(reasons):
+            value, hidden = published(i, j)
+            records.append(
+                {
+                    "period": period_label(period),
+                    "end_reason": REASON_LABELS[reason],
+                    "spells": value,
+                    "spells_suppressed": hidden,
+                }
+            )
+    chart_frame = pl.DataFrame(
+        records,
+        schema={
+            "period": pl.String,
+            "end_reason": pl.String,
+            "spells": pl.Int64,
+            "spells_suppressed": pl.Boolean,
+        },
+        orient="row",
+    )
+    chart = exit_reasons_chart(
+        chart_frame,
+        reasons=[REASON_LABELS[r] for r in reasons],
+        description=(
+            "Stacked bar chart of executive spells that ended in each of the last five years, "
+            "coloured by the recorded reason. Counts withheld by disclosure control are left "
+            "out of the bars; the table gives every count."
+        ),
+    )
+    rows: list[tuple[Cell, ...]] = []
+    forced_index = reasons.index(FORCED_EXIT) if FORCED_EXIT in reasons else None
+    for i, period in enumerate(periods):
+        total, total_hidden = published(i, len(reasons))
+        forced: int | None = 0
+        forced_hidden = False
+        if forced_index is not None:
+            forced, forced_hidden = published(i, forced_index)
+        share = shares.filter(pl.col("period_end") == period)["forced_exit_share"].to_list()
+        exact_share = share[0] if share else None
+        rows.append(
+            (
+                period_label(period),
+                SUPPRESSED if total_hidden else total,
+                SUPPRESSED if forced_hidden else forced,
+                SUPPRESSED
+                if (total_hidden or forced_hidden) and exact_share is not None
+                else exact_share,
+            )
+        )
+    table = Table(
+        name="forced_exits",
+        caption="Executive spells ended and the forced-exit share, year by year",
+        columns=(
+            Column("period", "Period", "text"),
+            Column("exits", "Spells ended", "count"),
+            Column("forced", "Dismissed or forced out", "count"),
+            Column("forced_exit_share", "Forced-exit share", "share"),
+        ),
+        rows=tuple(rows),
+        sheet="Forced exits",
+    )
+    return chart, table

@@ -1,0 +1,259 @@
+"""Headline figures in plain English, from one published row of the board figures.
+
+The row is a row of ``stability.board.figures_frame`` after disclosure control: counts
+rounded or ``SUPPRESSED``, a share ``SUPPRESSED`` when its count is. Each headline has the
+value, one sentence a board member can read aloud, and the figure's definition; a
+withheld figure says so instead of guessing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from talentboard.reports.methods import definition
+from talentboard.reports.model import Cell, ColumnKind, Headline, Suppressed
+from talentboard.reports.presenters import format_cell, in_words
+
+__all__ = ["headlines"]
+
+WITHHELD = "Withheld: the count behind this figure is too small to publish."
+NOT_APPLICABLE = "Not applicable: there is nothing to count it against."
+
+
+def _pct(value: float) -> str:
+    return format_cell(value, "share")
+
+
+def _p(p_value: float) -> str:
+    """A p-value as a board paper gives it: ``p < 0.001`` below one in a thousand."""
+    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+
+
+def _years(value: Cell) -> str:
+    return format_cell(value, "years")
+
+
+def _make(
+    row: Mapping[str, Cell],
+    metric: str,
+    label: str,
+    kind: ColumnKind,
+    say: Callable[[float], str],
+    numerator: str | None = None,
+    denominator: str | None = None,
+    *,
+    missing: str = NOT_APPLICABLE,
+    key: str | None = None,
+    value: Cell | None = None,
+) -> Headline:
+    """A headline whose sentence ``say`` words the figure's numeric value, read from
+    ``row[key]`` (``key`` defaults to the metric's name); ``value`` overrides what is shown."""
+    figure = row[key or metric]
+    shown = figure if value is None else value
+    if isinstance(figure, Suppressed):
+        sentence = WITHHELD
+    elif isinstance(figure, int | float):
+        sentence = say(float(figure))
+    else:
+        sentence = missing
+    return Headline(
+        metric=metric,
+        label=label,
+        value=shown,
+        kind=kind,
+        sentence=sentence,
+        definition=definition(metric).text,
+        numerator=row[numerator] if numerator else None,
+        denominator=row[denominator] if denominator else None,
+    )
+
+
+def headlines(row: Mapping[str, Cell], *, where: str) -> tuple[Headline, ...]:
+    """The headline figures of one published row; ``where`` names the scope in sentences
+    ("in England", "in the London region")."""
+
+    def count(name: str) -> str:
+        return format_cell(row[name], "count")
+
+    def tenure(median: float) -> str:
+        lower, upper = row["median_tenure_ci_lower"], row["median_tenure_ci_upper"]
+        interval = (
+            f" (95% interval {_years(lower)} to {_years(upper)} years)"
+            if isinstance(lower, float) and isinstance(upper, float)
+            else ""
+        )
+        return (
+            f"Half of executive directors' spells in post end within {_years(median)} "
+            f"years{interval}, counting those still in post for the time served so far."
+        )
+
+    def diversity(board: float) -> str:
+        workforce, gap = row["bme_share_workforce"], row["wres9_gap_pp"]
+        text = (
+            f"{_pct(board)} of voting board members {where} are from a Black or minority "
+            "ethnic background"
+        )
+        if isinstance(workforce, float) and isinstance(gap, float):
+            return f"{text}, against {_pct(workforce)} of their staff: a gap of " + (
+                f"{format_cell(gap, 'pp')}."
+            )
+        return f"{text}."
+
+    def gap(value: float) -> str:
+        if value == 0:
+            return "Voting board members are as diverse as the workforce."
+        direction = "below" if value < 0 else "above"
+        return (
+            f"The BME share of voting board members is {abs(value):.1f} percentage points "
+            f"{direction} that of the workforce."
+        )
+
+    def logrank(p_value: float) -> str:
+        verdict = "differs from" if p_value < 0.05 else "shows no clear difference from"
+        return (
+            f"Executive tenure in organisations in oversight segments 3 to 5 {verdict} "
+            f"segments 1 and 2 (log-rank test, {_p(p_value)})."
+        )
+
+    p_value = row["tenure_logrank_p_value"]
+    p_shown: Cell = _p(p_value) if isinstance(p_value, float) else p_value
+    not_reached = (
+        "More than half of executive directors' spells are still going, so the median "
+        "has not been reached."
+    )
+    return (
+        _make(
+            row,
+            "orgs_with_exec_vacancy_share",
+            "Organisations with an executive vacancy",
+            "share",
+            lambda v: (
+                f"{in_words(v).capitalize()} organisations {where} have at least one executive "
+                f"director post without a substantive holder ({count('orgs_with_exec_vacancy')} "
+                f"of {count('orgs_with_exec_posts')})."
+            ),
+            "orgs_with_exec_vacancy",
+            "orgs_with_exec_posts",
+        ),
+        _make(
+            row,
+            "exec_vacancy_rate",
+            "Executive vacancy rate",
+            "share",
+            lambda v: (
+                f"{_pct(v)} of executive director posts {where} have no substantive holder "
+                f"({count('exec_posts_vacant')} of {count('exec_posts')} posts)."
+            ),
+            "exec_posts_vacant",
+            "exec_posts",
+        ),
+        _make(
+            row,
+            "interim_cover_share",
+            "Interim cover",
+            "share",
+            lambda v: (
+                f"{_pct(v)} of executive director posts are held by an interim, acting or "
+                "seconded director while there is no substantive holder."
+            ),
+            "exec_posts_interim",
+            "exec_posts",
+        ),
+        _make(
+            row,
+            "median_tenure_years",
+            "Median tenure of executive directors",
+            "years",
+            tenure,
+            "tenure_departures",
+            "tenure_spells",
+            missing=not_reached if isinstance(row["tenure_spells"], int) else NOT_APPLICABLE,
+        ),
+        _make(
+            row,
+            "current_holders_median_years",
+            "Time in post of current holders (snapshot)",
+            "years",
+            lambda v: (
+                f"Executive directors in post have served a median of {_years(v)} years so "
+                "far. This snapshot leaves out everyone who has already left, so it does not "
+                "measure how long directors stay: the Kaplan-Meier median does."
+            ),
+            None,
+            "current_holders",
+        ),
+        _make(
+            row,
+            "appointed_within_3y_share",
+            "Appointed in the last three years",
+            "share",
+            lambda v: (
+                f"{in_words(v).capitalize()} executive directors in post {where} were "
+                "appointed in the last three years."
+            ),
+            "appointed_within_3y",
+            "current_holders",
+        ),
+        _make(
+            row,
+            "turnover_rate_12m",
+            "Executive turnover, last 12 months",
+            "share",
+            lambda v: (
+                f"{count('ended_12m')} executive spells ended in the last 12 months: a "
+                f"turnover of {_pct(v)} of the average number in post."
+            ),
+            "ended_12m",
+            None,
+        ),
+        _make(
+            row,
+            "forced_exit_share_12m",
+            "Forced exits, last 12 months",
+            "share",
+            lambda v: (
+                f"{in_words(v).capitalize()} of the executive spells that ended in the last "
+                "12 months ended in dismissal or a forced exit."
+            ),
+            "forced_exits_12m",
+            "ended_12m",
+        ),
+        _make(
+            row,
+            "bme_share_board_voting",
+            "BME share of voting board members",
+            "share",
+            diversity,
+            "board_voting_bme",
+            "board_voting_known",
+        ),
+        _make(
+            row,
+            "bme_share_workforce",
+            "BME share of the workforce",
+            "share",
+            lambda v: (
+                f"{_pct(v)} of staff in the organisations counted are from a Black or "
+                f"minority ethnic background ({count('workforce_orgs')} organisations with "
+                "workforce figures)."
+            ),
+            None,
+            "workforce_orgs",
+        ),
+        _make(
+            row,
+            "wres9_gap_pp",
+            "Board against workforce gap (WRES indicator 9)",
+            "pp",
+            gap,
+        ),
+        _make(
+            row,
+            "tenure_logrank_challenged",
+            "Tenure where performance is most challenged",
+            "text",
+            logrank,
+            key="tenure_logrank_p_value",
+            value=p_shown,
+        ),
+    )

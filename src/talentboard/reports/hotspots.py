@@ -1,0 +1,97 @@
+"""The hotspots table: organisations ranked by ``stability.hotspots``' instability index.
+
+The rank and index are those the stability function gives (computed from exact figures);
+the four figures shown beside them are each organisation's published figures, withheld
+when they rest on a small count (an executive team is small, so many are).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final
+
+import polars as pl
+
+from talentboard.reference import regions
+from talentboard.reports.model import Column, Table, table_from_frame
+from talentboard.reports.publish import publish_figures
+from talentboard.stability.board import figures_frame
+from talentboard.stability.groups import ORG_KIND_LABELS, BoardRegister
+from talentboard.stability.hotspots import INDEX_COMPONENTS, hotspots
+
+__all__ = ["HOTSPOT_COLUMNS", "hotspots_table"]
+
+HOTSPOT_COLUMNS: Final = (
+    Column("rank", "Rank", "count"),
+    Column("name", "Organisation", "text"),
+    Column("ods_code", "ODS code", "text"),
+    Column("region", "Region", "text"),
+    Column("kind_label", "Kind", "text"),
+    Column("segment", "Oversight segment", "text"),
+    Column("exec_vacancy_rate", "Vacancy rate", "share"),
+    Column("interim_cover_share", "Interim cover", "share"),
+    Column("turnover_rate_12m", "Turnover (12 months)", "share"),
+    Column("median_tenure_years", "Median tenure (years)", "years"),
+    Column("instability_index", "Instability index", "score"),
+)
+# The printed page has room for fewer columns; the workbook has them all.
+_PAGE_KEYS: Final = (
+    "rank",
+    "name",
+    "region",
+    "segment",
+    "exec_vacancy_rate",
+    "interim_cover_share",
+    "turnover_rate_12m",
+    "median_tenure_years",
+    "instability_index",
+)
+
+
+def hotspots_table(
+    board: BoardRegister, at: dt.date, *, top: int | None = None, sheet: str | None = None
+) -> Table:
+    """The ``top`` least stable organisations (all when None), with published figures."""
+    ranked = hotspots(board, at)
+    if top is not None:
+        ranked = ranked.head(top)
+    published = publish_figures(figures_frame(board, at, by="org"), protect=True).select(
+        pl.col("group").alias("ods_code"),
+        *INDEX_COMPONENTS,
+        *(f"{c}_suppressed" for c in INDEX_COMPONENTS),
+    )
+    names = {r.code: r.name for r in regions()}
+    frame = (
+        ranked.select("rank", "ods_code", "name", "region_code", "kind", "oversight_segment")
+        .join(published, on="ods_code", how="left")
+        .join(ranked.select("ods_code", "instability_index"), on="ods_code", how="left")
+        .with_columns(
+            region=pl.col("region_code").replace_strict(names, default=pl.col("region_code")),
+            kind_label=pl.col("kind").replace_strict(ORG_KIND_LABELS, default=pl.col("kind")),
+            segment=pl.when(pl.col("oversight_segment").is_null())
+            .then(pl.lit("Not rated"))
+            .otherwise(pl.col("oversight_segment").cast(pl.String)),
+        )
+        .sort("rank")
+    )
+    caption = (
+        f"The {top} organisations with the least stable executive teams"
+        if top is not None
+        else "Every organisation with executive posts, least stable first"
+    )
+    columns = (
+        HOTSPOT_COLUMNS if top is None else tuple(c for c in HOTSPOT_COLUMNS if c.key in _PAGE_KEYS)
+    )
+    return table_from_frame(
+        frame,
+        columns,
+        name="hotspots" if top is not None else "hotspots_all",
+        caption=caption,
+        notes=(
+            "The instability index is the mean of four percentile scores (vacancy rate, "
+            "interim cover, turnover and shorter median tenure), from 0 (most stable) to "
+            "100 (least stable), computed from the exact figures. Figures resting on a "
+            "count of 1 to 7 are withheld (*).",
+        ),
+        sheet=sheet,
+    )

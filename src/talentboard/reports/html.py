@@ -1,0 +1,219 @@
+"""The report as one self-contained HTML page: inline CSS and SVG, no external assets.
+
+A presenter turns the report model into display values (formatted cells, numbered
+figures and tables, rendered SVG), so the Jinja template holds no logic. The page has
+one ``h1``, a ``h2`` per section, tables with captions and header scopes, and every
+chart carries its description and a link to the table of its data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib.resources import files
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from talentboard import __version__
+from talentboard.reports.model import ChartSpec, Report, Suppressed, Table
+from talentboard.reports.presenters import format_cell, format_date, is_numeric
+from talentboard.reports.svg import render_svg
+
+__all__ = ["render_html"]
+
+
+@dataclass(frozen=True)
+class _Cell:
+    text: str
+    numeric: bool
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class _Column:
+    label: str
+    numeric: bool
+
+
+@dataclass(frozen=True)
+class _Table:
+    id: str
+    number: str
+    caption: str
+    columns: tuple[_Column, ...]
+    rows: tuple[tuple[_Cell, ...], ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Headline:
+    id: str
+    label: str
+    value: str
+    sentence: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class _Chart:
+    id: str
+    number: int
+    title: str
+    description: str
+    svg: Markup
+    table_id: str
+    table_number: str
+
+
+@dataclass(frozen=True)
+class _Section:
+    id: str
+    heading: str
+    paragraphs: tuple[str, ...]
+    headlines: tuple[_Headline, ...]
+    charts: tuple[_Chart, ...]
+    tables: tuple[_Table, ...]
+
+
+@dataclass(frozen=True)
+class _ContentsItem:
+    id: str
+    heading: str
+
+
+@dataclass(frozen=True)
+class _Page:
+    title: str
+    description: str
+    scope: str
+    as_at: str
+    summary: tuple[str, ...]
+    disclosure_flag: str
+    contents: tuple[_ContentsItem, ...]
+    sections: tuple[_Section, ...]
+    methods: tuple[object, ...]
+    disclosure: tuple[str, ...]
+    chart_tables: tuple[_Table, ...]
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("talentboard.reports", "templates"),
+        autoescape=select_autoescape(["html", "jinja"], default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _present_table(table: Table, *, id: str, number: str) -> _Table:
+    columns = tuple(_Column(c.label, is_numeric(c.kind)) for c in table.columns)
+    rows = tuple(
+        tuple(
+            _Cell(
+                text=format_cell(value, column.kind),
+                numeric=is_numeric(column.kind),
+                suppressed=isinstance(value, Suppressed),
+            )
+            for value, column in zip(row, table.columns, strict=True)
+        )
+        for row in table.rows
+    )
+    return _Table(id, number, table.caption, columns, rows, table.notes)
+
+
+_SVG_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def _inline_svg(chart: ChartSpec) -> Markup:
+    """The chart's SVG, its internal ids made unique within the page."""
+    svg = render_svg(chart)
+    svg = svg.removeprefix('<?xml version="1.0" encoding="utf-8"?>').strip()
+    for found in set(_SVG_ID.findall(svg)):
+        unique = f"{chart.name}-{found}"
+        svg = svg.replace(f'id="{found}"', f'id="{unique}"')
+        svg = svg.replace(f"url(#{found})", f"url(#{unique})")
+        svg = svg.replace(f'href="#{found}"', f'href="#{unique}"')
+    # vl-convert escapes the text it draws, so the SVG is safe to embed as markup.
+    return Markup(svg)  # noqa: S704
+
+
+def _present(report: Report) -> _Page:
+    sections: list[_Section] = []
+    chart_tables: list[_Table] = []
+    figure = 0
+    table_number = 0
+    for section in report.sections:
+        charts: list[_Chart] = []
+        for chart in section.charts:
+            figure += 1
+            data_id = f"data-{chart.name}"
+            label = f"C{figure}"
+            chart_tables.append(_present_table(chart.table, id=data_id, number=label))
+            charts.append(
+                _Chart(
+                    id=f"figure-{chart.name}",
+                    number=figure,
+                    title=chart.title,
+                    description=chart.description,
+                    svg=_inline_svg(chart),
+                    table_id=data_id,
+                    table_number=label,
+                )
+            )
+        tables: list[_Table] = []
+        for table in section.tables:
+            table_number += 1
+            tables.append(_present_table(table, id=table.name, number=str(table_number)))
+        headlines = tuple(
+            _Headline(
+                id=f"headline-{h.metric}",
+                label=h.label,
+                value=format_cell(h.value, h.kind) + (" years" if h.kind == "years" else ""),
+                sentence=h.sentence,
+                definition=h.definition,
+            )
+            for h in section.headlines
+        )
+        sections.append(
+            _Section(
+                id=section.name,
+                heading=section.heading,
+                paragraphs=section.paragraphs,
+                headlines=headlines,
+                charts=tuple(charts),
+                tables=tuple(tables),
+            )
+        )
+    contents = (
+        _ContentsItem("summary", "Summary"),
+        *(_ContentsItem(s.id, s.heading) for s in sections),
+        _ContentsItem("methods", "Appendix A: methods and definitions"),
+        _ContentsItem("disclosure", "Appendix B: disclosure control"),
+        _ContentsItem("chart-data", "Appendix C: the data behind the charts"),
+    )
+    as_at = format_date(report.as_at)
+    return _Page(
+        title=report.title,
+        description=f"{report.title}: {report.scope}, as at {as_at}.",
+        scope=report.scope,
+        as_at=as_at,
+        summary=report.summary,
+        disclosure_flag=(
+            "Figures are published with disclosure control: * marks a value withheld "
+            "because it rests on a small count (appendix B)."
+        ),
+        contents=contents,
+        sections=tuple(sections),
+        methods=report.methods,
+        disclosure=report.disclosure,
+        chart_tables=tuple(chart_tables),
+    )
+
+
+def render_html(report: Report) -> str:
+    """The report as a self-contained HTML document."""
+    css = files("talentboard.reports").joinpath("templates/report.css").read_text("utf-8")
+    template = _environment().get_template("report.html.jinja")
+    return template.render(page=_present(report), css=Markup(css), version=__version__)  # noqa: S704

@@ -1,0 +1,117 @@
+"""``talentboard report``: the format follows the extension; bad input exits 2, no file.
+
+The command reads what is committed, so these tests use a database file of their own
+(a migrated SQLite file with the register of registers.py committed to it).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy.orm import Session
+
+from talentboard.cli import main
+from talentboard.db import make_engine, upgrade
+from talentboard.db.seed import load_reference_organisations
+from talentboard.reports.xlsx import HEADER_ROW
+from tests.reports.registers import report_register
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    try:
+        main(argv)
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('report-db') / 'tb.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with Session(engine) as session, session.begin():
+        load_reference_organisations(session)
+        report_register().save(session)
+    engine.dispose()
+    return url
+
+
+def test_html_report_for_a_region(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "london.html"
+    code, stdout, stderr = run(
+        ["report", "--db", database, "--at", "30/09/2026", "--region", "y56", "--out", str(out)],
+        capsys,
+    )
+    assert code == 0, stderr
+    assert stdout.strip() == f"Report written to {out} (London region, as at 2026-09-30)."
+    html = out.read_text("utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "London region · as at 30 September 2026" in html
+    # Progress goes to standard error as plain lines when it is not a terminal.
+    assert "Building the report" in stderr
+
+
+def test_xlsx_report(database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "england.xlsx"
+    code, _, stderr = run(
+        ["report", "--db", database, "--at", "2026-09-30", "--out", str(out)], capsys
+    )
+    assert code == 0, stderr
+    workbook = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
+    assert workbook.sheetnames[0] == "Headline figures"
+    first = workbook["Headline figures"].cell(HEADER_ROW + 1, 2).value
+    assert first == "orgs_with_exec_vacancy_share"
+
+
+def test_pdf_report(database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "england.PDF"
+    code, _, stderr = run(["report", "--db", database, "--at", "demo", "--out", str(out)], capsys)
+    assert code == 0, stderr
+    assert out.read_bytes().startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--out", "report.docx"], "unknown format '.docx'; use .html, .pdf or .xlsx"),
+        (["--out", "report"], "unknown format '(no extension)'"),
+        (["--out", "r.html", "--region", "Y99"], "--region Y99: not an NHS England region code"),
+        (["--out", "r.html", "--at", "31/02/2026"], "--at '31/02/2026': not a date"),
+        (["--out", "missing/r.html"], "the folder missing does not exist"),
+    ],
+)
+def test_bad_input_exits_2_and_writes_nothing(
+    database: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    arguments: list[str],
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, stdout, stderr = run(["report", "--db", database, *arguments], capsys)
+    assert code == 2
+    assert stdout == ""
+    assert message in stderr
+    assert stderr.startswith("Error: ")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_database_without_the_schema_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "r.html"
+    code, _, stderr = run(
+        ["report", "--db", f"sqlite:///{tmp_path / 'empty.db'}", "--out", str(out)], capsys
+    )
+    assert code == 1
+    assert "run 'talentboard init' first" in stderr
+    assert not out.exists()
