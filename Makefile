@@ -14,13 +14,31 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
-setup: $(BIN)/.installed
+# Front-end assets come from npm (package-lock.json pins them) and are copied into the
+# package's static folder, which git ignores; nothing is fetched when the app runs.
+WEB_STATIC := src/talentboard/web/static
+$(WEB_STATIC)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(WEB_STATIC)/nhsuk $(WEB_STATIC)/vendor
+	mkdir -p $(WEB_STATIC)/nhsuk $(WEB_STATIC)/vendor
+	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css \
+	   node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js $(WEB_STATIC)/nhsuk/
+	cp -R node_modules/nhsuk-frontend/dist/nhsuk/assets/. $(WEB_STATIC)/nhsuk/
+	cp node_modules/vega/build/vega.min.js node_modules/vega-lite/build/vega-lite.min.js \
+	   node_modules/vega-embed/build/vega-embed.min.js \
+	   node_modules/vega-interpreter/build/vega-interpreter.js \
+	   node_modules/axe-core/axe.min.js $(WEB_STATIC)/vendor/
+	touch $@
+
+setup: $(BIN)/.installed $(WEB_STATIC)/.installed
 
 run: setup
 	rm -f talentboard-demo.db talentboard-demo.db-wal talentboard-demo.db-shm
 	$(BIN)/talentboard init --db $(DEMO_DB)
 	$(BIN)/talentboard demo --db $(DEMO_DB) --scale national --seed 1
 	$(BIN)/talentboard stats --db $(DEMO_DB) --at demo
+	$(BIN)/talentboard users demo --db $(DEMO_DB)
+	$(BIN)/talentboard serve --db $(DEMO_DB) --host 127.0.0.1 --port 8000
 
 lint: setup
 	$(BIN)/ruff check .

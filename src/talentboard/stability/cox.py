@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
+from scipy import special
 
 __all__ = ["CoxFit", "CoxFitError", "fit_cox"]
 
@@ -41,7 +41,7 @@ class CoxFit:
 
     def confidence_intervals(self, alpha: float = 0.05) -> tuple[FloatArray, FloatArray]:
         """Hazard ratio bounds ``exp(b -/+ z se)``, as lifelines' ``confidence_intervals_``."""
-        z = float(stats.norm.ppf(1 - alpha / 2))
+        z = float(special.ndtri(1 - alpha / 2))
         return (
             np.exp(self.coefficients - z * self.standard_errors),
             np.exp(self.coefficients + z * self.standard_errors),
@@ -49,7 +49,7 @@ class CoxFit:
 
     def p_values(self) -> FloatArray:
         """Two-sided Wald test p-values."""
-        result: FloatArray = 2 * stats.norm.sf(np.abs(self.coefficients / self.standard_errors))
+        result: FloatArray = 2 * special.ndtr(-np.abs(self.coefficients / self.standard_errors))
         return result
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
+from scipy import special
 
 __all__ = [
     "KaplanMeierSummary",
@@ -154,7 +154,7 @@ def _within_groups(table: _EventTable) -> tuple[FloatArray, FloatArray, FloatArr
 def _confidence_bounds(
     survival: FloatArray, greenwood: FloatArray, alpha: float
 ) -> tuple[FloatArray, FloatArray]:
-    z = float(stats.norm.ppf(1 - alpha / 2))
+    z = float(special.ndtri(1 - alpha / 2))
     with np.errstate(divide="ignore", invalid="ignore"):
         v = np.log(survival)
         lower = np.exp(-np.exp(np.log(-v) - z * np.sqrt(greenwood) / v))
@@ -330,5 +330,5 @@ def logrank(
         v = float(total_variance[k])
         z = float(observed_minus_expected[k])
         statistic = z * z / v if v > 0 else 0.0
-        result[int(code)] = LogRank(statistic, float(stats.chi2.sf(statistic, 1)))
+        result[int(code)] = LogRank(statistic, float(special.chdtrc(1, statistic)))
     return result

@@ -1,0 +1,148 @@
+"""A small in-process cache for the analysis inputs the pages share.
+
+Loading the register and talent frames is the slow part of a dashboard or succession page,
+and the frames are immutable, so one load serves every request made while the data is
+unchanged. Each entry is kept with a *stamp* of the data, a single cheap query over row
+counts, highest ids, edit versions and end dates of the tables the analysis reads: an edit
+made through the web application or a new row changes the stamp at once. Changes the stamp
+cannot see (an import rewriting a value in place) are picked up when the entry expires,
+after ``ttl_seconds``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+T = TypeVar("T")
+
+# Tables the analysis reads, with the columns that change when their rows are edited.
+_STAMPED = (
+    ("organisations", "COUNT(staff_headcount)"),
+    ("performance_ratings", "MAX(id)"),
+    ("posts", "COUNT(established_to)"),
+    ("people", "SUM(version)"),
+    ("appointments", "SUM(version) + COUNT(end_date)"),
+    ("talent_profiles", "SUM(version)"),
+    ("readiness_reviews", "MAX(id)"),
+    ("career_conversations", "SUM(version)"),
+    ("development_actions", "MAX(id)"),
+    ("assessments", "SUM(version)"),
+    ("succession_plans", "MAX(id)"),
+    ("successors", "SUM(version)"),
+    ("opportunities", "SUM(version)"),
+    ("fit_and_proper_checks", "MAX(id)"),
+    ("appraisal_records", "MAX(id)"),
+    ("board_member_references", "MAX(id)"),
+    ("match_proposals", "MAX(id)"),
+)
+_STAMP_SQL = "SELECT " + ", ".join(
+    f"(SELECT COUNT(*) FROM {table}), (SELECT {extra} FROM {table})" for table, extra in _STAMPED
+)
+
+
+def data_stamp(session: Session) -> tuple[Any, ...]:
+    """A value that changes when the analysed data changes (see the module docstring)."""
+    row = session.execute(text(_STAMP_SQL)).one()
+    return tuple(row)
+
+
+class AnalysisCache:
+    """Values computed from the data, kept while the data stamp is unchanged.
+
+    Only one request computes a missing value; others asking for it meanwhile wait for
+    that result rather than computing it again. The stamp itself is read at most every
+    ``stamp_seconds``; a change made through the application clears the cache at once.
+    """
+
+    def __init__(
+        self, ttl_seconds: float = 60.0, max_entries: int = 256, stamp_seconds: float = 2.0
+    ) -> None:
+        self.ttl = ttl_seconds
+        self.max_entries = max_entries
+        self.stamp_seconds = stamp_seconds
+        self._entries: OrderedDict[Hashable, tuple[tuple[Any, ...], float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.Lock] = {}
+        self._stamp: tuple[tuple[Any, ...], float] | None = None
+
+    def stamp(self, session: Session) -> tuple[Any, ...]:
+        """The data stamp, read again when the last reading is older than stamp_seconds."""
+        now = time.monotonic()
+        with self._lock:
+            if self._stamp is not None and now - self._stamp[1] < self.stamp_seconds:
+                return self._stamp[0]
+        value = data_stamp(session)
+        with self._lock:
+            self._stamp = (value, now)
+        return value
+
+    def _fresh(self, key: Hashable, stamp: tuple[Any, ...]) -> tuple[bool, Any]:
+        entry = self._entries.get(key)
+        if entry is not None and entry[0] == stamp and time.monotonic() - entry[1] < self.ttl:
+            self._entries.move_to_end(key)
+            return True, entry[2]
+        return False, None
+
+    def get(self, key: Hashable, stamp: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """The cached value for ``key`` when its stamp matches and it has not expired."""
+        with self._lock:
+            found, value = self._fresh(key, stamp)
+            if found:
+                cached: T = value
+                return cached
+            guard = self._computing.setdefault(key, threading.Lock())
+        with guard:
+            with self._lock:
+                found, value = self._fresh(key, stamp)
+            if found:
+                computed_meanwhile: T = value
+                return computed_meanwhile
+            result = compute()
+            with self._lock:
+                self._entries[key] = (stamp, time.monotonic(), result)
+                self._entries.move_to_end(key)
+                while len(self._entries) > self.max_entries:
+                    self._entries.popitem(last=False)
+                self._computing.pop(key, None)
+        return result
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._stamp = None
+
+
+# Forms that change no analysed data: signing in and out.
+UNCHANGING_POSTS = frozenset({"/sign-in", "/sign-out"})
+
+
+class ClearOnChange:
+    """ASGI middleware: after a request that changed data and succeeded, clear the cache."""
+
+    def __init__(self, app: ASGIApp, cache: AnalysisCache) -> None:
+        self.app = app
+        self.cache = cache
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope.get("method") in ("GET", "HEAD", "OPTIONS")
+            or scope.get("path") in UNCHANGING_POSTS
+        ):
+            await self.app(scope, receive, send)
+            return
+
+        async def watch(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] < 400:
+                self.cache.clear()
+            await send(message)
+
+        await self.app(scope, receive, watch)

@@ -1,0 +1,1 @@
+"""Presenters: domain values turned into display values, so templates hold no logic."""

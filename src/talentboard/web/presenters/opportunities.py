@@ -1,0 +1,165 @@
+"""Opportunities, match proposals and buddy pairings as the pages show them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from talentboard.db.models import BuddyPairing, MatchProposal, Opportunity, Person
+from talentboard.reference import frameworks
+from talentboard.web.presenters.formatting import date, label
+from talentboard.web.presenters.organisations import link
+
+STATUS_COLOURS = {
+    "proposed": "nhsuk-tag--blue",
+    "accepted": "nhsuk-tag--green",
+    "declined": "nhsuk-tag--grey",
+    "open": "nhsuk-tag--green",
+    "closed": "nhsuk-tag--grey",
+    "filled": "nhsuk-tag--blue",
+    "withdrawn": "nhsuk-tag--grey",
+}
+
+
+def status_tag(status: str) -> Markup:
+    return Markup('<strong class="nhsuk-tag {}">{}</strong>').format(
+        STATUS_COLOURS.get(status, ""), label(status)
+    )
+
+
+def domain_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for fw in frameworks().values():
+        for d in fw.domains:
+            names.setdefault(d.code, d.name)
+    return names
+
+
+def opportunity_rows(
+    opportunities: Sequence[Opportunity], organisations: Mapping[str, str]
+) -> list[list[dict[str, Any]]]:
+    return [
+        [
+            {"html": link(f"/opportunities/{o.opportunity_id}", o.title)},
+            {"text": label(o.kind)},
+            {"text": organisations.get(o.host_ods_code, o.host_ods_code)},
+            {"text": ", ".join(label(level) for level in o.levels)},
+            {"text": str(o.capacity)},
+            {"html": status_tag(o.status)},
+        ]
+        for o in opportunities
+    ]
+
+
+def opportunity_summary(o: Opportunity, host: str) -> list[dict[str, Any]]:
+    names = domain_names()
+    rows = [
+        ("Opportunity ID", o.opportunity_id),
+        ("Kind", label(o.kind)),
+        ("Host organisation", host),
+        ("Develops", ", ".join(names.get(d, d) for d in o.develops) or "Not recorded"),
+        ("Open to levels", ", ".join(label(level) for level in o.levels)),
+        ("Places", str(o.capacity)),
+        ("Starts", date(o.starts_on)),
+        ("Ends", date(o.ends_on, "No end date")),
+        ("Status", label(o.status)),
+        ("Description", o.description or ""),
+    ]
+    return [{"key": {"text": k}, "value": {"text": v}} for k, v in rows]
+
+
+def decision_buttons(action: str, field: str, token: str, who: str) -> Markup:
+    """Accept and decline buttons posting to ``action``."""
+    parts = []
+    for decision, text, style in (
+        ("accept", "Accept", ""),
+        ("decline", "Decline", " nhsuk-button--secondary"),
+    ):
+        parts.append(
+            Markup(
+                '<form class="app-inline-form" method="post" action="{action}">'
+                '<input type="hidden" name="{field}" value="{token}">'
+                '<input type="hidden" name="decision" value="{decision}">'
+                '<button class="nhsuk-button nhsuk-button--small{style}">{text}'
+                '<span class="nhsuk-u-visually-hidden"> {who}</span></button></form>'
+            ).format(
+                action=escape(action),
+                field=escape(field),
+                token=escape(token),
+                decision=decision,
+                style=style,
+                text=text,
+                who=escape(who),
+            )
+        )
+    return Markup("").join(parts)
+
+
+def proposal_rows(
+    rows: Sequence[tuple[MatchProposal, Person, Opportunity]],
+    field: str,
+    token: str,
+    can_decide: bool,
+) -> list[list[dict[str, Any]]]:
+    table: list[list[dict[str, Any]]] = []
+    for proposal, person, opportunity in rows:
+        name = f"{person.given_name} {person.family_name}"
+        cells: list[dict[str, Any]] = [
+            {"html": link(f"/people/{person.person_id}", name)},
+            {"html": link(f"/opportunities/{opportunity.opportunity_id}", opportunity.title)},
+            {"text": f"{proposal.score:g}"},
+            {"html": Markup("<br>").join(proposal.reasons)},
+            {"html": status_tag(proposal.status)},
+        ]
+        if can_decide:
+            cells.append(
+                {
+                    "html": decision_buttons(
+                        f"/matching/proposals/{proposal.id}/decide",
+                        field,
+                        token,
+                        f"{name} for {opportunity.title}",
+                    )
+                    if proposal.status == "proposed"
+                    else Markup("")
+                }
+            )
+        table.append(cells)
+    return table
+
+
+def pairing_rows(
+    pairings: Sequence[BuddyPairing],
+    names: Mapping[str, str],
+    field: str,
+    token: str,
+    can_decide: bool,
+) -> list[list[dict[str, Any]]]:
+    table: list[list[dict[str, Any]]] = []
+    for p in pairings:
+        challenged = names.get(p.challenged_ods_code, p.challenged_ods_code)
+        strong = names.get(p.strong_ods_code, p.strong_ods_code)
+        cells: list[dict[str, Any]] = [
+            {"html": link(f"/organisations/{p.challenged_ods_code}", challenged)},
+            {"html": link(f"/organisations/{p.strong_ods_code}", strong)},
+            {"text": f"{p.score:g}"},
+            {"html": Markup("<br>").join(p.reasons)},
+            {"html": status_tag(p.status)},
+        ]
+        if can_decide:
+            cells.append(
+                {
+                    "html": decision_buttons(
+                        f"/buddying/pairings/{p.id}/decide",
+                        field,
+                        token,
+                        f"{challenged} with {strong}",
+                    )
+                    if p.status == "proposed"
+                    else Markup("")
+                }
+            )
+        table.append(cells)
+    return table

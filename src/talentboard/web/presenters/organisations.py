@@ -1,0 +1,212 @@
+"""Organisation pages: the list with filters, and one organisation's board and history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import polars as pl
+from markupsafe import Markup, escape
+
+from talentboard import vocab
+from talentboard.db.models import Appointment, Organisation, Person, Post
+from talentboard.reference import regions
+from talentboard.web.presenters.formatting import date, label, region_name
+
+STATE_TAGS = {
+    "substantive": ("Substantive", "nhsuk-tag--green"),
+    "interim": ("Interim", "nhsuk-tag--yellow"),
+    "vacant": ("Vacant", "nhsuk-tag--red"),
+}
+
+
+def link(href: str, text: str) -> Markup:
+    return Markup('<a href="{}">{}</a>').format(escape(href), escape(text))
+
+
+def tag(text: str, colour: str) -> Markup:
+    return Markup('<strong class="nhsuk-tag {}">{}</strong>').format(escape(colour), escape(text))
+
+
+def segment_text(segment: int | None) -> str:
+    return "Not rated" if segment is None else f"Segment {segment}"
+
+
+def filter_options(
+    selected_region: str | None, selected_kind: str | None, selected_segment: int | None
+) -> dict[str, Any]:
+    return {
+        "regions": [{"value": "", "text": "Any region"}]
+        + [
+            {"value": r.code, "text": r.name, "selected": r.code == selected_region}
+            for r in regions()
+        ],
+        "kinds": [{"value": "", "text": "Any kind"}]
+        + [{"value": k, "text": label(k), "selected": k == selected_kind} for k in vocab.ORG_KINDS],
+        "segments": [{"value": "", "text": "Any segment"}]
+        + [
+            {"value": str(s), "text": f"Segment {s}", "selected": s == selected_segment}
+            for s in vocab.OVERSIGHT_SEGMENTS
+        ],
+    }
+
+
+def organisation_rows(
+    found: Sequence[tuple[Organisation, int | None]],
+) -> list[list[dict[str, Any]]]:
+    return [
+        [
+            {"html": link(f"/organisations/{o.ods_code}", o.name)},
+            {"text": o.ods_code},
+            {"text": label(o.kind)},
+            {"text": region_name(o.region_code)},
+            {"text": segment_text(s)},
+        ]
+        for o, s in found
+    ]
+
+
+def organisation_summary(organisation: Organisation, segment: int | None) -> list[dict[str, Any]]:
+    rows = [
+        ("ODS code", organisation.ods_code),
+        ("Kind", label(organisation.kind)),
+        ("Region", region_name(organisation.region_code)),
+        ("Oversight segment", segment_text(segment)),
+        (
+            "Staff headcount",
+            f"{organisation.staff_headcount:,}" if organisation.staff_headcount else "Not recorded",
+        ),
+    ]
+    return [{"key": {"text": k}, "value": {"text": v}} for k, v in rows]
+
+
+def board_rows(
+    posts: Sequence[Post],
+    states: dict[int, str],
+    holders: dict[int, list[tuple[Person, Appointment]]],
+) -> list[list[dict[str, Any]]]:
+    """Today's board: each post, its state and who holds it, with their appointment type."""
+    rows: list[list[dict[str, Any]]] = []
+    for post in posts:
+        text, colour = STATE_TAGS[states.get(post.id, "vacant")]
+        people = holders.get(post.id, [])
+        who: Markup = Markup("<br>").join(
+            link(f"/people/{p.person_id}", f"{p.given_name} {p.family_name}")
+            + Markup(" ({}, since {})").format(
+                label(a.appointment_type).lower(), date(a.start_date)
+            )
+            for p, a in people
+        ) or Markup("No one")
+        rows.append([{"text": post.title}, {"html": tag(text, colour)}, {"html": who}])
+    return rows
+
+
+def history_items(rows: Sequence[tuple[Appointment, Person, Post]]) -> list[dict[str, str]]:
+    """The board's history, newest first: appointments and departures with their reasons."""
+    events: list[tuple[dt.date, int, dict[str, str]]] = []
+    for appointment, person, post in rows:
+        who = f"{person.given_name} {person.family_name}"
+        kind = label(appointment.appointment_type).lower()
+        events.append(
+            (
+                appointment.start_date,
+                1,
+                {
+                    "date": date(appointment.start_date),
+                    "text": f"{who} started as {post.title.lower()} ({kind})",
+                },
+            )
+        )
+        if appointment.end_date is not None:
+            reason = (
+                label(appointment.end_reason).lower()
+                if appointment.end_reason
+                else "reason not recorded"
+            )
+            events.append(
+                (
+                    appointment.end_date,
+                    0,
+                    {
+                        "date": date(appointment.end_date),
+                        "text": f"{who} left the post of {post.title.lower()}: {reason}",
+                    },
+                )
+            )
+    events.sort(key=lambda e: (e[0], e[1]), reverse=True)
+    return [e[2] for e in events]
+
+
+FPPT_STATUS = {
+    "missing": ("Missing", "nhsuk-tag--red"),
+    "not_satisfactory": ("Not satisfactory", "nhsuk-tag--red"),
+    "concern": ("Concern", "nhsuk-tag--orange"),
+    "pending": ("Pending", "nhsuk-tag--yellow"),
+    "overdue": ("Overdue", "nhsuk-tag--red"),
+    "due": ("Due soon", "nhsuk-tag--yellow"),
+    "ok": ("Up to date", "nhsuk-tag--green"),
+    "not_applicable": ("Not applicable", "nhsuk-tag--grey"),
+}
+DOMAIN_STATUS = {
+    "covered": ("Covered", "nhsuk-tag--green"),
+    "thin": ("Thin", "nhsuk-tag--yellow"),
+    "gap": ("Gap", "nhsuk-tag--red"),
+}
+
+
+def fppt_rows(attention: pl.DataFrame) -> list[list[dict[str, Any]]]:
+    rows: list[list[dict[str, Any]]] = []
+    for r in attention.iter_rows(named=True):
+        text, colour = FPPT_STATUS.get(r["status"], (label(r["status"]), "nhsuk-tag--grey"))
+        rows.append(
+            [
+                {"html": link(f"/people/{r['person_id']}", r["name"])},
+                {"text": r["label"]},
+                {"html": tag(text, colour)},
+                {"text": date(r["due_on"], "No date")},
+            ]
+        )
+    return rows
+
+
+def skills_rows(domains: pl.DataFrame) -> list[list[dict[str, Any]]]:
+    rows: list[list[dict[str, Any]]] = []
+    for r in domains.iter_rows(named=True):
+        text, colour = DOMAIN_STATUS[r["status"]]
+        risk = " (at risk: strengths leave within 12 months)" if r["at_risk"] else ""
+        rows.append(
+            [
+                {"text": r["domain_name"]},
+                {"text": f"{r['strengths']} of {r['assessed']} assessed"},
+                {"text": "No evidence" if r["mean_level"] is None else f"{r['mean_level']:.1f}"},
+                {"html": tag(text, colour) + Markup("{}").format(risk)},
+            ]
+        )
+    return rows
+
+
+def coverage_rows(posts: pl.DataFrame) -> list[list[dict[str, Any]]]:
+    rows: list[list[dict[str, Any]]] = []
+    for p in posts.sort("post_id").iter_rows(named=True):
+        state_text, colour = STATE_TAGS[p["state"]]
+        rows.append(
+            [
+                {"html": link(f"/succession/posts/{p['post_id']}", label(p["role_code"]))},
+                {"html": tag(state_text, colour)},
+                {"text": "Yes" if p["covered"] else "No"},
+                {"text": str(p["ready_now"])},
+                {"text": f"{p['risk']:.2f}"},
+            ]
+        )
+    return rows
+
+
+def buddy_items(pairings: Sequence[tuple[Any, str, str]], ods_code: str) -> list[str]:
+    """Buddy pairings of the organisation, in words."""
+    items = []
+    for pairing, challenged, strong in pairings:
+        other = strong if pairing.challenged_ods_code == ods_code else challenged
+        side = "buddied by" if pairing.challenged_ods_code == ods_code else "buddy to"
+        items.append(f"{side.capitalize()} {other} ({label(pairing.status).lower()})")
+    return items

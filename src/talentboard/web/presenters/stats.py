@@ -1,0 +1,66 @@
+"""The dashboard: headline figures and SPC charts, each chart with its table alternative."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from talentboard.reports.model import ChartSpec, Headline, Suppressed
+from talentboard.reports.presenters import format_cell
+
+
+def headline_cards(items: Sequence[Headline]) -> list[dict[str, str]]:
+    return [
+        {
+            "label": h.label,
+            "value": "Withheld"
+            if isinstance(h.value, Suppressed)
+            else format_cell(h.value, h.kind),
+            "sentence": h.sentence,
+            "definition": h.definition,
+        }
+        for h in items
+    ]
+
+
+def has_withheld_values(chart: ChartSpec) -> bool:
+    """Whether any value the chart draws was withheld by disclosure control."""
+    return any(isinstance(value, Suppressed) for row in chart.table.rows for value in row)
+
+
+def chart_views(charts: Sequence[ChartSpec], exact: bool) -> tuple[list[dict[str, Any]], list[str]]:
+    """The charts to draw and the titles of those withheld.
+
+    Without personal-data access a chart with any withheld month is not drawn at all: its
+    mean and process limits come from every month, so they would hint at the months
+    withheld.
+    """
+    shown, withheld = [], []
+    for chart in charts:
+        if not exact and has_withheld_values(chart):
+            withheld.append(chart.title)
+        else:
+            shown.append(chart_view(chart))
+    return shown, withheld
+
+
+def chart_view(chart: ChartSpec) -> dict[str, Any]:
+    """A chart as the chart component takes it: the Vega-Lite spec as JSON, its reading in
+    plain English and the same figures as a table."""
+    table = chart.table
+    return {
+        "id": chart.name.replace("_", "-"),
+        "title": chart.title,
+        "reading": chart.description,
+        "spec_json": json.dumps(chart.spec, separators=(",", ":"), default=str),
+        "caption": table.caption,
+        "table_head": [{"text": c.label} for c in table.columns],
+        "table_rows": [
+            [
+                {"text": format_cell(value, column.kind)}
+                for value, column in zip(row, table.columns, strict=True)
+            ]
+            for row in table.rows
+        ],
+    }

@@ -1,0 +1,39 @@
+"""Routes, one module per area of the service."""
+
+from fastapi import APIRouter
+
+from talentboard.web.routes import (
+    admin,
+    api,
+    auth,
+    buddying,
+    data,
+    home,
+    opportunities,
+    organisations,
+    people,
+    person_talent,
+    reports,
+    subject_rights,
+    succession,
+    talent,
+)
+
+ROUTERS: tuple[APIRouter, ...] = (
+    auth.router,
+    home.router,
+    organisations.router,
+    people.router,
+    person_talent.router,
+    subject_rights.router,
+    talent.router,
+    succession.router,
+    opportunities.router,
+    buddying.router,
+    reports.router,
+    data.router,
+    admin.router,
+    api.router,
+)
+
+__all__ = ["ROUTERS"]

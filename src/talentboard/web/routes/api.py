@@ -1,0 +1,180 @@
+"""The JSON API under /api: bearer tokens, the same scope rules as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy import select
+
+from talentboard.db.models import MatchProposal, MatchRun, Opportunity, Person
+from talentboard.talent import services
+from talentboard.web import audit
+from talentboard.web.analysis import register, scoped, stats_json, talent_context
+from talentboard.web.deps import SessionDep, api_requires, client_address
+from talentboard.web.permissions import (
+    Capability,
+    NotFoundError,
+    Principal,
+    analysis_scope,
+    exact_figures,
+    narrowed,
+    person_filter,
+    visible_organisation,
+    visible_person,
+)
+from talentboard.web.presenters.api import organisation_json, person_json
+from talentboard.web.queries import (
+    OrganisationSearch,
+    default_as_at,
+    find_organisations,
+    segments_at,
+)
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+Organisations = Annotated[Principal, Depends(api_requires(Capability.VIEW_ORGANISATIONS))]
+Personal = Annotated[Principal, Depends(api_requires(Capability.SIGNED_IN))]
+Aggregates = Annotated[Principal, Depends(api_requires(Capability.VIEW_AGGREGATES))]
+Succession = Annotated[Principal, Depends(api_requires(Capability.VIEW_PERSONAL))]
+Matching = Annotated[Principal, Depends(api_requires(Capability.RUN_MATCHING))]
+AsAt = Annotated[dt.date | None, Query(description="As-at date (default: the data's date).")]
+
+
+class Dimension(StrEnum):
+    role = "role"
+    region = "region"
+    org_kind = "org_kind"
+    segment = "segment"
+    org = "org"
+
+
+@router.get("/stats", summary="The board stability figures of DESIGN section 5")
+def stats(
+    request: Request,
+    session: SessionDep,
+    principal: Aggregates,
+    at: AsAt = None,
+    by: Annotated[Dimension | None, Query(description="Break the figures down.")] = None,
+) -> dict[str, Any]:
+    """The same JSON as ``talentboard stats --format json``, for the organisations in the
+    token holder's scope; without personal-data access, after disclosure control (a
+    withheld figure is null)."""
+    as_at = at or default_as_at(session)
+    frames = scoped(register(request, session), analysis_scope(principal))
+    return stats_json(frames, as_at, by.value if by else None, exact=exact_figures(principal))
+
+
+@router.get("/succession", summary="Succession coverage and risk of critical posts")
+def succession(
+    request: Request,
+    session: SessionDep,
+    principal: Succession,
+    at: AsAt = None,
+    org: Annotated[str | None, Query(description="One organisation's ODS code.")] = None,
+    region: Annotated[str | None, Query(description="One region's code.")] = None,
+) -> dict[str, Any]:
+    """The same JSON as ``talentboard succession --format json``, within the holder's scope."""
+    scope = narrowed(analysis_scope(principal), org, region)
+    as_at = at or default_as_at(session)
+    try:
+        view = services.succession_view(
+            talent_context(request, session, as_at), scope.ods_code, scope.region_code
+        )
+    except services.UnknownScopeError as exc:
+        raise NotFoundError from exc
+    return view.report.to_json()
+
+
+@router.get("/matching/proposals", summary="Match proposals for people in scope")
+def proposals(
+    session: SessionDep,
+    principal: Matching,
+    status: Annotated[str | None, Query(description="proposed, accepted or declined.")] = None,
+) -> dict[str, Any]:
+    """Every stored proposal for a person in the token holder's scope, newest run first,
+    with its score and reasons."""
+    query = (
+        select(MatchProposal, MatchRun, Person, Opportunity)
+        .join(MatchRun, MatchRun.id == MatchProposal.run_ref)
+        .join(Person, Person.id == MatchProposal.person_ref)
+        .join(Opportunity, Opportunity.id == MatchProposal.opportunity_ref)
+        .where(person_filter(principal))
+        .order_by(MatchProposal.run_ref.desc(), MatchProposal.id)
+    )
+    if status:
+        query = query.where(MatchProposal.status == status)
+    return {
+        "proposals": [
+            {
+                "proposal": p.id,
+                "run": run.id,
+                "as_at": run.as_at.isoformat(),
+                "person_id": person.person_id,
+                "opportunity_id": o.opportunity_id,
+                "score": p.score,
+                "reasons": list(p.reasons),
+                "status": p.status,
+                "decided_by": p.decided_by,
+            }
+            for p, run, person, o in session.execute(query).all()
+        ]
+    }
+
+
+@router.get("/organisations", summary="Organisations in the token holder's scope")
+def organisations(
+    session: SessionDep,
+    principal: Organisations,
+    q: Annotated[str | None, Query(description="Part of the name or ODS code.")] = None,
+    region: Annotated[str | None, Query(description="NHS England region code.")] = None,
+    kind: Annotated[str | None, Query(description="Organisation kind.")] = None,
+    segment: Annotated[int | None, Query(ge=1, le=5, description="Oversight segment.")] = None,
+    at: Annotated[
+        dt.date | None, Query(description="As-at date (default: the data's date).")
+    ] = None,
+) -> dict[str, Any]:
+    as_at = at or default_as_at(session)
+    found = find_organisations(
+        session, principal, OrganisationSearch(q, region, kind, segment), as_at
+    )
+    return {
+        "as_at": as_at.isoformat(),
+        "organisations": [organisation_json(o, s) for o, s in found],
+    }
+
+
+@router.get("/organisations/{ods_code}", summary="One organisation (404 outside scope)")
+def organisation(
+    ods_code: str,
+    session: SessionDep,
+    principal: Organisations,
+    at: Annotated[
+        dt.date | None, Query(description="As-at date (default: the data's date).")
+    ] = None,
+) -> dict[str, Any]:
+    as_at = at or default_as_at(session)
+    found = visible_organisation(session, principal, ods_code)
+    segment = segments_at(session, as_at, [ods_code]).get(ods_code)
+    return {"as_at": as_at.isoformat(), **organisation_json(found, segment)}
+
+
+@router.get("/people/{person_id}", summary="One person's record (404 outside scope)")
+def person(
+    person_id: str, request: Request, session: SessionDep, principal: Personal
+) -> dict[str, Any]:
+    found = visible_person(session, principal, person_id)
+    body = person_json(session, found)
+    audit.record(
+        session,
+        username=principal.username,
+        action="read",
+        entity="person",
+        key=person_id,
+        source=client_address(request),
+        detail={"via": "api"},
+    )
+    session.commit()
+    return body

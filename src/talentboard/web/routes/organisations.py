@@ -1,0 +1,165 @@
+"""Organisations: search and filter, and one organisation's page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from talentboard.talent.succession import post_states
+from talentboard.web import audit
+from talentboard.web.analysis import dashboard, organisation_analysis
+from talentboard.web.deps import SessionDep, client_address, requires
+from talentboard.web.permissions import (
+    AnalysisScope,
+    Capability,
+    Principal,
+    can,
+    exact_figures,
+    visible_organisation,
+)
+from talentboard.web.presenters.formatting import date, label, percentage
+from talentboard.web.presenters.organisations import (
+    board_rows,
+    buddy_items,
+    coverage_rows,
+    filter_options,
+    fppt_rows,
+    history_items,
+    organisation_rows,
+    organisation_summary,
+    skills_rows,
+)
+from talentboard.web.presenters.stats import headline_cards
+from talentboard.web.queries import (
+    OrganisationSearch,
+    board_history,
+    board_posts,
+    buddy_pairings_of,
+    default_as_at,
+    find_organisations,
+    post_holders,
+    register_frames_for_posts,
+    segments_at,
+)
+from talentboard.web.templating import render
+
+router = APIRouter(prefix="/organisations", include_in_schema=False)
+
+HISTORY_SHOWN = 25
+FPPT_SHOWN = 25
+
+Viewer = Annotated[Principal, Depends(requires(Capability.VIEW_ORGANISATIONS))]
+
+
+def _segment(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and 1 <= int(value) <= 5 else None
+
+
+@router.get("", response_class=HTMLResponse)
+def organisations(
+    request: Request,
+    session: SessionDep,
+    principal: Viewer,
+    q: str | None = None,
+    region: str | None = None,
+    kind: str | None = None,
+    segment: Annotated[str | None, Query()] = None,
+) -> Response:
+    as_at = default_as_at(session)
+    search = OrganisationSearch(q or None, region or None, kind or None, _segment(segment))
+    found = find_organisations(session, principal, search, as_at)
+    return render(
+        request,
+        "organisations/index.jinja",
+        {
+            "title": "Organisations",
+            "as_at": date(as_at),
+            "q": q or "",
+            "rows": organisation_rows(found),
+            "count": len(found),
+            **filter_options(search.region_code, search.kind, search.segment),
+        },
+    )
+
+
+@router.get("/{ods_code}", response_class=HTMLResponse)
+def organisation(
+    request: Request,
+    ods_code: str,
+    session: SessionDep,
+    principal: Viewer,
+    at: dt.date | None = None,
+) -> Response:
+    found = visible_organisation(session, principal, ods_code)
+    as_at = at or default_as_at(session)
+    segment = segments_at(session, as_at, [ods_code]).get(ods_code)
+    context = {
+        "title": found.name,
+        "organisation": found,
+        "as_at": date(as_at),
+        "summary": organisation_summary(found, segment),
+        "personal": can(principal, Capability.VIEW_PERSONAL),
+        "headlines": headline_cards(
+            dashboard(
+                request,
+                session,
+                AnalysisScope(ods_code=ods_code),
+                as_at,
+                exact=exact_figures(principal),
+                organisation_name=found.name,
+                trends=False,
+            ).headlines
+        ),
+        "exact": exact_figures(principal),
+        "back": {"href": "/organisations", "text": "All organisations"},
+    }
+    if context["personal"]:
+        posts = board_posts(session, ods_code, as_at)
+        holders = post_holders(session, [p.id for p in posts], as_at)
+        frames = register_frames_for_posts(
+            session, posts, [a for people in holders.values() for _, a in people]
+        )
+        states = {
+            row["post_ref"]: row["state"]
+            for row in post_states(frames.posts, frames.appointments, as_at).iter_rows(named=True)
+        }
+        context["board"] = board_rows(posts, states, holders)
+        history = history_items(board_history(session, ods_code))
+        context["history"] = history[:HISTORY_SHOWN]
+        context["history_note"] = (
+            f"The {HISTORY_SHOWN} most recent of {len(history):,} events."
+            if len(history) > HISTORY_SHOWN
+            else ""
+        )
+        analysis = organisation_analysis(request, session, ods_code, as_at)
+        fppt = analysis.fppt
+        context["coverage"] = percentage(analysis.coverage_share)
+        context["coverage_rows"] = coverage_rows(analysis.critical_posts)
+        context["skills_rows"] = skills_rows(analysis.skills.domains)
+        context["skills_gaps"] = analysis.skills.gaps
+        context["skills_next"] = analysis.skills.next_appointment
+        context["fppt_rows"] = fppt_rows(fppt.attention.head(FPPT_SHOWN))
+        context["fppt_note"] = (
+            f"The {FPPT_SHOWN} most pressing of {fppt.attention.height:,} checks."
+            if fppt.attention.height > FPPT_SHOWN
+            else ""
+        )
+        context["missing_references"] = [
+            f"{r['name']} ({label(r['role_code']) if 'role_code' in r else r['person_id']})"
+            for r in fppt.missing_references.iter_rows(named=True)
+        ]
+        context["buddies"] = buddy_items(buddy_pairings_of(session, ods_code), ods_code)
+        audit.record(
+            session,
+            username=principal.username,
+            action="read",
+            entity="organisation_board",
+            key=ods_code,
+            source=client_address(request),
+            detail={"people": sorted({p.person_id for v in holders.values() for p, _ in v})},
+        )
+        session.commit()
+    return render(request, "organisations/organisation.jinja", context)

@@ -1,0 +1,79 @@
+"""Data subject rights (national administrators): a copy of a person's data, and erasure."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from talentboard.web import audit
+from talentboard.web.deps import SessionDep, client_address, requires
+from talentboard.web.permissions import Capability, Principal, visible_person
+from talentboard.web.presenters.formatting import full_name
+from talentboard.web.subject_rights import erase, subject_access
+from talentboard.web.templating import flash, render
+
+router = APIRouter(prefix="/people", include_in_schema=False)
+
+Administrator = Annotated[Principal, Depends(requires(Capability.ADMINISTER))]
+
+
+@router.get("/{person_id}/subject-access")
+def subject_access_copy(
+    request: Request, person_id: str, session: SessionDep, principal: Administrator
+) -> Response:
+    person = visible_person(session, principal, person_id)
+    document = subject_access(session, person)
+    audit.record(
+        session,
+        username=principal.username,
+        action="export",
+        entity="person",
+        key=person_id,
+        source=client_address(request),
+        detail={"purpose": "subject access"},
+    )
+    session.commit()
+    return Response(
+        json.dumps(document, indent=2),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{person_id}-subject-access.json"'},
+    )
+
+
+@router.get("/{person_id}/erase", response_class=HTMLResponse)
+def confirm_erasure(
+    request: Request, person_id: str, session: SessionDep, principal: Administrator
+) -> Response:
+    person = visible_person(session, principal, person_id)
+    return render(
+        request,
+        "people/erase.jinja",
+        {
+            "title": f"Erase {full_name(person.given_name, person.family_name)}",
+            "person": person,
+            "back": {"href": f"/people/{person_id}", "text": "Back to the record"},
+        },
+    )
+
+
+@router.post("/{person_id}/erase")
+def erase_person(
+    request: Request, person_id: str, session: SessionDep, principal: Administrator
+) -> Response:
+    person = visible_person(session, principal, person_id)
+    removed = erase(session, person)
+    audit.record(
+        session,
+        username=principal.username,
+        action="erase",
+        entity="person",
+        key=person_id,
+        source=client_address(request),
+        detail={"removed": removed},
+    )
+    session.commit()
+    flash(request, f"{person_id} has been erased: the record is anonymised.")
+    return RedirectResponse(f"/people/{person_id}", status_code=303)

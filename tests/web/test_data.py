@@ -1,0 +1,93 @@
+"""The data pages: a file with errors is refused with every error listed, nothing saved;
+the corrected file is checked, confirmed and loaded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from starlette.testclient import TestClient
+
+from talentboard.db.models import AuditEvent, Person
+from tests.web.conftest import ClientFor, make_app, session_cookie
+from tests.web.world import World
+
+HEADER = (
+    "person_id,given_name,family_name,ethnic_category,sex,disability,"
+    "professional_background,birth_year\n"
+)
+# Row 2 is fine; row 3 has an unknown ethnic category and an impossible birth year; row 4
+# has no family name.
+WITH_ERRORS = HEADER + (
+    "P-NEW1,Fatima,Farah,H,female,no,nursing,1975\n"
+    "P-NEW2,George,Green,X,male,no,finance,1850\n"
+    "P-NEW3,Hana,,A,female,no,medical,1980\n"
+)
+FIXED = HEADER + (
+    "P-NEW1,Fatima,Farah,H,female,no,nursing,1975\n"
+    "P-NEW2,George,Green,A,male,no,finance,1965\n"
+    "P-NEW3,Hana,Hughes,A,female,no,medical,1980\n"
+)
+
+
+def people_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Person)) or 0
+
+
+def upload(client: TestClient, text: str, name: str = "people.csv") -> object:
+    return client.post(
+        "/data/upload",
+        data={"csrf_token": client.csrf, "kind": "people"},  # type: ignore[attr-defined]
+        files={"file": (name, text.encode(), "text/csv")},
+    )
+
+
+def test_a_file_with_errors_is_refused_with_every_error_then_the_fixed_file_loads(
+    session: Session, world: World, tmp_path: Path
+) -> None:
+    app: FastAPI = make_app(session, upload_dir=tmp_path)
+    client = TestClient(app)
+    client.csrf = "token"  # type: ignore[attr-defined]
+    client.cookies.set("talentboard_session", session_cookie(world, "national", "token"))
+    before = people_count(session)
+
+    refused = upload(client, WITH_ERRORS)
+    assert refused.status_code == 400  # type: ignore[attr-defined]
+    text = refused.text  # type: ignore[attr-defined]
+    assert "There is a problem" in text
+    assert 'class="nhsuk-error-summary"' in text
+    for row, column in (("3", "ethnic_category"), ("3", "birth_year"), ("4", "family_name")):
+        assert f"Row {row}, column {column}" in text
+    assert "Row 2," not in text
+    assert people_count(session) == before
+    assert not list(tmp_path.iterdir()), "a refused file is not kept"
+
+    checked = upload(client, FIXED)
+    assert checked.status_code == 200  # type: ignore[attr-defined]
+    assert "All 3 rows passed every check" in checked.text  # type: ignore[attr-defined]
+    assert people_count(session) == before, "nothing is saved before confirmation"
+    upload_id = checked.text.split('name="upload_id" value="')[1].split('"')[0]  # type: ignore[attr-defined]
+
+    done = client.post("/data/confirm", data={"csrf_token": "token", "upload_id": upload_id})
+    assert done.status_code == 200
+    assert "people.csv imported" in done.text
+    assert people_count(session) == before + 3
+    again = client.post("/data/confirm", data={"csrf_token": "token", "upload_id": upload_id})
+    assert again.status_code == 400, "an upload is imported once"
+    stages = [
+        e.detail["stage"]
+        for e in session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "import").order_by(AuditEvent.id)
+        )
+    ]
+    assert stages == ["validated", "validated", "loaded"]
+
+
+def test_templates_download(client_for: ClientFor) -> None:
+    client = client_for("national")
+    csv = client.get("/data/templates/people.csv")
+    assert csv.status_code == 200
+    assert csv.content.decode("utf-8-sig").splitlines()[0].startswith(HEADER.strip())
+    assert client.get("/data/templates/nothing.csv").status_code == 404
