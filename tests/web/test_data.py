@@ -91,3 +91,41 @@ def test_templates_download(client_for: ClientFor) -> None:
     assert csv.status_code == 200
     assert csv.content.decode("utf-8-sig").splitlines()[0].startswith(HEADER.strip())
     assert client.get("/data/templates/nothing.csv").status_code == 404
+
+
+def test_an_org_admin_imports_and_exports_only_their_organisations_rows(
+    session: Session, world: World, tmp_path: Path
+) -> None:
+    """org_admin (R1H) sees Alice and Erin: a people file changing Carol (Bristol) is
+    refused whole, naming her row; one changing Erin loads; the export holds Alice and Erin."""
+    app: FastAPI = make_app(session, upload_dir=tmp_path)
+    client = TestClient(app)
+    client.csrf = "token"  # type: ignore[attr-defined]
+    client.cookies.set("talentboard_session", session_cookie(world, "org_admin", "token"))
+    page = client.get("/data").text
+    assert 'value="people"' in page
+    assert 'value="organisations"' not in page
+
+    refused = upload(
+        client,
+        HEADER
+        + "P-ERIN,Erin,Evans-Ward,N,female,no,nursing,1975\n"
+        + "P-CAROL,Carol,Changed,H,female,no,medical,1970\n",
+    )
+    assert refused.status_code == 400  # type: ignore[attr-defined]
+    assert "outside your organisation" in refused.text  # type: ignore[attr-defined]
+    assert "Row 3" in refused.text  # type: ignore[attr-defined]
+    session.expire_all()
+    assert world.people["P-CAROL"].family_name == "Clark"
+    assert world.people["P-ERIN"].family_name == "Evans"
+
+    checked = upload(client, HEADER + "P-ERIN,Erin,Evans-Ward,N,female,no,nursing,1975\n")
+    assert checked.status_code == 200, checked.text  # type: ignore[attr-defined]
+    upload_id = checked.text.split('name="upload_id" value="')[1].split('"')[0]  # type: ignore[attr-defined]
+    done = client.post("/data/confirm", data={"csrf_token": "token", "upload_id": upload_id})
+    assert done.status_code == 200, done.text
+    session.expire_all()
+    assert world.people["P-ERIN"].family_name == "Evans-Ward"
+
+    exported = client.get("/data/exports/people.csv").text.splitlines()
+    assert [line.split(",")[0] for line in exported[1:]] == ["P-ALICE", "P-ERIN"]

@@ -108,6 +108,12 @@ MUST_SHOW: dict[str, tuple[str, str, tuple[str, ...]]] = {
     ),
     "/succession/posts/{post_id}/successors/new": ("regional", "Successor", ("Emergency cover",)),
     "/succession/posts/{post_id}/successors/{ref}/edit": ("regional", "Successor", ("Ready now",)),
+    "/vacancies": ("regional", "Vacancy shortlists", ("Director of finance", "Barts Health")),
+    "/vacancies/{post_id}": (
+        "org_admin",
+        "Shortlist: Chief executive",
+        ("Alice Adams", "holds this post now", "1 more shortlisted person outside"),
+    ),
     "/talent": ("regional", "Talent pool", ("Alice Adams", "Box", "Members")),
 }
 # Pages that answer with a file or a redirect rather than a page.

@@ -243,6 +243,7 @@ def test_the_api_is_described_with_its_bearer_tokens(client_for: ClientFor) -> N
         "/api/organisations",
         "/api/organisations/{ods_code}",
         "/api/people/{person_id}",
+        "/api/posts/{post_id}/shortlist",
         "/api/stats",
         "/api/succession",
     ]

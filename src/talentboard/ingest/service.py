@@ -12,9 +12,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from talentboard.ingest.kinds import get_kind
-from talentboard.ingest.read import WINDOWS_1252, ReadError, read_table
+from talentboard.ingest.read import WINDOWS_1252, RawTable, ReadError, read_table
 from talentboard.ingest.report import ImportResult, Problem, ValidationReport
 from talentboard.ingest.schema import Kind
+from talentboard.ingest.scope import ImportScope, scope_problems, scoped_frame
 from talentboard.ingest.validate import Checked, check_table
 from talentboard.ingest.write import file_format, write_rows
 from talentboard.progress import SILENT, Reporter
@@ -22,7 +23,13 @@ from talentboard.progress import SILENT, Reporter
 SQLITE_CACHE_KIB = 65536
 
 
-def _check(session: Session, kind: Kind, path: Path, progress: Reporter) -> Checked:
+def _check(
+    session: Session,
+    kind: Kind,
+    path: Path,
+    progress: Reporter,
+    scope: ImportScope | None = None,
+) -> Checked:
     progress.start(f"Reading {path.name}")
     try:
         table = read_table(path, sheet=kind.name)
@@ -31,6 +38,8 @@ def _check(session: Session, kind: Kind, path: Path, progress: Reporter) -> Chec
         return Checked(ValidationReport(path.name, kind.name, None, 0, (problem,)))
     progress.start(f"Checking {len(table.rows):,} rows of {path.name}")
     checked = check_table(session, kind, path.name, table)
+    if scope is not None:
+        checked = _within(session, kind, path.name, table, checked, scope)
     if table.encoding == WINDOWS_1252:
         note = Problem(
             path.name,
@@ -42,6 +51,24 @@ def _check(session: Session, kind: Kind, path: Path, progress: Reporter) -> Chec
         warnings = (note, *checked.report.warnings)
         checked = replace(checked, report=replace(checked.report, warnings=warnings))
     return checked
+
+
+def _within(
+    session: Session, kind: Kind, file: str, table: RawTable, checked: Checked, scope: ImportScope
+) -> Checked:
+    """``checked`` with a problem for every cell outside ``scope``; such a file loads nothing."""
+    if any(p.row is None for p in checked.report.problems):
+        # The header is wrong, so the cells cannot be placed in their columns.
+        return checked
+    outside = scope_problems(session, kind, file, table, scope)
+    if not outside:
+        return checked
+    order = {name: i for i, name in enumerate(kind.column_names)}
+    problems = sorted(
+        dict.fromkeys((*checked.report.problems, *outside)),
+        key=lambda p: (p.row or 0, order.get(p.column or "", len(order)), p.reason),
+    )
+    return Checked(replace(checked.report, problems=tuple(problems)))
 
 
 @contextmanager
@@ -63,13 +90,16 @@ def _page_cache(session: Session, *, enlarge: bool) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(previous or -2000)}")
 
 
-def validate_file(session: Session, kind: str, path: str | Path) -> ValidationReport:
+def validate_file(
+    session: Session, kind: str, path: str | Path, *, scope: ImportScope | None = None
+) -> ValidationReport:
     """Check every row of the file at ``path`` as a file of ``kind``; write nothing.
 
-    Raises ``UnknownKindError`` for a kind that does not exist; every problem with the file
-    itself is in the report.
+    With ``scope``, every cell naming an organisation, post or person outside it is a
+    problem too (:mod:`talentboard.ingest.scope`). Raises ``UnknownKindError`` for a kind
+    that does not exist; every problem with the file itself is in the report.
     """
-    return _check(session, get_kind(kind), Path(path), SILENT).report
+    return _check(session, get_kind(kind), Path(path), SILENT, scope).report
 
 
 def import_file(
@@ -79,18 +109,20 @@ def import_file(
     *,
     dry_run: bool = False,
     progress: Reporter | None = None,
+    scope: ImportScope | None = None,
 ) -> ImportResult:
     """Validate the file at ``path`` and, when every row is valid, load it in one transaction.
 
     Rows are upserted on the kind's key: new keys inserted, changed rows updated, the rest
     left alone and counted as unchanged. Nothing is written when any row is invalid, nor
-    on a dry run (which still counts what would change). On success the session is
+    on a dry run (which still counts what would change); with ``scope``, a row naming
+    anything outside it is invalid (see :func:`validate_file`). On success the session is
     committed; if the database refuses the data, everything the import wrote is rolled
     back and ``failure`` says why.
     """
     progress = progress or SILENT
     chosen = get_kind(kind)
-    checked = _check(session, chosen, Path(path), progress)
+    checked = _check(session, chosen, Path(path), progress, scope)
     if checked.rows is None:
         return ImportResult(checked.report, dry_run=dry_run)
     try:
@@ -117,24 +149,32 @@ def database_refusal(exc: SQLAlchemyError) -> str:
     return f"the database refused the data, so nothing was imported: {detail}"
 
 
-def export_frame(session: Session, kind: str) -> pl.DataFrame:
-    """Every stored row of ``kind`` in its columns, sorted by its key: what ``export`` writes."""
+def export_frame(session: Session, kind: str, *, scope: ImportScope | None = None) -> pl.DataFrame:
+    """Every stored row of ``kind`` in its columns, sorted by its key: what ``export`` writes.
+
+    With ``scope``, only the rows inside it (:func:`talentboard.ingest.scope.scoped_frame`).
+    """
     chosen = get_kind(kind)
     frame = chosen.mapping.export(session).select(chosen.column_names)
+    if scope is not None:
+        frame = scoped_frame(session, frame, scope)
     return frame.sort(list(chosen.key), maintain_order=True)
 
 
-def export_kind(session: Session, kind: str, path: str | Path) -> int:
+def export_kind(
+    session: Session, kind: str, path: str | Path, *, scope: ImportScope | None = None
+) -> int:
     """Write every stored row of ``kind`` to ``path`` (CSV or XLSX by its extension).
 
     The columns are the kind's canonical columns followed by its optional extra ones, the
     rows sorted by the kind's key, so importing the file changes nothing and exporting
-    again gives the same file. Returns the number of rows written.
+    again gives the same file. With ``scope``, only the rows inside it. Returns the number
+    of rows written.
     """
     chosen = get_kind(kind)
     target = Path(path)
     file_format(target)
-    frame = export_frame(session, chosen.name)
+    frame = export_frame(session, chosen.name, scope=scope)
     write_rows(chosen, frame, target)
     return frame.height
 

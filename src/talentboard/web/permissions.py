@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session
 
 from talentboard.db.models import Appointment, Opportunity, Organisation, Person, Post
+from talentboard.ingest.scope import ImportScope
 
 
 class NotFoundError(Exception):
@@ -78,8 +79,8 @@ GRANTS: dict[str, frozenset[Capability]] = {
     # Buddying pairs organisations across every region, so only the national team runs it.
     "national": _STAFF
     | {_C.RUN_MATCHING, _C.BUDDYING, _C.RUN_BUDDYING, _C.IMPORT_DATA, _C.ADMINISTER},
-    "regional": _STAFF | {_C.RUN_MATCHING, _C.BUDDYING},
-    "org_admin": _STAFF,
+    "regional": _STAFF | {_C.RUN_MATCHING, _C.BUDDYING, _C.IMPORT_DATA},
+    "org_admin": _STAFF | {_C.IMPORT_DATA},
     "viewer": frozenset({_C.SIGNED_IN, _C.VIEW_AGGREGATES, _C.VIEW_ORGANISATIONS}),
     "individual": frozenset(
         {_C.SIGNED_IN, _C.VIEW_OWN_RECORD, _C.EDIT_OWN_RECORD, _C.VIEW_OPPORTUNITIES}
@@ -238,6 +239,19 @@ def host_in_scope(session: Session, principal: Principal, ods_code: str) -> bool
     return found is not None
 
 
+def visible_post(session: Session, principal: Principal, post_id: str) -> Post:
+    """The post, if the caller may see personal data about it (its organisation is in scope).
+
+    Who may be named on a page about the post is decided separately, per person, by
+    :func:`visible_by_ref`.
+    """
+    require(principal, Capability.VIEW_PERSONAL)
+    post = session.scalar(select(Post).where(Post.post_id == post_id))
+    if post is None or not host_in_scope(session, principal, post.ods_code):
+        raise NotFoundError
+    return post
+
+
 def visible_by_ref(
     session: Session, principal: Principal, person_refs: list[int]
 ) -> frozenset[int]:
@@ -248,6 +262,33 @@ def visible_by_ref(
         select(Person.id).where(Person.id.in_(person_refs), person_filter(principal))
     )
     return frozenset(rows)
+
+
+# Organisations and their oversight segments are NHS England's reference data: only the
+# national team loads them, so an organisation cannot move itself or rate itself.
+NATIONAL_IMPORTS = frozenset({"organisations", "performance"})
+
+
+def data_scope(session: Session, principal: Principal) -> ImportScope | None:
+    """The organisations whose rows the caller may import and export (None: every one).
+
+    ``org_admin`` imports and exports its organisation's rows, ``regional`` its region's;
+    rows outside are refused on import and left out of exports.
+    """
+    require(principal, Capability.IMPORT_DATA)
+    if principal.role == "national":
+        return None
+    codes = ods_codes_in_scope(session, principal)
+    if codes is None:
+        raise NotFoundError
+    return ImportScope(codes, "organisation" if principal.role == "org_admin" else "region")
+
+
+def may_import(principal: Principal, kind: str) -> bool:
+    """Whether the caller may import files of ``kind`` (within their data scope)."""
+    return can(principal, Capability.IMPORT_DATA) and (
+        principal.role == "national" or kind not in NATIONAL_IMPORTS
+    )
 
 
 RouteGuard = Callable[..., Any]

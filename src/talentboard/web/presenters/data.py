@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -12,8 +12,10 @@ from talentboard.ingest import KINDS, Problem, TableCounts, ValidationReport
 SUMMARY_LIMIT = 50
 
 
-def kind_items(selected: str | None = None) -> list[dict[str, Any]]:
-    """Radio items for the import kinds, in the order their files load."""
+def kind_items(
+    selected: str | None = None, allowed: Collection[str] | None = None
+) -> list[dict[str, Any]]:
+    """Radio items for the import kinds (those in ``allowed``), in the order they load."""
     return [
         {
             "value": kind.name,
@@ -22,6 +24,7 @@ def kind_items(selected: str | None = None) -> list[dict[str, Any]]:
             "checked": kind.name == selected,
         }
         for kind in KINDS.values()
+        if allowed is None or kind.name in allowed
     ]
 
 

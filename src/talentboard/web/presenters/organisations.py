@@ -86,7 +86,8 @@ def board_rows(
     states: dict[int, str],
     holders: dict[int, list[tuple[Person, Appointment]]],
 ) -> list[list[dict[str, Any]]]:
-    """Today's board: each post, its state and who holds it, with their appointment type."""
+    """Today's board: each post, its state and who holds it, with their appointment type;
+    a vacant or interim-covered post links to its vacancy shortlist."""
     rows: list[list[dict[str, Any]]] = []
     for post in posts:
         text, colour = STATE_TAGS[states.get(post.id, "vacant")]
@@ -98,6 +99,10 @@ def board_rows(
             )
             for p, a in people
         ) or Markup("No one")
+        if states.get(post.id, "vacant") in ("vacant", "interim"):
+            who += Markup("<br>") + link(
+                f"/vacancies/{post.post_id}", f"Shortlist for {post.title}"
+            )
         rows.append([{"text": post.title}, {"html": tag(text, colour)}, {"html": who}])
     return rows
 

@@ -17,6 +17,7 @@ from talentboard.web.routes import (
     subject_rights,
     succession,
     talent,
+    vacancies,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -29,6 +30,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     talent.router,
     succession.router,
     opportunities.router,
+    vacancies.router,
     buddying.router,
     reports.router,
     data.router,

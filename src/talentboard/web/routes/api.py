@@ -26,12 +26,14 @@ from talentboard.web.permissions import (
     visible_person,
 )
 from talentboard.web.presenters.api import organisation_json, person_json
+from talentboard.web.presenters.vacancies import shortlist_json
 from talentboard.web.queries import (
     OrganisationSearch,
     default_as_at,
     find_organisations,
     segments_at,
 )
+from talentboard.web.routes.vacancies import audit_shortlist, visible_shortlist
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -122,6 +124,20 @@ def proposals(
             for p, run, person, o in session.execute(query).all()
         ]
     }
+
+
+@router.get("/posts/{post_id}/shortlist", summary="A post's vacancy shortlist (404 outside scope)")
+def post_shortlist(
+    post_id: str, request: Request, session: SessionDep, principal: Succession, at: AsAt = None
+) -> dict[str, Any]:
+    """The ranked candidates for the post with their score, framework fit, breadth and
+    reasons, and the ready people left out and why (``talentboard.matching.services.
+    shortlist_for_post``). People outside the holder's scope are counted in
+    ``shortlist_not_shown`` and ``excluded_not_shown``, not named."""
+    as_at = at or default_as_at(session)
+    found, view = visible_shortlist(session, principal, post_id, as_at)
+    audit_shortlist(session, request, principal, post_id, view)
+    return shortlist_json(found, view)
 
 
 @router.get("/organisations", summary="Organisations in the token holder's scope")

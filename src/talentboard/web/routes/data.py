@@ -1,5 +1,7 @@
 """Data: upload a CSV or Excel file, see every problem, confirm the import; templates and
-exports. National users only: an import or export is not limited to one scope."""
+exports. National users import and export everything; organisation and regional users
+their own organisation's or region's rows (``permissions.data_scope``): a file with a row
+outside is refused whole, and exports leave such rows out."""
 
 from __future__ import annotations
 
@@ -18,7 +20,13 @@ from talentboard.ingest import KINDS, UnknownKindError, import_file, validate_fi
 from talentboard.ingest.service import export_kind
 from talentboard.web import audit
 from talentboard.web.deps import FormDep, SessionDep, SettingsDep, client_address, requires
-from talentboard.web.permissions import Capability, NotFoundError, Principal
+from talentboard.web.permissions import (
+    Capability,
+    NotFoundError,
+    Principal,
+    data_scope,
+    may_import,
+)
 from talentboard.web.presenters.data import counts_rows, kind_items, kind_rows, validation_page
 from talentboard.web.templating import render
 
@@ -34,6 +42,7 @@ MEDIA = {
 
 def _data_page(
     request: Request,
+    principal: Principal,
     errors: list[dict[str, str]] | None = None,
     kind: str | None = None,
     status: int = 200,
@@ -43,7 +52,9 @@ def _data_page(
         "data/index.jinja",
         {
             "title": "Data",
-            "kinds": kind_items(kind),
+            "kinds": kind_items(kind, [k for k in KINDS if may_import(principal, k)]),
+            "scoped": principal.role != "national",
+            "scope_name": "your organisation" if principal.role == "org_admin" else "your region",
             "kind_rows": kind_rows(),
             "errors": errors or [],
             "kind_error": next((e["text"] for e in errors or [] if e["href"] == "#kind"), None),
@@ -55,7 +66,7 @@ def _data_page(
 
 @router.get("", response_class=HTMLResponse)
 def data_home(request: Request, principal: Importer) -> Response:
-    return _data_page(request)
+    return _data_page(request, principal)
 
 
 @router.post("/upload", response_class=HTMLResponse)
@@ -69,7 +80,8 @@ def upload(
     kind = str(form.get("kind", "") or "")
     upload = form.get("file")
     errors = []
-    if kind not in KINDS:
+    scope = data_scope(session, principal)
+    if kind not in KINDS or not may_import(principal, kind):
         errors.append({"text": "Select what the file holds", "href": "#kind"})
     if not isinstance(upload, UploadFile) or not upload.filename:
         errors.append({"text": "Select a CSV or Excel file", "href": "#file"})
@@ -78,21 +90,21 @@ def upload(
             {"text": "The selected file must be a CSV or an Excel (.xlsx) file", "href": "#file"}
         )
     if errors or not isinstance(upload, UploadFile) or upload.filename is None:
-        return _data_page(request, errors, kind, status=400)
+        return _data_page(request, principal, errors, kind, status=400)
     content = upload.file.read(settings.max_upload_bytes + 1)
     if len(content) > settings.max_upload_bytes:
         limit = settings.max_upload_bytes // (1024 * 1024)
         errors.append(
             {"text": f"The selected file must be smaller than {limit} MB", "href": "#file"}
         )
-        return _data_page(request, errors, kind, status=400)
+        return _data_page(request, principal, errors, kind, status=400)
     name = Path(upload.filename).name
     upload_id = secrets.token_urlsafe(16)
     folder = settings.upload_dir / upload_id
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     path.write_bytes(content)
-    report = validate_file(session, kind, path)
+    report = validate_file(session, kind, path, scope=scope)
     audit.record(
         session,
         username=principal.username,
@@ -116,7 +128,7 @@ def upload(
             },
             status_code=400,
         )
-    preview = import_file(session, kind, path, dry_run=True)
+    preview = import_file(session, kind, path, dry_run=True, scope=scope)
     pending = dict(request.session.get("uploads", {}))
     pending[upload_id] = {"kind": kind, "name": name}
     request.session["uploads"] = pending
@@ -156,8 +168,8 @@ def confirm(
     path = settings.upload_dir / upload_id / entry["name"] if entry else None
     if entry is None or path is None or not path.exists():
         gone = "The file is no longer waiting to be imported: upload it again"
-        return _data_page(request, [{"text": gone, "href": "#file"}], status=400)
-    result = import_file(session, entry["kind"], path)
+        return _data_page(request, principal, [{"text": gone, "href": "#file"}], status=400)
+    result = import_file(session, entry["kind"], path, scope=data_scope(session, principal))
     _discard(path)
     audit.record(
         session,
@@ -227,7 +239,8 @@ def export(request: Request, filename: str, session: SessionDep, principal: Impo
     kind, suffix = _kind_and_suffix(filename)
     folder = Path(tempfile.mkdtemp(prefix="talentboard-export-"))
     path = folder / f"{kind}{suffix}"
-    rows = export_kind(session, kind, path)
+    scope = data_scope(session, principal)
+    rows = export_kind(session, kind, path, scope=scope)
     audit.record(
         session,
         username=principal.username,
@@ -235,7 +248,7 @@ def export(request: Request, filename: str, session: SessionDep, principal: Impo
         entity=kind,
         key=path.name,
         source=client_address(request),
-        detail={"rows": rows},
+        detail={"rows": rows, "scope": sorted(scope.ods_codes) if scope else "national"},
     )
     session.commit()
     return FileResponse(

@@ -77,6 +77,7 @@ def opportunities(
             "status": status or "",
             "can_manage": can(principal, Capability.MANAGE_OPPORTUNITIES),
             "can_match": can(principal, Capability.RUN_MATCHING),
+            "can_shortlist": can(principal, Capability.VIEW_PERSONAL),
         },
     )
 
