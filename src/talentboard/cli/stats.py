@@ -175,8 +175,10 @@ def _print_tables(
         table.add_row(FIGURE_LABELS[name], _display(name, figures))
     console.print(table)
     console.print(
-        "The snapshot tenure of current holders overstates tenure (long spells are more "
-        "likely to be in progress on any date); the Kaplan-Meier median counts every spell."
+        "The snapshot (how long current holders have served so far) is biased both ways: "
+        "long spells are over-represented on any date, and spells in progress count only "
+        "to date. The Kaplan-Meier median counts every spell, finished or not "
+        "(docs/metrics.md)."
     )
     if by is None:
         return
