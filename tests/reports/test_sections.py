@@ -7,6 +7,7 @@ is covered by test_report.py.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import polars as pl
@@ -14,13 +15,13 @@ import pytest
 from lifelines import KaplanMeierFitter
 
 from talentboard.reports import build_report
-from talentboard.reports.model import SUPPRESSED, Report
+from talentboard.reports.model import SUPPRESSED, Cell, Report
 from talentboard.reports.tenure import MAX_YEARS, segment_curves
 from talentboard.reports.trends import SERIES_MONTHS
 from talentboard.stability.calendar import DAYS_PER_YEAR
 from talentboard.stability.groups import prepare_board
 from talentboard.stability.hotspots import hotspots
-from talentboard.stability.series import SERIES_METRICS, monthly_series, series_charts
+from talentboard.stability.series import SERIES_METRICS, monthly_series
 from tests.reports.registers import T, report_register
 
 # Executive spells by segment at T, written out from registers.py: (start, end or None).
@@ -84,21 +85,65 @@ def test_tenure_curves_equal_lifelines_at_every_point_drawn(segment: str) -> Non
     assert min(longest, MAX_YEARS * DAYS_PER_YEAR) < days[-1] + 14
 
 
-def test_spc_charts_are_the_stability_series_and_xmr(report: Report) -> None:
+def test_spc_charts_are_the_published_series_and_its_statistics(report: Report) -> None:
+    """Each chart shows the stability series, withheld months as *, and a mean and limits
+    worked out here from the published months only: the mean of the values shown and the
+    mean of the moving ranges between consecutive months both shown.
+
+    In registers.py 2 vacancy-rate months are withheld (December 2025 and January 2026:
+    5 medical director posts vacant), 3 turnover months (December 2025 to February 2026:
+    those 5 spells ended) and the last 6 interim-cover months (3 posts from April 2026).
+    The BME share of voting board members rests on 3 BME members until the 5 new medical
+    directors start in February 2026, leaving 8 published months: too few for limits, so
+    it is a table in the section instead of a chart.
+    """
     board = prepare_board(report_register().frames())
     series = monthly_series(board, T, months=SERIES_MONTHS)
-    xmr = series_charts(series)
     charts = {c.name: c for c in report.charts()}
+    trends = next(s for s in report.sections if s.name == "trends")
+    withheld_months = {
+        "exec_vacancy_rate": 2,
+        "interim_cover_share": 6,
+        "turnover_rate_12m": 3,
+        "bme_share_board_voting": 16,
+    }
     for metric in SERIES_METRICS:
-        table = charts[f"spc_{metric}"].table
         exact = series[metric].to_list()
+        if metric == "bme_share_board_voting":
+            assert f"spc_{metric}" not in charts
+            table = next(t for t in trends.tables if t.name == f"spc_{metric}")
+            assert [c.key for c in table.columns] == ["month", "value"]
+            assert table.notes[0].startswith("Not drawn as a statistical process control chart")
+        else:
+            table = charts[f"spc_{metric}"].table
         shown = table.column("value")
         assert len(shown) == SERIES_MONTHS
+        assert shown.count(SUPPRESSED) == withheld_months[metric], metric
         for value, exact_value in zip(shown, exact, strict=True):
             assert value is SUPPRESSED or value == exact_value
-        assert set(table.column("mean")) == {xmr[metric].mean}
-        assert set(table.column("upper_limit")) == {xmr[metric].upper_limit}
         assert table.column("month")[-1] == T
+        if metric == "bme_share_board_voting":
+            continue
+        published = [_number(v) for v in shown if v is not SUPPRESSED]
+        moving = [
+            abs(_number(b) - _number(a))
+            for a, b in itertools.pairwise(shown)
+            if a is not SUPPRESSED and b is not SUPPRESSED
+        ]
+        mean = sum(published) / len(published)
+        reach = 2.66 * sum(moving) / len(moving)
+        for column, expected in (
+            ("mean", mean),
+            ("lower_limit", mean - reach),
+            ("upper_limit", mean + reach),
+        ):
+            (value,) = set(table.column(column))
+            assert value == pytest.approx(expected, rel=1e-12, abs=1e-15), (metric, column)
+
+
+def _number(cell: Cell) -> float:
+    assert isinstance(cell, int | float), cell
+    return float(cell)
 
 
 def test_monthly_interim_cover_is_withheld_where_its_count_is_small(report: Report) -> None:
@@ -109,6 +154,12 @@ def test_monthly_interim_cover_is_withheld_where_its_count_is_small(report: Repo
     assert values[dt.date(2026, 3, 31)] == 0.0
     assert values[dt.date(2026, 4, 30)] is SUPPRESSED
     assert values[T] is SUPPRESSED
+    # The variation read is that of the latest month published, and the chart says so.
+    chart = {c.name: c for c in report.charts()}["spc_interim_cover_share"]
+    assert chart.spec["title"]["subtitle"][0] == (
+        "Variation: common cause, no significant change. This reads March 2026, the latest "
+        "month published."
+    )
 
 
 def test_exit_table_worked_by_hand(report: Report) -> None:

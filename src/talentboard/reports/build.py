@@ -24,12 +24,17 @@ from talentboard.reports.exits import exits_section
 from talentboard.reports.headlines import headlines
 from talentboard.reports.hotspots import hotspots_table
 from talentboard.reports.methods import CONVENTIONS, DEFINITIONS
-from talentboard.reports.model import ChartSpec, Headline, Report, Section
+from talentboard.reports.model import Headline, Report, Section
 from talentboard.reports.presenters import format_date
 from talentboard.reports.publish import publish_figures, published_row
 from talentboard.reports.scope import Scope, restrict_to_region, scope_for
 from talentboard.reports.tenure import segment_curves, tenure_chart, time_to_fill_table
-from talentboard.reports.trends import monthly_figures, series_table, trend_charts
+from talentboard.reports.trends import (
+    SPC_DISCLOSURE,
+    monthly_figures,
+    series_table,
+    trend_series,
+)
 from talentboard.stability.board import figures_frame
 from talentboard.stability.disclosure import DEFAULT_RULE, DisclosureRule
 from talentboard.stability.groups import prepare_board
@@ -56,6 +61,7 @@ def disclosure_paragraphs(rule: DisclosureRule = DEFAULT_RULE) -> tuple[str, ...
         "Medians, intervals and tests resting on a withheld number of spells are withheld, "
         "and a Kaplan-Meier curve for such a group is not drawn. The BME share of the "
         "workforce comes from organisations' published staff figures and is shown as it is.",
+        SPC_DISCLOSURE,
     )
 
 
@@ -72,12 +78,6 @@ def _summary(items: tuple[Headline, ...], trend_variation: str) -> tuple[str, ..
     lines = [by_metric[m].sentence for m in wanted if m in by_metric]
     lines.append(f"Executive vacancy rate over two years. {trend_variation}")
     return tuple(lines)
-
-
-def _variation(charts: tuple[ChartSpec, ...], name: str) -> str:
-    """The variation sentence of an SPC chart: the first line of its subtitle."""
-    chart = next(c for c in charts if c.name == name)
-    return str(chart.spec["title"]["subtitle"][0])
 
 
 def _roles_paragraph(by_role: pl.DataFrame) -> str:
@@ -117,7 +117,7 @@ def build_report(
     items = headlines(published_row(overall), where=scope.where)
     progress.advance()
 
-    charts = trend_charts(monthly_figures(board, at))
+    trends = trend_series(monthly_figures(board, at))
     progress.advance()
 
     by_segment = publish_figures(figures_frame(board, at, by="segment"), protect=True)
@@ -165,9 +165,12 @@ def build_report(
                 "mean (black line) and process limits (dashed lines): the range within which "
                 "the figure moves by chance. Grey points are that common cause variation. An "
                 "orange point is a special cause of concern and a blue point a special cause "
-                "of improvement: a change too large or too sustained to be chance.",
+                "of improvement: a change too large or too sustained to be chance. A month "
+                "whose figure is withheld is a gap; the mean, limits and special causes come "
+                "from the published months only (appendix B).",
             ),
-            charts=charts,
+            charts=tuple(t.chart for t in trends if t.chart is not None),
+            tables=tuple(t.table for t in trends if t.chart is None),
         ),
         Section(
             "tenure",
@@ -268,7 +271,7 @@ def build_report(
             sheet="By segment",
         ),
         every,
-        series_table(charts),
+        series_table(trends),
         fill,
         exits_chart.table,
         forced,
@@ -278,7 +281,9 @@ def build_report(
         as_at=at,
         scope=scope.name,
         region_code=region_code,
-        summary=_summary(items, _variation(charts, "spc_exec_vacancy_rate")),
+        summary=_summary(
+            items, next(t.variation for t in trends if t.metric == "exec_vacancy_rate")
+        ),
         sections=sections,
         methods=(*CONVENTIONS, *DEFINITIONS),
         disclosure=disclosure_paragraphs(),

@@ -12,12 +12,17 @@ report shows and records what was withheld:
   a share with its numerator or denominator, a median with the spells behind it;
 * a withheld value becomes null, with ``<column>_suppressed`` true beside it, which the
   chart tables and renderers show as ``*``. Published counts are the rounded ones; the
-  figures that are shown are the exact ones the stability functions gave.
+  figures that are shown are the exact ones the stability functions gave;
+* an SPC chart of a monthly series is worked out from its published months only
+  (``published_xmr``): its mean, process limits and special causes are functions of
+  every point they are computed from, so computed from the exact series they would,
+  with the months shown, give a withheld month away.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Final
 
 import polars as pl
@@ -30,12 +35,23 @@ from talentboard.stability.disclosure import (
     disclose_count,
     protect_table,
 )
+from talentboard.stability.spc import (
+    RULE_ORDER,
+    Assurance,
+    Side,
+    SpcRules,
+    Variation,
+    XmrChart,
+)
 
 __all__ = [
     "FIGURE_BASIS",
+    "MIN_SPC_MONTHS",
+    "PublishedXmr",
     "publish_counts",
     "publish_figures",
     "published_row",
+    "published_xmr",
 ]
 
 # Each figure of figures_frame, and the counts it is built on.
@@ -139,3 +155,175 @@ def published_row(published: pl.DataFrame, index: int = 0) -> dict[str, Cell]:
             continue
         row[name] = SUPPRESSED if record.get(f"{name}_suppressed") else value
     return row
+
+
+MIN_SPC_MONTHS: Final = 12
+"""The published months an SPC chart needs for a mean and process limits, with
+``MIN_SPC_MONTHS - 1`` moving ranges between them: what a year of consecutive months
+gives. The NHS-R Making Data Count tools treat limits from fewer than 12 points as trial
+limits only; with fewer, the series is shown as a table."""
+
+
+@dataclass(frozen=True)
+class PublishedXmr:
+    """The XmR chart of a monthly series with gaps, from its published months only.
+
+    ``months`` is the length of the series and ``positions`` the published months (their
+    indices in the series, oldest first). ``chart`` is ``stability.spc.XmrChart`` of the
+    published values in that order (``chart.values[k]`` is month ``positions[k]``), or
+    None when there are fewer than ``MIN_SPC_MONTHS`` published months or fewer than
+    ``MIN_SPC_MONTHS - 1`` moving ranges (``moving_ranges``) to work out limits from.
+    """
+
+    months: int
+    positions: tuple[int, ...]
+    moving_ranges: int
+    chart: XmrChart | None
+
+
+# The special-cause rules as stability.spc defines them, applied here to one run of
+# consecutive published months at a time; tests check that a series without gaps gets
+# exactly spc.xmr's chart.
+def _run_marks(flags: Sequence[bool], length: int) -> list[bool]:
+    """Points in a run of at least ``length`` consecutive true flags."""
+    marked = [False] * len(flags)
+    start = 0
+    for i in range(len(flags) + 1):
+        if i == len(flags) or not flags[i]:
+            if i - start >= length:
+                marked[start:i] = [True] * (i - start)
+            start = i + 1
+    return marked
+
+
+def _trend_marks(values: Sequence[float], points: int, step: int) -> list[bool]:
+    """Points in a run of ``points`` or more values each above (``step`` 1) or below
+    (``step`` -1) the one before."""
+    marked = [False] * len(values)
+    start = 0
+    for i in range(1, len(values) + 1):
+        if i == len(values) or (values[i] - values[i - 1]) * step <= 0:
+            if i - start >= points:
+                marked[start:i] = [True] * (i - start)
+            start = i
+    return marked
+
+
+def _two_of_three_marks(beyond: Sequence[bool]) -> list[bool]:
+    """Points beyond a two-sigma line in a window of three with two or more beyond it."""
+    marked = [False] * len(beyond)
+    for i in range(len(beyond) - 2):
+        if sum(beyond[i : i + 3]) >= 2:
+            for k in range(i, i + 3):
+                marked[k] = marked[k] or beyond[k]
+    return marked
+
+
+def _classify(side: Side | None, higher_is_better: bool | None) -> Variation:
+    if side is None:
+        return "common_cause"
+    if higher_is_better is None:
+        return "special_cause_neither"
+    improving = (side == "high") == higher_is_better
+    return "special_cause_improving" if improving else "special_cause_concerning"
+
+
+def published_xmr(
+    values: Sequence[float | None],
+    *,
+    higher_is_better: bool | None = None,
+    target: float | None = None,
+    rules: SpcRules | None = None,
+) -> PublishedXmr:
+    """An XmR chart of a monthly series in which None marks a month not published
+    (withheld by disclosure control, or without a value): ``stability.spc.xmr``'s
+    definitions, applied to the published months only.
+
+    * The centre line is the mean of the published months (of those among the first
+      ``rules.baseline`` months of the series, when a baseline is set).
+    * A moving range is taken only between two consecutive months that are both
+      published, never across a gap; the limits are the mean plus or minus
+      ``rules.limit_factor`` times the mean of those moving ranges.
+    * The special-cause rules (outside the limits, shift, trend, two of three) are
+      applied within each run of consecutive published months: a gap breaks a shift, a
+      trend or a window of three, since the month missing might not continue it.
+    * Variation is that of the latest published month; assurance compares the limits
+      with ``target`` as ``xmr`` does.
+
+    No value of a month that is not published enters any figure, so changing it changes
+    nothing. With no gap this is exactly ``xmr(values)`` (when the series is long enough
+    to have limits).
+    """
+    rules = rules or SpcRules()
+    positions = tuple(i for i, value in enumerate(values) if value is not None)
+    points = [float(v) for v in values if v is not None]
+    follows = [k > 0 and positions[k] == positions[k - 1] + 1 for k in range(len(points))]
+    in_baseline = len(values) if not rules.baseline else rules.baseline
+    base = [k for k, i in enumerate(positions) if i < in_baseline]
+    moving = [abs(points[k] - points[k - 1]) for k in base if follows[k]]
+    if len(base) < MIN_SPC_MONTHS or len(moving) < MIN_SPC_MONTHS - 1:
+        return PublishedXmr(len(values), positions, len(moving), None)
+    mean = sum(points[k] for k in base) / len(base)
+    mr_bar = sum(moving) / len(moving)
+    reach = rules.limit_factor * mr_bar
+    upper, lower = mean + reach, mean - reach
+    upper2, lower2 = mean + reach * 2 / 3, mean - reach * 2 / 3
+
+    found: dict[str, tuple[list[bool], list[bool]]] = {
+        rule: ([False] * len(points), [False] * len(points)) for rule in RULE_ORDER
+    }
+    starts = [k for k in range(len(points)) if not follows[k]]
+    for start, stop in zip(starts, [*starts[1:], len(points)], strict=True):
+        run = points[start:stop]
+        marks: dict[str, tuple[list[bool], list[bool]]] = {
+            "outside_limits": ([v > upper for v in run], [v < lower for v in run]),
+            "shift": (
+                _run_marks([v > mean for v in run], rules.shift_points),
+                _run_marks([v < mean for v in run], rules.shift_points),
+            ),
+            "trend": (
+                _trend_marks(run, rules.trend_points, 1),
+                _trend_marks(run, rules.trend_points, -1),
+            ),
+        }
+        if rules.two_of_three:
+            marks["two_of_three"] = (
+                _two_of_three_marks([v > upper2 for v in run]),
+                _two_of_three_marks([v < lower2 for v in run]),
+            )
+        for rule, (high, low) in marks.items():
+            found[rule][0][start:stop] = high
+            found[rule][1][start:stop] = low
+
+    per_point: list[tuple[str, ...]] = []
+    sides: list[Side | None] = []
+    for k in range(len(points)):
+        flagged = [rule for rule in RULE_ORDER if found[rule][0][k] or found[rule][1][k]]
+        per_point.append(tuple(flagged))
+        # Rules are taken in order of strength; the first decides the side.
+        sides.append(None if not flagged else "high" if found[flagged[0]][0][k] else "low")
+    point_variation = tuple(_classify(side, higher_is_better) for side in sides)
+    assurance: Assurance | None = None
+    if target is not None and higher_is_better is not None:
+        if lower > target or upper < target:
+            passing = lower > target if higher_is_better else upper < target
+            assurance = "consistently_passing" if passing else "consistently_failing"
+        else:
+            assurance = "hit_and_miss"
+    chart = XmrChart(
+        values=tuple(points),
+        mean=mean,
+        mean_moving_range=mr_bar,
+        lower_limit=lower,
+        upper_limit=upper,
+        lower_two_sigma=lower2,
+        upper_two_sigma=upper2,
+        rules=tuple(per_point),
+        sides=tuple(sides),
+        point_variation=point_variation,
+        variation=point_variation[-1],
+        assurance=assurance,
+        target=target,
+        higher_is_better=higher_is_better,
+    )
+    return PublishedXmr(len(values), positions, len(moving), chart)

@@ -1,29 +1,59 @@
-"""The trends section: SPC charts of the monthly headline figures, and exits over time.
+"""The trends section: SPC charts of the monthly headline figures.
 
 The monthly figures are ``stability.board.figures_frame`` at each month end up to the
 report date (as ``stability.series.monthly_series`` takes them), kept with the counts
-behind them so that disclosure control can withhold a month whose count is small; the
-XmR charts are ``stability.series.series_charts`` of the exact series.
+behind them so that disclosure control can withhold a month whose count is small.
+
+What a trend publishes (``trend_series``):
+
+* with disclosure control (the report, and the web app for people without personal-data
+  access) a month whose figure is withheld is a gap in the line and ``*`` in the table;
+* the mean, process limits, special causes and the variation and assurance sentences
+  are ``reports.publish.published_xmr`` of the published months only: no moving range is
+  taken across a gap, and no run, trend or window of three spans one. Nothing drawn or
+  tabulated depends on a withheld value;
+* a figure with fewer than ``MIN_SPC_MONTHS`` published months, or fewer than
+  ``MIN_SPC_MONTHS - 1`` moving ranges between them, has no chart: its months are shown
+  as a table, with a note saying why.
+
+Without disclosure control the same rules apply to the exact series, whose only gaps are
+the months where a figure has no denominator.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Final
 
 import polars as pl
 
 from talentboard.reports.charts import spc_chart
-from talentboard.reports.model import Cell, ChartSpec, Column, Table
-from talentboard.reports.publish import publish_figures
+from talentboard.reports.model import Cell, ChartSpec, Column, Table, table_from_frame
+from talentboard.reports.publish import (
+    MIN_SPC_MONTHS,
+    PublishedXmr,
+    publish_figures,
+    published_xmr,
+)
 from talentboard.reports.wording import assurance_sentence, variation_sentence
 from talentboard.stability.board import figures_frame
 from talentboard.stability.calendar import month_ends
 from talentboard.stability.groups import BoardRegister
-from talentboard.stability.series import SERIES_METRICS, series_charts
-from talentboard.stability.spc import XmrChart
+from talentboard.stability.series import SERIES_METRICS
+from talentboard.stability.spc import SpcRules
 
-__all__ = ["SERIES_MONTHS", "SERIES_TITLES", "monthly_figures", "series_table", "trend_charts"]
+__all__ = [
+    "MIN_SPC_MONTHS",
+    "SERIES_MONTHS",
+    "SERIES_TITLES",
+    "SPC_DISCLOSURE",
+    "Trend",
+    "monthly_figures",
+    "series_table",
+    "trend_series",
+]
 
 SERIES_MONTHS: Final = 24
 
@@ -36,6 +66,46 @@ SERIES_TITLES: Final = {
         "BME share",
     ),
 }
+
+SPC_DISCLOSURE: Final = (
+    "In the trend charts a month whose figure is withheld is a gap in the line and * in "
+    "the table. The mean, process limits and special causes are worked out from the "
+    "published months only, with no moving range taken across a gap, so they tell nothing "
+    "about a withheld month. A figure with fewer than "
+    f"{MIN_SPC_MONTHS} published months (or fewer than {MIN_SPC_MONTHS - 1} moving ranges "
+    "between consecutive published months) is shown as a table, without a mean or limits."
+)
+"""The rule for published SPC charts, in words (the report's disclosure appendix)."""
+
+_NOT_ASSESSED: Final = (
+    "Variation: not assessed: too few months are published to work out process limits.",
+    "Assurance: not assessed without process limits.",
+)
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One headline figure's monthly series as published.
+
+    ``chart`` is its SPC chart, or None when too few months are published for a mean and
+    limits; ``table`` is the chart's table, or the table shown in its place, with notes
+    saying which months are withheld and what the statistics are worked out from.
+    ``variation`` and ``assurance`` are the sentences behind the two icons, from the
+    published months only; ``xmr`` holds the statistics themselves.
+    """
+
+    metric: str
+    title: str
+    measure: str
+    chart: ChartSpec | None
+    table: Table
+    variation: str
+    assurance: str
+    xmr: PublishedXmr
+
+    @property
+    def name(self) -> str:
+        return f"spc_{self.metric}"
 
 
 def monthly_figures(
@@ -50,33 +120,125 @@ def monthly_figures(
     return pl.concat(parts).sort("as_at")
 
 
-def _series_frame(published: pl.DataFrame, exact: pl.DataFrame, metric: str) -> pl.DataFrame:
-    """One metric's chart frame: published values, and the exact series' XmR chart."""
-    chart = _chart(exact, metric)
-    # The chart leaves out months without a value (a zero denominator): line its points
-    # up with the months that have one.
-    has_value = exact[metric].is_not_null().to_list()
-    point_types: list[str | None] = []
-    index = 0
-    for present in has_value:
-        if present:
-            point_types.append(chart.point_variation[index])
-            index += 1
-        else:
-            point_types.append(None)
-    suppressed = published[f"{metric}_suppressed"].to_list()
+def trend_series(
+    monthly: pl.DataFrame, *, disclose: bool = True, rules: SpcRules | None = None
+) -> tuple[Trend, ...]:
+    """A ``Trend`` per ``SERIES_METRICS`` figure, from ``monthly_figures`` rows.
+
+    With ``disclose`` (the default) the rows go through ``publish_figures`` first and
+    every statistic comes from the published months only; without it (people with
+    personal-data access) from the exact series.
+    """
+    shown = publish_figures(monthly) if disclose else monthly
+    return tuple(
+        _trend(shown, metric, higher_is_better, rules)
+        for metric, higher_is_better in SERIES_METRICS.items()
+    )
+
+
+def _months(count: int) -> str:
+    return f"{count} month" if count == 1 else f"{count} months"
+
+
+def _notes(xmr: PublishedXmr, withheld: int) -> tuple[str, ...]:
+    published = len(xmr.positions)
+    notes: list[str] = []
+    if xmr.chart is None:
+        notes.append(
+            "Not drawn as a statistical process control chart: "
+            f"{_months(published)} of {xmr.months} have a published value, with "
+            f"{xmr.moving_ranges} moving ranges between consecutive ones; a mean and process "
+            f"limits need at least {MIN_SPC_MONTHS} months and {MIN_SPC_MONTHS - 1} moving "
+            "ranges."
+        )
+    elif published < xmr.months:
+        notes.append(
+            "The mean, process limits and variation are worked out from the "
+            f"{_months(published)} with a published value only; no moving range spans a "
+            "month without one."
+        )
+    if withheld:
+        verb = "is" if withheld == 1 else "are"
+        notes.append(
+            f"{withheld} of the {xmr.months} months {verb} withheld (*): the figure rests on "
+            "a count too small to publish."
+        )
+    return tuple(notes)
+
+
+def _trend(
+    shown: pl.DataFrame, metric: str, higher_is_better: bool, rules: SpcRules | None
+) -> Trend:
+    title, measure = SERIES_TITLES[metric]
+    months: list[dt.date] = shown["as_at"].to_list()
+    values: list[float | None] = shown[metric].to_list()
+    flag = f"{metric}_suppressed"
+    withheld = shown[flag].to_list() if flag in shown.columns else [False] * len(values)
+    xmr = published_xmr(values, higher_is_better=higher_is_better, rules=rules)
+    notes = _notes(xmr, sum(withheld))
+    name = f"spc_{metric}"
+    if xmr.chart is None:
+        frame = pl.DataFrame(
+            {"month": months, "value": values, "value_suppressed": withheld},
+            schema={"month": pl.Date, "value": pl.Float64, "value_suppressed": pl.Boolean},
+        )
+        table = table_from_frame(
+            frame,
+            (Column("month", "Month", "date"), Column("value", measure, "share")),
+            name=name,
+            caption=f"{title}: monthly values",
+            notes=notes,
+        )
+        variation, assurance = _NOT_ASSESSED
+        return Trend(metric, title, measure, None, table, variation, assurance, xmr)
+    variation = variation_sentence(xmr.chart)
+    latest = xmr.positions[-1]
+    if latest != len(months) - 1:
+        variation += f" This reads {months[latest]:%B %Y}, the latest month published."
+    assurance = assurance_sentence(xmr.chart)
+    chart = spc_chart(
+        _chart_frame(months, values, withheld, xmr),
+        name=name,
+        title=title,
+        measure=measure,
+        variation=variation,
+        assurance=assurance,
+        description=" ".join(
+            (
+                f"Statistical process control chart of {measure.lower()} by month.",
+                variation,
+                assurance,
+                *notes,
+            )
+        ),
+    )
+    chart = replace(chart, table=replace(chart.table, notes=notes))
+    return Trend(metric, title, measure, chart, chart.table, variation, assurance, xmr)
+
+
+def _chart_frame(
+    months: Sequence[dt.date],
+    values: Sequence[float | None],
+    withheld: Sequence[bool],
+    xmr: PublishedXmr,
+) -> pl.DataFrame:
+    """The frame ``spc_chart`` draws: every month, a withheld one with a null value (a
+    gap in the line) and its variation withheld too."""
+    assert xmr.chart is not None
+    count = len(months)
+    point_types: list[str | None] = [None] * count
+    for index, position in enumerate(xmr.positions):
+        point_types[position] = xmr.chart.point_variation[index]
     return pl.DataFrame(
         {
-            "month": published["as_at"],
-            "value": published[metric],
-            "mean": [chart.mean] * published.height,
-            "lower_limit": [chart.lower_limit] * published.height,
-            "upper_limit": [chart.upper_limit] * published.height,
-            "point_type": [
-                None if hidden else kind
-                for kind, hidden in zip(point_types, suppressed, strict=True)
-            ],
-            "value_suppressed": suppressed,
+            "month": months,
+            "value": values,
+            "mean": [xmr.chart.mean] * count,
+            "lower_limit": [xmr.chart.lower_limit] * count,
+            "upper_limit": [xmr.chart.upper_limit] * count,
+            "point_type": point_types,
+            "value_suppressed": withheld,
+            "variation_suppressed": withheld,
         },
         schema={
             "month": pl.Date,
@@ -86,37 +248,14 @@ def _series_frame(published: pl.DataFrame, exact: pl.DataFrame, metric: str) -> 
             "upper_limit": pl.Float64,
             "point_type": pl.String,
             "value_suppressed": pl.Boolean,
+            "variation_suppressed": pl.Boolean,
         },
     )
 
 
-def _chart(exact: pl.DataFrame, metric: str) -> XmrChart:
-    series = exact.select("as_at", pl.lit("all").alias("group"), *SERIES_METRICS)
-    return series_charts(series)[metric]
-
-
-def trend_charts(exact: pl.DataFrame) -> tuple[ChartSpec, ...]:
-    """An SPC chart per ``SERIES_METRICS`` figure, from ``monthly_figures`` rows."""
-    published = publish_figures(exact)
-    charts = []
-    for metric in SERIES_METRICS:
-        title, measure = SERIES_TITLES[metric]
-        xmr = _chart(exact, metric)
-        charts.append(
-            spc_chart(
-                _series_frame(published, exact, metric),
-                name=f"spc_{metric}",
-                title=title,
-                measure=measure,
-                variation=variation_sentence(xmr),
-                assurance=assurance_sentence(xmr),
-            )
-        )
-    return tuple(charts)
-
-
-def series_table(charts: tuple[ChartSpec, ...]) -> Table:
-    """All the SPC series in one long table (the workbook's *Series* sheet)."""
+def series_table(trends: Sequence[Trend]) -> Table:
+    """All the SPC series in one long table (the workbook's *Series* sheet); a figure
+    shown as a table only has no mean, limits or variation."""
     columns = (
         Column("measure", "Measure", "text"),
         Column("month", "Month", "date"),
@@ -127,15 +266,19 @@ def series_table(charts: tuple[ChartSpec, ...]) -> Table:
         Column("variation", "Variation", "text"),
     )
     rows: list[tuple[Cell, ...]] = []
-    for chart in charts:
-        keys = [c.key for c in chart.table.columns]
-        for row in chart.table.rows:
+    for trend in trends:
+        keys = [c.key for c in trend.table.columns]
+        for row in trend.table.rows:
             record = dict(zip(keys, row, strict=True))
-            rows.append((chart.title, *(record[c.key] for c in columns[1:])))
+            rows.append((trend.title, *(record.get(c.key) for c in columns[1:])))
     return Table(
         name="series",
         caption="Monthly series with their SPC mean, process limits and variation",
         columns=columns,
         rows=tuple(rows),
+        notes=(
+            "Mean, limits and variation are worked out from the published months only; "
+            f"a figure with fewer than {MIN_SPC_MONTHS} published months has none.",
+        ),
         sheet="Series",
     )

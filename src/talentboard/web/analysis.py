@@ -19,7 +19,7 @@ from talentboard.reports.headlines import headlines
 from talentboard.reports.model import ChartSpec, Headline
 from talentboard.reports.publish import publish_figures, published_row
 from talentboard.reports.scope import restrict_to_region, scope_for
-from talentboard.reports.trends import monthly_figures, trend_charts
+from talentboard.reports.trends import monthly_figures, trend_series
 from talentboard.stability.board import (
     BoardFigures,
     board_figures,
@@ -107,11 +107,15 @@ def where(scope: AnalysisScope, organisation_name: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class Dashboard:
-    """The dashboard of one scope: headline figures and the SPC charts of the report."""
+    """The dashboard of one scope: headline figures and the SPC charts of the report.
+
+    ``undrawn`` are the titles of the trends with too few published months for a chart.
+    """
 
     as_at: dt.date
     headlines: tuple[Headline, ...]
     charts: tuple[ChartSpec, ...]
+    undrawn: tuple[str, ...]
     exact: bool
 
 
@@ -125,8 +129,9 @@ def dashboard(
     organisation_name: str | None = None,
     trends: bool = True,
 ) -> Dashboard:
-    """Headline figures (exact for people with personal-data access, otherwise after
-    disclosure control) and the report's SPC trend charts, for the caller's scope."""
+    """Headline figures and the report's SPC trend charts for the caller's scope: exact
+    for people with personal-data access, otherwise after disclosure control (each chart
+    then drawn from its published months only, as in the report)."""
     frames = register(request, session)
 
     def build() -> Dashboard:
@@ -138,8 +143,10 @@ def dashboard(
             if shown.height
             else ()
         )
-        charts = trend_charts(monthly_figures(board, at)) if trends else ()
-        return Dashboard(at, items, charts, exact)
+        series = trend_series(monthly_figures(board, at), disclose=not exact) if trends else ()
+        charts = tuple(t.chart for t in series if t.chart is not None)
+        undrawn = tuple(t.title for t in series if t.chart is None)
+        return Dashboard(at, items, charts, undrawn, exact)
 
     key = ("dashboard", scope, at, exact, trends)
     return _cache(request).get(key, _cache(request).stamp(session), build)

@@ -24,25 +24,11 @@ def headline_cards(items: Sequence[Headline]) -> list[dict[str, str]]:
     ]
 
 
-def has_withheld_values(chart: ChartSpec) -> bool:
-    """Whether any value the chart draws was withheld by disclosure control."""
-    return any(isinstance(value, Suppressed) for row in chart.table.rows for value in row)
-
-
-def chart_views(charts: Sequence[ChartSpec], exact: bool) -> tuple[list[dict[str, Any]], list[str]]:
-    """The charts to draw and the titles of those withheld.
-
-    Without personal-data access a chart with any withheld month is not drawn at all: its
-    mean and process limits come from every month, so they would hint at the months
-    withheld.
-    """
-    shown, withheld = [], []
-    for chart in charts:
-        if not exact and has_withheld_values(chart):
-            withheld.append(chart.title)
-        else:
-            shown.append(chart_view(chart))
-    return shown, withheld
+def chart_views(charts: Sequence[ChartSpec]) -> list[dict[str, Any]]:
+    """The charts to draw. After disclosure control each is already safe to show whole:
+    a withheld month is a gap, and its mean and limits come from the published months
+    only (``reports.trends``)."""
+    return [chart_view(chart) for chart in charts]
 
 
 def chart_view(chart: ChartSpec) -> dict[str, Any]:

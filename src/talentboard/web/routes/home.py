@@ -49,7 +49,6 @@ def home(request: Request, session: SessionDep, principal: SignedIn) -> Response
         exact=exact_figures(principal),
         organisation_name=organisation.name if organisation else None,
     )
-    charts, withheld = chart_views(view.charts, view.exact)
     return render(
         request,
         "home/dashboard.jinja",
@@ -59,7 +58,7 @@ def home(request: Request, session: SessionDep, principal: SignedIn) -> Response
             "as_at": date(as_at),
             "exact": view.exact,
             "headlines": headline_cards(view.headlines),
-            "charts": charts,
-            "withheld_charts": withheld,
+            "charts": chart_views(view.charts),
+            "undrawn_charts": view.undrawn,
         },
     )
