@@ -37,8 +37,8 @@ def test_each_scope_sees_its_own_exact_figures(client_for: ClientFor, session: S
     viewer = client_for("viewer").get("/").text
     assert card(viewer, "Executive vacancy rate") == "Withheld"
     assert "small counts withheld" in viewer
-    # Every monthly count is small too, so no trend chart is drawn for the viewer: its mean
-    # and limits would give the withheld rate away.
+    # Every monthly count is small too, so every month is withheld and no trend chart has
+    # the 12 published months its process limits need: each figure is listed as not shown.
     assert "data-vega-lite=" not in viewer
     assert "Not shown, because some of their monthly counts are too small" in viewer
     assert "40.0%" not in viewer
