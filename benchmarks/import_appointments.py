@@ -23,7 +23,6 @@ import datetime as dt
 import os
 import platform
 import random
-import re
 import sqlite3
 import sys
 import tempfile
@@ -38,6 +37,7 @@ from pydantic import BaseModel, field_validator
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from _results import cpu_model, write_section
 from talentboard import vocab
 from talentboard.db import make_engine, upgrade
 from talentboard.db.models import Appointment, Person, Post
@@ -51,7 +51,6 @@ OURS = (
     "overlapping substantive appointments); upsert in one transaction"
 )
 THEIRS = "pandas `read_csv`, a pydantic model per row, one ORM object per row, one commit"
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 GOAL_SECONDS = 5.0
 FIRST_DAY = dt.date(2000, 4, 1)
 
@@ -295,29 +294,10 @@ def stored_appointments(engine: Engine) -> list[tuple[object, ...]]:
 
 
 def machine() -> str:
-    model = platform.processor() or "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
-        if found:
-            model = found.group(1).strip()
     return (
-        f"{os.cpu_count()} cores (nproc), {model}; Python {platform.python_version()}, "
+        f"{os.cpu_count()} cores (nproc), {cpu_model()}; Python {platform.python_version()}, "
         f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.release()}"
     )
-
-
-def write_results(section: str) -> None:
-    start, end = f"<!-- {NAME}:start -->", f"<!-- {NAME}:end -->"
-    block = f"{start}\n{section.strip()}\n{end}"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        after = rest.split(end, 1)[1]
-        text = before + block + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
@@ -379,7 +359,7 @@ when other work shares the machine). Both databases hold the same {len(stored):,
 """
     print(section)
     if not args.no_write:
-        write_results(section)
+        write_section(NAME, section)
 
 
 if __name__ == "__main__":

@@ -26,11 +26,9 @@ import argparse
 import datetime as dt
 import os
 import platform
-import re
 import statistics
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -38,11 +36,11 @@ import scipy
 from scipy.optimize import linprog
 from scipy.sparse import csr_matrix
 
+from _results import cpu_model, write_section
 from talentboard.matching.assignment import allocate
 from talentboard.matching.scoring import READINESS_FIT
 
 NAME = "matching_national"
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 GOAL_SECONDS = 5.0
 CANDIDATES = 50_000
 OPPORTUNITIES = 5_000
@@ -120,30 +118,11 @@ def greedy(
 
 
 def machine() -> str:
-    model = platform.processor() or "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
-        if found:
-            model = found.group(1).strip()
     return (
-        f"{os.cpu_count()} cores (nproc), {model}; Python {platform.python_version()}, "
+        f"{os.cpu_count()} cores (nproc), {cpu_model()}; Python {platform.python_version()}, "
         f"NumPy {np.__version__}, SciPy {scipy.__version__}, "
         f"{platform.system()} {platform.release()}"
     )
-
-
-def write_results(section: str) -> None:
-    start, end = f"<!-- {NAME}:start -->", f"<!-- {NAME}:end -->"
-    block = f"{start}\n{section.strip()}\n{end}"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        after = rest.split(end, 1)[1]
-        text = before + block + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
@@ -233,7 +212,7 @@ from the score terms (many ties).
 """
     print(section)
     if not args.no_write:
-        write_results(section)
+        write_section(NAME, section)
     if not agree:
         sys.exit("the optimiser and HiGHS disagree")
 

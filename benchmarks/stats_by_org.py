@@ -41,13 +41,13 @@ import pandas as pd
 import polars as pl
 from sqlalchemy.orm import Session
 
+from _results import cpu_model, write_section
 from talentboard.db import make_engine, upgrade
 from talentboard.frames.register import RegisterFrames, load_register
 from talentboard.reference import reference_organisations, roles
 from talentboard.stability.board import FIGURE_NAMES, BoardFigures, figures_frame
 
 NAME = "stats_by_org"
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 GOAL_SECONDS = 2.0
 GOAL_SPEEDUP = 20.0
 AS_AT = dt.date(2026, 9, 30)
@@ -495,27 +495,7 @@ def compare(ours: dict[str, dict[str, Any]], theirs: dict[str, dict[str, Any]]) 
 
 
 def machine() -> str:
-    model = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}"
-
-
-def write_results(section: str) -> None:
-    start, end = f"<!-- {NAME}:start -->", f"<!-- {NAME}:end -->"
-    block = f"{start}\n{section.strip()}\n{end}"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        after = rest.split(end, 1)[1]
-        text = before + block + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    return f"{os.cpu_count()} CPUs ({cpu_model()}), Python {platform.python_version()}"
 
 
 def best_of(repeat: int, action: Any) -> tuple[float, Any]:
@@ -703,7 +683,7 @@ bound by the DB-API driver building a Python row per record (about a million app
 and 850,000 people); from PostgreSQL the tables come through COPY as CSV, parsed by Polars.
 """
     if not args.no_write:
-        write_results(section)
+        write_section(NAME, section)
     print(section)
 
 

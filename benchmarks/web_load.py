@@ -33,9 +33,10 @@ from pathlib import Path
 import httpx
 from sqlalchemy import create_engine, text
 
+from _results import cpu_model, write_section
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 SECTION = "web_load"
 DATABASE = "talentboard_bench_web"
 PASSWORD = "benchmark password " + "x" * 8
@@ -181,29 +182,6 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def write_section(body: str) -> None:
-    start, end = f"<!-- {SECTION}:start -->", f"<!-- {SECTION}:end -->"
-    text_now = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    block = f"{start}\n{body.rstrip()}\n{end}"
-    if start in text_now and end in text_now:
-        before = text_now.split(start)[0]
-        after = text_now.split(end, 1)[1]
-        text_now = before + block + after
-    else:
-        text_now = text_now.rstrip() + "\n\n" + block + "\n"
-    RESULTS.write_text(text_now)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -343,7 +321,7 @@ then, as a stress test, with no pause at all.
 """
     print(body)
     if not args.no_write:
-        write_section(body)
+        write_section(SECTION, body)
 
 
 if __name__ == "__main__":

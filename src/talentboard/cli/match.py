@@ -9,9 +9,10 @@ decline each proposal with ``match decide``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from enum import StrEnum
 from fractions import Fraction
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,6 +20,11 @@ from talentboard.cli.app import CliError, DbOption, app, engine_for
 from talentboard.cli.report import parse_as_at
 from talentboard.db import session_factory
 from talentboard.reference import REGION_CODES
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from talentboard.db.models import BuddyPairing, MatchProposal
 
 __all__ = ["match_app"]
 
@@ -323,6 +329,25 @@ def buddies_command(
 DecisionArgument = Annotated[str, typer.Argument(help="accept, decline or reopen.")]
 
 
+def _decide(
+    db: str | None,
+    decide: Callable[[Session, int, str, str | None], BuddyPairing | MatchProposal],
+    ref: int,
+    decision: str,
+    by: str | None,
+) -> str:
+    """Record the decision in one transaction; the row's status after it."""
+    from talentboard.matching.store import DecisionError
+
+    engine = engine_for(db)
+    with session_factory(engine).begin() as session:
+        try:
+            row = decide(session, ref, decision.strip().lower(), by)
+        except DecisionError as exc:
+            raise CliError(str(exc), exit_code=exc.exit_code) from exc
+        return row.status
+
+
 @match_app.command("decide")
 def decide_command(
     proposal: Annotated[int, typer.Argument(help="The proposal's number.")],
@@ -331,15 +356,9 @@ def decide_command(
     db: DbOption = None,
 ) -> None:
     """Accept or decline a proposed opportunity (reopen puts it back to proposed)."""
-    from talentboard.matching.store import DecisionError, decide_proposal
+    from talentboard.matching.store import decide_proposal
 
-    engine = engine_for(db)
-    with session_factory(engine).begin() as session:
-        try:
-            row = decide_proposal(session, proposal, decision.strip().lower(), by)
-        except DecisionError as exc:
-            raise CliError(str(exc), exit_code=exc.exit_code) from exc
-        status = row.status
+    status = _decide(db, decide_proposal, proposal, decision, by)
     typer.echo(f"Proposal {proposal} is now {status}.")
 
 
@@ -351,15 +370,9 @@ def decide_pairing_command(
     db: DbOption = None,
 ) -> None:
     """Accept or decline a proposed buddy pairing."""
-    from talentboard.matching.store import DecisionError, decide_pairing
+    from talentboard.matching.store import decide_pairing
 
-    engine = engine_for(db)
-    with session_factory(engine).begin() as session:
-        try:
-            row = decide_pairing(session, pairing, decision.strip().lower(), by)
-        except DecisionError as exc:
-            raise CliError(str(exc), exit_code=exc.exit_code) from exc
-        status = row.status
+    status = _decide(db, decide_pairing, pairing, decision, by)
     typer.echo(f"Buddy pairing {pairing} is now {status}.")
 
 

@@ -170,6 +170,35 @@ def upsert(
     return counts
 
 
+def upsert_children(
+    session: Session,
+    model: type[Base],
+    rows: pl.DataFrame,
+    *,
+    parent: str,
+    key: Sequence[str],
+    compare: Sequence[str],
+    write: bool,
+    progress: Reporter,
+) -> TableCounts:
+    """Upsert rows that belong to a parent row whose id is in the ``parent`` column.
+
+    Only a dry run meets rows whose parent is not yet written (``parent`` null): all of
+    them are new, so they count as inserted.
+    """
+    counts = upsert(
+        session,
+        model,
+        rows.filter(pl.col(parent).is_not_null()),
+        key=key,
+        compare=compare,
+        defaults={},
+        write=write,
+        progress=progress,
+    )
+    return counts + TableCounts(inserted=rows.filter(pl.col(parent).is_null()).height)
+
+
 def _update_by_key(table: Table, primary: str, columns: Sequence[str]) -> Update:
     """An UPDATE of ``columns`` for the row whose primary key is ``new_<primary>``.
 

@@ -1,10 +1,13 @@
-"""Fetching one person's records for their page (the caller has already been checked)."""
+"""Fetching one person's records for their page (the caller has already been checked), and
+auditing what is done with them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import polars as pl
+from fastapi import Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,6 +26,24 @@ from talentboard.db.models import (
     TalentProfile,
 )
 from talentboard.talent import schemas
+from talentboard.web import audit
+from talentboard.web.deps import client_address
+from talentboard.web.permissions import Principal
+
+
+def audit_person(
+    session: Session, request: Request, principal: Principal, action: str, key: str, **detail: Any
+) -> None:
+    """Add an audit event for `action` on the person whose person_id is `key`."""
+    audit.record(
+        session,
+        username=principal.username,
+        action=action,
+        entity="person",
+        key=key,
+        source=client_address(request),
+        detail=detail,
+    )
 
 
 def appointments_of(

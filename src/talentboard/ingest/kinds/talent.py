@@ -25,7 +25,13 @@ from talentboard.ingest.cells import Boolean, Code, CodeList, Date, Integer, Tex
 from talentboard.ingest.kinds.register import PERSON, POST
 from talentboard.ingest.report import Problem, TableCounts
 from talentboard.ingest.schema import ROW, Column, Kind, RuleContext
-from talentboard.ingest.tables import TableMapping, query_frame, query_frame_in, upsert
+from talentboard.ingest.tables import (
+    TableMapping,
+    query_frame,
+    query_frame_in,
+    upsert,
+    upsert_children,
+)
 from talentboard.progress import Reporter
 from talentboard.reference import REGION_CODES, ROLE_CODES, framework, frameworks
 
@@ -100,22 +106,17 @@ class TalentMapping:
         reviews = rows.join(ids.rename({"id": "profile_ref"}), on="person_ref", how="left").select(
             "profile_ref", "target_role_code", "reviewed_on", "readiness"
         )
-        readiness = upsert(
+        readiness = upsert_children(
             session,
             ReadinessReview,
-            reviews.filter(pl.col("profile_ref").is_not_null()),
+            reviews,
+            parent="profile_ref",
             key=("profile_ref", "target_role_code", "reviewed_on"),
             compare=("readiness",),
-            defaults={},
             write=write,
             progress=progress,
         )
-        # Only a dry run meets reviews of profiles not yet written: all of them are new.
-        unwritten = reviews.filter(pl.col("profile_ref").is_null()).height
-        return {
-            "talent_profiles": profiles,
-            "readiness_reviews": readiness + TableCounts(inserted=unwritten),
-        }
+        return {"talent_profiles": profiles, "readiness_reviews": readiness}
 
     def export(self, session: Session) -> pl.DataFrame:
         statement = (
@@ -375,21 +376,17 @@ class SuccessionMapping:
         successors = rows.join(ids.rename({"id": "plan_ref"}), on="post_ref", how="left").select(
             "plan_ref", "person_ref", "readiness", "emergency_cover", "reviewed_on"
         )
-        successor_counts = upsert(
+        successor_counts = upsert_children(
             session,
             Successor,
-            successors.filter(pl.col("plan_ref").is_not_null()),
+            successors,
+            parent="plan_ref",
             key=("plan_ref", "person_ref"),
             compare=("readiness", "emergency_cover", "reviewed_on"),
-            defaults={},
             write=write,
             progress=progress,
         )
-        unwritten = successors.filter(pl.col("plan_ref").is_null()).height
-        return {
-            "succession_plans": plan_counts,
-            "successors": successor_counts + TableCounts(inserted=unwritten),
-        }
+        return {"succession_plans": plan_counts, "successors": successor_counts}
 
     def export(self, session: Session) -> pl.DataFrame:
         statement = (

@@ -23,7 +23,13 @@ from talentboard.ingest.cells import Boolean, CellType, Code, CodeList, Date, In
 from talentboard.ingest.kinds.register import PERSON
 from talentboard.ingest.report import Problem, TableCounts
 from talentboard.ingest.schema import ROW, Column, Kind, Order, Requires, RuleContext
-from talentboard.ingest.tables import TableMapping, query_frame, query_frame_in, upsert
+from talentboard.ingest.tables import (
+    TableMapping,
+    query_frame,
+    query_frame_in,
+    upsert,
+    upsert_children,
+)
 from talentboard.progress import Reporter
 from talentboard.reference import framework, programmes
 
@@ -128,22 +134,17 @@ class ConversationMapping:
             .join(_ids(session, rows), on=["person_ref", "held_on"], how="left")
             .select("conversation_ref", "action", *ACTION_FIELDS)
         )
-        action_counts = upsert(
+        action_counts = upsert_children(
             session,
             DevelopmentAction,
-            actions.filter(pl.col("conversation_ref").is_not_null()),
+            actions,
+            parent="conversation_ref",
             key=("conversation_ref", "action"),
             compare=ACTION_FIELDS,
-            defaults={},
             write=write,
             progress=progress,
         )
-        # Only a dry run meets actions of conversations not yet written: all are new.
-        unwritten = actions.filter(pl.col("conversation_ref").is_null()).height
-        return {
-            "career_conversations": counted,
-            "development_actions": action_counts + TableCounts(inserted=unwritten),
-        }
+        return {"career_conversations": counted, "development_actions": action_counts}
 
     def export(self, session: Session) -> pl.DataFrame:
         statement = (

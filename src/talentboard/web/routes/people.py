@@ -11,8 +11,7 @@ from sqlalchemy import select
 from talentboard.db.models import Appointment, Person, Post
 from talentboard.reference.expected import expected_frame
 from talentboard.talent.assessments import assessment_summary, development_gaps, development_needs
-from talentboard.web import audit
-from talentboard.web.deps import FormDep, SessionDep, client_address, requires
+from talentboard.web.deps import FormDep, SessionDep, requires
 from talentboard.web.editing import STALE_MESSAGE, StaleEditError, parse_version, save_edit
 from talentboard.web.forms.base import FormResult, parse_form, raw_from_values
 from talentboard.web.forms.pages import form_page
@@ -29,6 +28,7 @@ from talentboard.web.permissions import (
 from talentboard.web.person_records import (
     appointments_of,
     assessments_frame,
+    audit_person,
     conversations_of,
     fppt_checks_of,
     profile_of,
@@ -59,20 +59,6 @@ router = APIRouter(prefix="/people", include_in_schema=False)
 
 Reader = Annotated[Principal, Depends(requires(Capability.SIGNED_IN))]
 Editor = Annotated[Principal, Depends(requires(Capability.EDIT_REGISTER))]
-
-
-def _audit(
-    session: Any, request: Request, principal: Principal, action: str, key: str, **detail: Any
-) -> None:
-    audit.record(
-        session,
-        username=principal.username,
-        action=action,
-        entity="person",
-        key=key,
-        source=client_address(request),
-        detail=detail,
-    )
 
 
 NEW_PERSON_FORM = NEW_PERSON_FIELDS + APPOINTMENT_FIELDS[:3]
@@ -141,7 +127,7 @@ def create_person(
         )
     )
     session.flush()
-    _audit(session, request, principal, "create", person.person_id, post_id=post.post_id)
+    audit_person(session, request, principal, "create", person.person_id, post_id=post.post_id)
     session.commit()
     return RedirectResponse(f"/people/{person.person_id}", status_code=303)
 
@@ -186,7 +172,7 @@ def person_page(
         "fppt": fppt_rows(fppt_checks_of(session, person)),
         "proposals": proposal_rows(proposals_of(session, person)),
     }
-    _audit(session, request, principal, "read", person_id)
+    audit_person(session, request, principal, "read", person_id)
     session.commit()
     return render(request, "people/person.jinja", context)
 
@@ -200,7 +186,7 @@ def edit_person(
     request: Request, person_id: str, session: SessionDep, principal: Editor
 ) -> Response:
     person = editable_person(session, principal, person_id)
-    _audit(session, request, principal, "read", person_id, form="details")
+    audit_person(session, request, principal, "read", person_id, form="details")
     session.commit()
     return _person_form(request, person, raw_from_values(PERSON_FIELDS, _person_values(person)))
 
@@ -241,7 +227,7 @@ def save_person(
         return _person_form(
             request, person, raw_from_values(PERSON_FIELDS, _person_values(person)), stale, 409
         )
-    _audit(session, request, principal, "update", person_id, changed=sorted(result.values))
+    audit_person(session, request, principal, "update", person_id, changed=sorted(result.values))
     session.commit()
     return RedirectResponse(f"/people/{person_id}", status_code=303)
 
@@ -311,7 +297,7 @@ def create_appointment(
     values = {k: v for k, v in result.values.items() if k != "post_id"}
     session.add(Appointment(person_ref=person.id, post_ref=post.id, **values))
     session.flush()
-    _audit(session, request, principal, "create", person_id, appointment_post=post.post_id)
+    audit_person(session, request, principal, "create", person_id, appointment_post=post.post_id)
     session.commit()
     return RedirectResponse(f"/people/{person_id}", status_code=303)
 
@@ -383,6 +369,6 @@ def save_appointment(
             appointment.version,
             409,
         )
-    _audit(session, request, principal, "update", person_id, appointment=ref)
+    audit_person(session, request, principal, "update", person_id, appointment=ref)
     session.commit()
     return RedirectResponse(f"/people/{person_id}", status_code=303)

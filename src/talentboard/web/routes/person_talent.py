@@ -21,8 +21,7 @@ from talentboard.db.models import (
     TalentProfile,
 )
 from talentboard.reference import Framework, frameworks
-from talentboard.web import audit
-from talentboard.web.deps import FormDep, SessionDep, client_address, requires
+from talentboard.web.deps import FormDep, SessionDep, requires
 from talentboard.web.editing import STALE_MESSAGE, StaleEditError, parse_version, save_edit
 from talentboard.web.forms.base import Field, FormResult, parse_form, raw_from_values
 from talentboard.web.forms.pages import form_page
@@ -44,27 +43,13 @@ from talentboard.web.permissions import (
     own_person,
     talent_editable_person,
 )
-from talentboard.web.person_records import profile_of
+from talentboard.web.person_records import audit_person, profile_of
 from talentboard.web.presenters.formatting import full_name
 
 router = APIRouter(prefix="/people", include_in_schema=False)
 
 TalentEditor = Annotated[Principal, Depends(requires(Capability.EDIT_TALENT))]
 Owner = Annotated[Principal, Depends(requires(Capability.EDIT_OWN_RECORD))]
-
-
-def _audit(
-    session: Session, request: Request, principal: Principal, action: str, key: str, **detail: Any
-) -> None:
-    audit.record(
-        session,
-        username=principal.username,
-        action=action,
-        entity="person",
-        key=key,
-        source=client_address(request),
-        detail=detail,
-    )
 
 
 def _back(person: Person) -> dict[str, str]:
@@ -108,10 +93,16 @@ def _profile_form(
     )
 
 
-def _profile_values(profile: TalentProfile | None, fields: tuple[Field, ...]) -> dict[str, Any]:
+def _edit_profile(
+    request: Request, session: Session, person: Person, fields: tuple[Field, ...], action: str
+) -> Response:
+    profile = profile_of(session, person)
     if profile is None:
-        return raw_from_values(fields, {})
-    return raw_from_values(fields, {f.name: getattr(profile, f.name) for f in fields})
+        return _profile_form(request, person, fields, action, raw_from_values(fields, {}), None)
+    values = {f.name: getattr(profile, f.name) for f in fields}
+    return _profile_form(
+        request, person, fields, action, raw_from_values(fields, values), profile.version
+    )
 
 
 def _save_profile(
@@ -132,14 +123,18 @@ def _save_profile(
         profile = TalentProfile(person_ref=person.id, **result.values)
         session.add(profile)
         session.flush()
-        _audit(session, request, principal, "create", person.person_id, record="talent profile")
+        audit_person(
+            session, request, principal, "create", person.person_id, record="talent profile"
+        )
     else:
         try:
             save_edit(session, profile, parse_version(form.get("version")), result.values)
         except StaleEditError:
             raw, stale = _stale(fields, profile)
             return _profile_form(request, person, fields, action, raw, profile.version, stale, 409)
-        _audit(session, request, principal, "update", person.person_id, record="talent profile")
+        audit_person(
+            session, request, principal, "update", person.person_id, record="talent profile"
+        )
     session.commit()
     return _done(person)
 
@@ -149,15 +144,7 @@ def edit_profile(
     request: Request, person_id: str, session: SessionDep, principal: TalentEditor
 ) -> Response:
     person = talent_editable_person(session, principal, person_id)
-    profile = profile_of(session, person)
-    return _profile_form(
-        request,
-        person,
-        PROFILE_FIELDS,
-        f"/people/{person_id}/profile",
-        _profile_values(profile, PROFILE_FIELDS),
-        profile.version if profile else None,
-    )
+    return _edit_profile(request, session, person, PROFILE_FIELDS, f"/people/{person_id}/profile")
 
 
 @router.post("/{person_id}/profile", response_class=HTMLResponse)
@@ -175,14 +162,8 @@ def edit_aspirations(
     request: Request, person_id: str, session: SessionDep, principal: Owner
 ) -> Response:
     person = own_person(session, principal, person_id)
-    profile = profile_of(session, person)
-    return _profile_form(
-        request,
-        person,
-        ASPIRATION_FIELDS,
-        f"/people/{person_id}/aspirations",
-        _profile_values(profile, ASPIRATION_FIELDS),
-        profile.version if profile else None,
+    return _edit_profile(
+        request, session, person, ASPIRATION_FIELDS, f"/people/{person_id}/aspirations"
     )
 
 
@@ -260,7 +241,7 @@ def create_readiness(
         return _readiness_form(request, person, result.raw, result, 400)
     session.add(ReadinessReview(profile_ref=profile.id, **result.values))
     session.flush()
-    _audit(session, request, principal, "create", person_id, record="readiness review")
+    audit_person(session, request, principal, "create", person_id, record="readiness review")
     session.commit()
     return _done(person)
 
@@ -339,7 +320,7 @@ def create_conversation(
         return _conversation_form(request, person, action, result.raw, None, result, 400)
     session.add(CareerConversation(person_ref=person.id, **result.values))
     session.flush()
-    _audit(session, request, principal, "create", person_id, record="career conversation")
+    audit_person(session, request, principal, "create", person_id, record="career conversation")
     session.commit()
     return _done(person)
 
@@ -384,7 +365,7 @@ def save_conversation(
     except StaleEditError:
         raw, stale = _stale(CONVERSATION_FIELDS, conversation)
         return _conversation_form(request, person, action, raw, conversation.version, stale, 409)
-    _audit(session, request, principal, "update", person_id, record="career conversation")
+    audit_person(session, request, principal, "update", person_id, record="career conversation")
     session.commit()
     return _done(person)
 
@@ -435,7 +416,7 @@ def create_action(
         return _action_form(request, person, ref, result.raw, result, 400)
     session.add(DevelopmentAction(conversation_ref=ref, **result.values))
     session.flush()
-    _audit(session, request, principal, "create", person_id, record="development action")
+    audit_person(session, request, principal, "create", person_id, record="development action")
     session.commit()
     return _done(person)
 
@@ -556,7 +537,9 @@ def create_assessment(
         )
     if not result.ok:
         return _assessment_form(request, person, fw, action, fields, result.raw, result, 400)
-    _audit(session, request, principal, "create", person_id, record="assessment", framework=fw.code)
+    audit_person(
+        session, request, principal, "create", person_id, record="assessment", framework=fw.code
+    )
     session.commit()
     return _done(person)
 
@@ -602,7 +585,7 @@ def create_self_assessment(
         )
     if not result.ok:
         return _assessment_form(request, person, fw, action, fields, result.raw, result, 400)
-    _audit(
+    audit_person(
         session,
         request,
         principal,
@@ -688,6 +671,6 @@ def save_rating(
         session.refresh(rating)
         stale = FormResult(errors={"version": STALE_MESSAGE})
         return _rating_form(request, person, rating, fw, _rating_raw(rating, fw), stale, 409)
-    _audit(session, request, principal, "update", person_id, record="assessment rating")
+    audit_person(session, request, principal, "update", person_id, record="assessment rating")
     session.commit()
     return _done(person)
