@@ -56,6 +56,16 @@ def _back(person: Person) -> dict[str, str]:
     return {"href": f"/people/{person.person_id}", "text": "Back to the record"}
 
 
+def _person_form(request: Request, person: Person, **page: Any) -> Response:
+    """A form page about ``person``: their name as the caption, a link back to the record."""
+    return form_page(
+        request,
+        caption=full_name(person.given_name, person.family_name),
+        back=_back(person),
+        **page,
+    )
+
+
 def _done(person: Person) -> Response:
     return RedirectResponse(f"/people/{person.person_id}", status_code=303)
 
@@ -79,16 +89,15 @@ def _profile_form(
     status: int = 200,
 ) -> Response:
     own = action.endswith("/aspirations")
-    return form_page(
+    return _person_form(
         request,
+        person,
         title="Your aspirations" if own else "Talent profile",
-        caption=full_name(person.given_name, person.family_name),
         action=action,
         fields=fields,
         raw=raw,
         result=result,
         version=version,
-        back=_back(person),
         status=status,
     )
 
@@ -201,15 +210,14 @@ def _readiness_form(
     result: FormResult | None = None,
     status: int = 200,
 ) -> Response:
-    return form_page(
+    return _person_form(
         request,
+        person,
         title="Record a readiness review",
-        caption=full_name(person.given_name, person.family_name),
         action=f"/people/{person.person_id}/readiness/new",
         fields=READINESS_FIELDS,
         raw=raw,
         result=result,
-        back=_back(person),
         status=status,
     )
 
@@ -258,10 +266,10 @@ def _conversation_form(
     result: FormResult | None = None,
     status: int = 200,
 ) -> Response:
-    return form_page(
+    return _person_form(
         request,
+        person,
         title="Career conversation",
-        caption=full_name(person.given_name, person.family_name),
         lede=(
             "Scope for Growth: where the person sits on impact and growth, and the growth "
             "they want."
@@ -271,7 +279,6 @@ def _conversation_form(
         raw=raw,
         result=result,
         version=version,
-        back=_back(person),
         status=status,
     )
 
@@ -387,15 +394,14 @@ def _action_form(
     result: FormResult | None = None,
     status: int = 200,
 ) -> Response:
-    return form_page(
+    return _person_form(
         request,
+        person,
         title="Add a development action",
-        caption=full_name(person.given_name, person.family_name),
         action=f"/people/{person.person_id}/conversations/{ref}/actions/new",
         fields=ACTION_FIELDS,
         raw=raw,
         result=result,
-        back=_back(person),
         status=status,
     )
 
@@ -446,15 +452,14 @@ def _assessment_form(
     result: FormResult | None = None,
     status: int = 200,
 ) -> Response:
-    return form_page(
+    return _person_form(
         request,
+        person,
         title=f"Assessment: {fw.name}",
-        caption=full_name(person.given_name, person.family_name),
         action=action,
         fields=fields,
         raw=raw,
         result=result,
-        back=_back(person),
         status=status,
     )
 
@@ -630,16 +635,15 @@ def _rating_form(
     status: int = 200,
 ) -> Response:
     domain = {d.code: d.name for d in fw.domains}.get(rating.domain_code, rating.domain_code)
-    return form_page(
+    return _person_form(
         request,
+        person,
         title=f"Change a rating: {domain}",
-        caption=full_name(person.given_name, person.family_name),
         action=f"/people/{person.person_id}/assessments/{rating.id}/edit",
         fields=rating_fields(fw),
         raw=raw,
         result=result,
         version=rating.version,
-        back=_back(person),
         status=status,
     )
 
