@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy import Engine
@@ -48,11 +48,12 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
-def engine_for(db: str | None) -> Engine:
-    """An engine for ``--db``, checking the schema is there and current."""
+def engine_for(db: str | None, **options: Any) -> Engine:
+    """An engine for ``--db`` (``options`` go to ``create_engine``), checking the schema is
+    there and current."""
     from talentboard.db import current_revision, head_revision
 
-    engine = make_engine(db)
+    engine = make_engine(db, **options)
     try:
         current = current_revision(engine)
     except OperationalError as exc:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import make_url
 
 from talentboard.config import DEFAULT_DATABASE_URL
 
@@ -38,3 +39,17 @@ class WebSettings(BaseSettings):
     service_name: str = "Talentboard"
     # How long loaded analysis frames may be reused while the data stamp is unchanged.
     analysis_cache_seconds: float = 300.0
+    # Database connections kept open for the requests being served at once. Requests run
+    # in at most 40 worker threads; a connection opened beyond the pool is closed again
+    # when its request ends, so a pool smaller than the usual concurrency opens a new
+    # PostgreSQL connection (a server process) for many requests under load.
+    database_pool_size: int = 20
+    database_max_overflow: int = 20
+
+    def engine_options(self) -> dict[str, int]:
+        """The connection pool options for the application's engine (none for an
+        in-memory SQLite database, which lives in one connection per thread)."""
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            return {}
+        return {"pool_size": self.database_pool_size, "max_overflow": self.database_max_overflow}
