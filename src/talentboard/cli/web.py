@@ -22,7 +22,9 @@ def serve(
     from talentboard.web.app import create_app
     from talentboard.web.settings import WebSettings
 
-    engine = engine_for(db)
     settings = WebSettings(database_url=database_url(db))
+    engine = engine_for(db, **settings.engine_options())
     typer.echo(f"Serving talentboard at http://{host}:{port} (Ctrl+C to stop).")
-    uvicorn.run(create_app(settings, engine), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(settings, engine, serving=True), host=host, port=port, log_level="warning"
+    )

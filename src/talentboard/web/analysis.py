@@ -7,8 +7,9 @@ them, narrowed to the caller's scope, to the talent and stability services.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 from sqlalchemy.orm import Session
@@ -34,11 +35,30 @@ from talentboard.talent.pool import PoolFilter
 from talentboard.talent.succession import coverage_share
 from talentboard.web.cache import AnalysisCache
 from talentboard.web.permissions import AnalysisScope
+from talentboard.web.queries import configured_as_at
+
+T = TypeVar("T")
 
 
 def _cache(request: Request) -> AnalysisCache:
     cache: AnalysisCache = request.app.state.analysis_cache
     return cache
+
+
+def cached(request: Request, session: Session, key: Hashable, build: Callable[[], T]) -> T:
+    """``build()``, kept while the data it was built from is unchanged (``web.cache``).
+
+    For what a page shows of the data alone: anything that depends on the caller is
+    decided (and checked against their scope) outside, and is part of ``key``.
+    """
+    cache = _cache(request)
+    return cache.get(key, cache.stamp(session), build)
+
+
+def shown_date(request: Request, session: Session) -> dt.date:
+    """The date figures are shown "as at" (``queries.default_as_at``), its setting read
+    once while the data is unchanged."""
+    return cached(request, session, "as_at", lambda: configured_as_at(session)) or dt.date.today()
 
 
 def talent_context(request: Request, session: Session, at: dt.date) -> services.TalentContext:

@@ -14,7 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from talentboard import __version__
 from talentboard.db import make_engine, session_factory
-from talentboard.web.cache import AnalysisCache, ClearOnChange
+from talentboard.web.cache import AnalysisCache, ClearOnChange, keep_out_of_collections
 from talentboard.web.csrf import API_PREFIX, CsrfError, verify_csrf
 from talentboard.web.deps import SignInRequiredError
 from talentboard.web.permissions import NotFoundError
@@ -31,10 +31,17 @@ NHSUK_ASSETS = STATIC / "nhsuk"
 VENDOR = STATIC / "vendor"
 
 
-def create_app(settings: WebSettings | None = None, engine: Engine | None = None) -> FastAPI:
-    """A configured application; ``engine`` defaults to one for ``settings.database_url``."""
+def create_app(
+    settings: WebSettings | None = None, engine: Engine | None = None, *, serving: bool = False
+) -> FastAPI:
+    """A configured application; ``engine`` defaults to one for ``settings.database_url``.
+
+    ``serving``: the application is the whole life of this process (``talentboard
+    serve``), so what it keeps for good is left out of garbage collections
+    (``cache.keep_out_of_collections``).
+    """
     settings = settings or WebSettings()
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or make_engine(settings.database_url, **settings.engine_options())
     app = FastAPI(
         title="talentboard",
         version=__version__,
@@ -52,7 +59,7 @@ def create_app(settings: WebSettings | None = None, engine: Engine | None = None
     app.state.engine = engine
     app.state.session_factory = session_factory(engine)
     app.state.sign_in_limiter = RateLimiter(settings.login_attempts_per_minute, 60.0)
-    app.state.analysis_cache = AnalysisCache(settings.analysis_cache_seconds)
+    app.state.analysis_cache = AnalysisCache(settings.analysis_cache_seconds, freeze=serving)
 
     app.add_middleware(
         SessionMiddleware,
@@ -73,6 +80,8 @@ def create_app(settings: WebSettings | None = None, engine: Engine | None = None
     for router in ROUTERS:
         app.include_router(router)
     _add_error_handlers(app)
+    if serving:
+        keep_out_of_collections()
     return app
 
 

@@ -28,8 +28,8 @@ from talentboard.web.permissions import Principal, organisation_filter
 DEMO_AS_AT_KEYS = ("demo_as_at", "as_at")
 
 
-def default_as_at(session: Session) -> dt.date:
-    """The date figures are shown "as at": the loaded demo's date if any, else today."""
+def configured_as_at(session: Session) -> dt.date | None:
+    """The date set for figures to be shown "as at" (the loaded demo's), if any."""
     for key in DEMO_AS_AT_KEYS:
         setting = session.get(Setting, key)
         if setting is not None:
@@ -37,7 +37,12 @@ def default_as_at(session: Session) -> dt.date:
                 return dt.date.fromisoformat(setting.value)
             except ValueError:
                 continue
-    return dt.date.today()
+    return None
+
+
+def default_as_at(session: Session) -> dt.date:
+    """The date figures are shown "as at": the loaded demo's date if any, else today."""
+    return configured_as_at(session) or dt.date.today()
 
 
 def segments_at(

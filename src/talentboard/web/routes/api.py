@@ -12,7 +12,7 @@ from sqlalchemy import select
 from talentboard.db.models import MatchProposal, MatchRun, Opportunity, Person
 from talentboard.talent import services
 from talentboard.web import audit
-from talentboard.web.analysis import register, scoped, stats_json, talent_context
+from talentboard.web.analysis import register, scoped, shown_date, stats_json, talent_context
 from talentboard.web.deps import SessionDep, api_requires, client_address
 from talentboard.web.permissions import (
     Capability,
@@ -29,7 +29,6 @@ from talentboard.web.presenters.api import organisation_json, person_json
 from talentboard.web.presenters.vacancies import shortlist_json
 from talentboard.web.queries import (
     OrganisationSearch,
-    default_as_at,
     find_organisations,
     segments_at,
 )
@@ -64,7 +63,7 @@ def stats(
     """The same JSON as ``talentboard stats --format json``, for the organisations in the
     token holder's scope; without personal-data access, after disclosure control (a
     withheld figure is null)."""
-    as_at = at or default_as_at(session)
+    as_at = at or shown_date(request, session)
     frames = scoped(register(request, session), analysis_scope(principal))
     return stats_json(frames, as_at, by.value if by else None, exact=exact_figures(principal))
 
@@ -80,7 +79,7 @@ def succession(
 ) -> dict[str, Any]:
     """The same JSON as ``talentboard succession --format json``, within the holder's scope."""
     scope = narrowed(analysis_scope(principal), org, region)
-    as_at = at or default_as_at(session)
+    as_at = at or shown_date(request, session)
     try:
         view = services.succession_view(
             talent_context(request, session, as_at), scope.ods_code, scope.region_code
@@ -134,7 +133,7 @@ def post_shortlist(
     reasons, and the ready people left out and why (``talentboard.matching.services.
     shortlist_for_post``). People outside the holder's scope are counted in
     ``shortlist_not_shown`` and ``excluded_not_shown``, not named."""
-    as_at = at or default_as_at(session)
+    as_at = at or shown_date(request, session)
     found, view = visible_shortlist(session, principal, post_id, as_at)
     audit_shortlist(session, request, principal, post_id, view)
     return shortlist_json(found, view)
@@ -142,6 +141,7 @@ def post_shortlist(
 
 @router.get("/organisations", summary="Organisations in the token holder's scope")
 def organisations(
+    request: Request,
     session: SessionDep,
     principal: Organisations,
     q: Annotated[str | None, Query(description="Part of the name or ODS code.")] = None,
@@ -152,7 +152,7 @@ def organisations(
         dt.date | None, Query(description="As-at date (default: the data's date).")
     ] = None,
 ) -> dict[str, Any]:
-    as_at = at or default_as_at(session)
+    as_at = at or shown_date(request, session)
     found = find_organisations(
         session, principal, OrganisationSearch(q, region, kind, segment), as_at
     )
@@ -164,6 +164,7 @@ def organisations(
 
 @router.get("/organisations/{ods_code}", summary="One organisation (404 outside scope)")
 def organisation(
+    request: Request,
     ods_code: str,
     session: SessionDep,
     principal: Organisations,
@@ -171,7 +172,7 @@ def organisation(
         dt.date | None, Query(description="As-at date (default: the data's date).")
     ] = None,
 ) -> dict[str, Any]:
-    as_at = at or default_as_at(session)
+    as_at = at or shown_date(request, session)
     found = visible_organisation(session, principal, ods_code)
     segment = segments_at(session, as_at, [ods_code]).get(ods_code)
     return {"as_at": as_at.isoformat(), **organisation_json(found, segment)}

@@ -12,6 +12,7 @@ from talentboard.db.models import BuddyPairing, MatchRun, Organisation
 from talentboard.matching.services import run_buddying
 from talentboard.matching.store import DecisionError, decide_pairing
 from talentboard.web import audit
+from talentboard.web.analysis import shown_date
 from talentboard.web.csrf import FIELD, csrf_token
 from talentboard.web.deps import FormDep, SessionDep, client_address, requires
 from talentboard.web.permissions import (
@@ -24,7 +25,7 @@ from talentboard.web.permissions import (
 )
 from talentboard.web.presenters.formatting import date
 from talentboard.web.presenters.opportunities import pairing_rows
-from talentboard.web.queries import default_as_at, organisation_names
+from talentboard.web.queries import organisation_names
 from talentboard.web.templating import flash, render
 
 router = APIRouter(prefix="/buddying", include_in_schema=False)
@@ -61,7 +62,7 @@ def buddying(request: Request, session: SessionDep, principal: Buddying) -> Resp
         "buddying/index.jinja",
         {
             "title": "Buddying",
-            "as_at": date(default_as_at(session)),
+            "as_at": date(shown_date(request, session)),
             "latest": (
                 f"The latest pairing ran on {date(run.created_at)} for {date(run.as_at)}."
                 if run
@@ -78,7 +79,7 @@ def buddying(request: Request, session: SessionDep, principal: Buddying) -> Resp
 
 @router.post("/run")
 def run(request: Request, session: SessionDep, principal: Runner) -> Response:
-    as_at = default_as_at(session)
+    as_at = shown_date(request, session)
     result, run_ref = run_buddying(session, as_at, created_by=principal.username)
     audit.record(
         session,

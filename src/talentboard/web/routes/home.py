@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from talentboard.db.models import Organisation, Person
-from talentboard.web.analysis import dashboard
+from talentboard.web.analysis import cached, dashboard, shown_date
 from talentboard.web.deps import SessionDep, requires
 from talentboard.web.permissions import (
     Capability,
@@ -21,8 +21,7 @@ from talentboard.web.permissions import (
 from talentboard.web.presenters.account import scope_description
 from talentboard.web.presenters.formatting import date
 from talentboard.web.presenters.stats import chart_views, headline_cards
-from talentboard.web.queries import default_as_at
-from talentboard.web.templating import render
+from talentboard.web.templating import fragment, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,7 +38,7 @@ def home(request: Request, session: SessionDep, principal: SignedIn) -> Response
             return RedirectResponse(f"/people/{person_id}", status_code=303)
         return render(request, "home/no_record.jinja", {"title": "Your record"})
     scope = analysis_scope(principal)
-    as_at = default_as_at(session)
+    as_at = shown_date(request, session)
     organisation = session.get(Organisation, scope.ods_code) if scope.ods_code else None
     view = dashboard(
         request,
@@ -58,7 +57,17 @@ def home(request: Request, session: SessionDep, principal: SignedIn) -> Response
             "as_at": date(as_at),
             "exact": view.exact,
             "headlines": headline_cards(view.headlines),
-            "charts": chart_views(view.charts),
+            # Each chart with its table alternative depends on the data alone: rendered
+            # once while the data is unchanged.
+            "charts": cached(
+                request,
+                session,
+                ("charts", scope, as_at, view.exact),
+                lambda: [
+                    fragment("components/chart.jinja", "chart", chart)
+                    for chart in chart_views(view.charts)
+                ],
+            ),
             "undrawn_charts": view.undrawn,
         },
     )

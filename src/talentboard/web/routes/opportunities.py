@@ -15,6 +15,7 @@ from talentboard.matching.assignment import InfeasibleAllocationError
 from talentboard.matching.services import run_opportunity_match
 from talentboard.matching.store import DecisionError, decide_proposal
 from talentboard.web import audit
+from talentboard.web.analysis import shown_date
 from talentboard.web.csrf import FIELD, csrf_token
 from talentboard.web.deps import FormDep, SessionDep, client_address, requires
 from talentboard.web.editing import STALE_MESSAGE, StaleEditError, parse_version, save_edit
@@ -39,7 +40,7 @@ from talentboard.web.presenters.opportunities import (
     opportunity_summary,
     proposal_rows,
 )
-from talentboard.web.queries import default_as_at, organisation_names
+from talentboard.web.queries import organisation_names
 from talentboard.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -302,7 +303,7 @@ def matching(request: Request, session: SessionDep, principal: Matcher) -> Respo
         "opportunities/matching.jinja",
         {
             "title": "Matching",
-            "as_at": date(default_as_at(session)),
+            "as_at": date(shown_date(request, session)),
             "latest": (
                 f"The latest round ran on {date(run.created_at)} for {date(run.as_at)}"
                 f"{' by ' + run.created_by if run.created_by else ''}."
@@ -320,7 +321,7 @@ def matching(request: Request, session: SessionDep, principal: Matcher) -> Respo
 
 @router.post("/matching/run")
 def run_matching(request: Request, session: SessionDep, principal: Matcher) -> Response:
-    as_at = default_as_at(session)
+    as_at = shown_date(request, session)
     region = analysis_scope(principal).region_code
     try:
         result, run_ref = run_opportunity_match(

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
+from sqlalchemy.orm import Session
 
 from talentboard.talent.succession import post_states
 from talentboard.web import audit
-from talentboard.web.analysis import dashboard, organisation_analysis
+from talentboard.web.analysis import cached, dashboard, organisation_analysis, shown_date
 from talentboard.web.deps import SessionDep, client_address, requires
 from talentboard.web.permissions import (
     AnalysisScope,
@@ -38,13 +41,12 @@ from talentboard.web.queries import (
     board_history,
     board_posts,
     buddy_pairings_of,
-    default_as_at,
     find_organisations,
     post_holders,
     register_frames_for_posts,
     segments_at,
 )
-from talentboard.web.templating import render
+from talentboard.web.templating import fragment, render
 
 router = APIRouter(prefix="/organisations", include_in_schema=False)
 
@@ -68,7 +70,7 @@ def organisations(
     kind: str | None = None,
     segment: Annotated[str | None, Query()] = None,
 ) -> Response:
-    as_at = default_as_at(session)
+    as_at = shown_date(request, session)
     search = OrganisationSearch(q or None, region or None, kind or None, _segment(segment))
     found = find_organisations(session, principal, search, as_at)
     return render(
@@ -85,6 +87,62 @@ def organisations(
     )
 
 
+@dataclass(frozen=True)
+class PersonalSection:
+    """The part of an organisation page shown only with personal-data access, rendered:
+    today's board, succession, board skills, Fit and Proper Person checks, buddying and
+    history. It depends on the data alone, so it is rendered once while the data is
+    unchanged; ``people`` are those on the board today, for the audit of each read."""
+
+    html: Markup
+    people: tuple[str, ...]
+
+
+def _personal_section(
+    request: Request, session: Session, ods_code: str, as_at: dt.date
+) -> PersonalSection:
+    posts = board_posts(session, ods_code, as_at)
+    holders = post_holders(session, [p.id for p in posts], as_at)
+    frames = register_frames_for_posts(
+        session, posts, [a for people in holders.values() for _, a in people]
+    )
+    states = {
+        row["post_ref"]: row["state"]
+        for row in post_states(frames.posts, frames.appointments, as_at).iter_rows(named=True)
+    }
+    history = history_items(board_history(session, ods_code))
+    analysis = organisation_analysis(request, session, ods_code, as_at)
+    fppt = analysis.fppt
+    section = {
+        "board": board_rows(posts, states, holders),
+        "history": history[:HISTORY_SHOWN],
+        "history_note": (
+            f"The {HISTORY_SHOWN} most recent of {len(history):,} events."
+            if len(history) > HISTORY_SHOWN
+            else ""
+        ),
+        "coverage": percentage(analysis.coverage_share),
+        "coverage_rows": coverage_rows(analysis.critical_posts),
+        "skills_rows": skills_rows(analysis.skills.domains),
+        "skills_next": analysis.skills.next_appointment,
+        "fppt_rows": fppt_rows(fppt.attention.head(FPPT_SHOWN)),
+        "fppt_note": (
+            f"The {FPPT_SHOWN} most pressing of {fppt.attention.height:,} checks."
+            if fppt.attention.height > FPPT_SHOWN
+            else ""
+        ),
+        "missing_references": [
+            f"{r['name']} ({label(r['role_code']) if 'role_code' in r else r['person_id']})"
+            for r in fppt.missing_references.iter_rows(named=True)
+        ],
+        "buddies": buddy_items(buddy_pairings_of(session, ods_code), ods_code),
+    }
+    return PersonalSection(
+        html=fragment("organisations/personal_section.jinja", "personal_section", section),
+        people=tuple(sorted({p.person_id for v in holders.values() for p, _ in v})),
+    )
+
+
 @router.get("/{ods_code}", response_class=HTMLResponse)
 def organisation(
     request: Request,
@@ -94,8 +152,13 @@ def organisation(
     at: dt.date | None = None,
 ) -> Response:
     found = visible_organisation(session, principal, ods_code)
-    as_at = at or default_as_at(session)
-    segment = segments_at(session, as_at, [ods_code]).get(ods_code)
+    as_at = at or shown_date(request, session)
+    segment = cached(
+        request,
+        session,
+        ("segment", ods_code, as_at),
+        lambda: segments_at(session, as_at, [ods_code]).get(ods_code),
+    )
     context = {
         "title": found.name,
         "organisation": found,
@@ -117,41 +180,13 @@ def organisation(
         "back": {"href": "/organisations", "text": "All organisations"},
     }
     if context["personal"]:
-        posts = board_posts(session, ods_code, as_at)
-        holders = post_holders(session, [p.id for p in posts], as_at)
-        frames = register_frames_for_posts(
-            session, posts, [a for people in holders.values() for _, a in people]
+        section = cached(
+            request,
+            session,
+            ("organisation-personal", ods_code, as_at),
+            lambda: _personal_section(request, session, ods_code, as_at),
         )
-        states = {
-            row["post_ref"]: row["state"]
-            for row in post_states(frames.posts, frames.appointments, as_at).iter_rows(named=True)
-        }
-        context["board"] = board_rows(posts, states, holders)
-        history = history_items(board_history(session, ods_code))
-        context["history"] = history[:HISTORY_SHOWN]
-        context["history_note"] = (
-            f"The {HISTORY_SHOWN} most recent of {len(history):,} events."
-            if len(history) > HISTORY_SHOWN
-            else ""
-        )
-        analysis = organisation_analysis(request, session, ods_code, as_at)
-        fppt = analysis.fppt
-        context["coverage"] = percentage(analysis.coverage_share)
-        context["coverage_rows"] = coverage_rows(analysis.critical_posts)
-        context["skills_rows"] = skills_rows(analysis.skills.domains)
-        context["skills_gaps"] = analysis.skills.gaps
-        context["skills_next"] = analysis.skills.next_appointment
-        context["fppt_rows"] = fppt_rows(fppt.attention.head(FPPT_SHOWN))
-        context["fppt_note"] = (
-            f"The {FPPT_SHOWN} most pressing of {fppt.attention.height:,} checks."
-            if fppt.attention.height > FPPT_SHOWN
-            else ""
-        )
-        context["missing_references"] = [
-            f"{r['name']} ({label(r['role_code']) if 'role_code' in r else r['person_id']})"
-            for r in fppt.missing_references.iter_rows(named=True)
-        ]
-        context["buddies"] = buddy_items(buddy_pairings_of(session, ods_code), ods_code)
+        context["personal_section"] = section.html
         audit.record(
             session,
             username=principal.username,
@@ -159,7 +194,7 @@ def organisation(
             entity="organisation_board",
             key=ods_code,
             source=client_address(request),
-            detail={"people": sorted({p.person_id for v in holders.values() for p, _ in v})},
+            detail={"people": list(section.people)},
         )
         session.commit()
     return render(request, "organisations/organisation.jinja", context)

@@ -15,7 +15,7 @@ from talentboard.db.models import Organisation
 from talentboard.reports import build_report
 from talentboard.reports import render as render_report
 from talentboard.web import audit
-from talentboard.web.analysis import register
+from talentboard.web.analysis import register, shown_date
 from talentboard.web.deps import SessionDep, client_address, requires
 from talentboard.web.permissions import (
     AnalysisScope,
@@ -27,7 +27,6 @@ from talentboard.web.permissions import (
 )
 from talentboard.web.presenters.formatting import date, region_name
 from talentboard.web.presenters.talent import region_options
-from talentboard.web.queries import default_as_at
 from talentboard.web.templating import render
 
 router = APIRouter(prefix="/reports", include_in_schema=False)
@@ -56,7 +55,7 @@ def reports(request: Request, session: SessionDep, principal: Reader) -> Respons
         "reports/index.jinja",
         {
             "title": "Reports",
-            "as_at": date(default_as_at(session)),
+            "as_at": date(shown_date(request, session)),
             "fixed_region": region_name(fixed) if fixed else None,
             "regions": region_options(None),
         },
@@ -78,7 +77,7 @@ def board_report(
         organisation = session.get(Organisation, scope.ods_code)
         scope = AnalysisScope(region_code=organisation.region_code if organisation else None)
     region_code = narrowed(scope, None, region or None).region_code
-    as_at = default_as_at(session)
+    as_at = shown_date(request, session)
     report = build_report(register(request, session), as_at, region_code=region_code)
     content = render_report(report, extension)
     audit.record(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from talentboard.db.models import Organisation, Person, Post, SuccessionPlan, Successor
 from talentboard.talent import services
 from talentboard.web import audit
-from talentboard.web.analysis import talent_context
+from talentboard.web.analysis import shown_date, talent_context
 from talentboard.web.deps import FormDep, SessionDep, client_address, requires
 from talentboard.web.editing import STALE_MESSAGE, StaleEditError, parse_version, save_edit
 from talentboard.web.forms.base import FormResult, parse_form, raw_from_values
@@ -38,7 +38,7 @@ from talentboard.web.presenters.talent import (
     succession_rows,
     successor_rows,
 )
-from talentboard.web.queries import default_as_at, organisation_names
+from talentboard.web.queries import organisation_names
 from talentboard.web.templating import render
 
 router = APIRouter(prefix="/succession", include_in_schema=False)
@@ -62,7 +62,7 @@ def succession(
     region: str | None = None,
 ) -> Response:
     scope = narrowed(analysis_scope(principal), org or None, region or None)
-    as_at = default_as_at(session)
+    as_at = shown_date(request, session)
     context = talent_context(request, session, as_at)
     try:
         view = services.succession_view(context, scope.ods_code, scope.region_code)

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from talentboard.talent import services
 from talentboard.web import audit
-from talentboard.web.analysis import pool_filter, talent_context, talent_grid
+from talentboard.web.analysis import pool_filter, shown_date, talent_context, talent_grid
 from talentboard.web.deps import SessionDep, client_address, requires
 from talentboard.web.permissions import Capability, Principal, analysis_scope
 from talentboard.web.presenters.formatting import date
@@ -20,7 +20,7 @@ from talentboard.web.presenters.talent import (
     pool_filter_options,
     pool_rows,
 )
-from talentboard.web.queries import default_as_at, organisation_names
+from talentboard.web.queries import organisation_names
 from talentboard.web.templating import render
 
 router = APIRouter(prefix="/talent", include_in_schema=False)
@@ -46,7 +46,7 @@ def talent_pool(
     programme: str | None = None,
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
-    as_at = default_as_at(session)
+    as_at = shown_date(request, session)
     chosen = _chosen(
         target_role_code=target_role,
         readiness=readiness,

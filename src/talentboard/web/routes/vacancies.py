@@ -18,7 +18,7 @@ from talentboard.matching.services import shortlist_for_post
 from talentboard.matching.vacancy import Shortlist
 from talentboard.talent.succession import post_states
 from talentboard.web import audit
-from talentboard.web.analysis import register, scoped
+from talentboard.web.analysis import register, scoped, shown_date
 from talentboard.web.deps import SessionDep, client_address, requires
 from talentboard.web.permissions import (
     Capability,
@@ -36,7 +36,7 @@ from talentboard.web.presenters.vacancies import (
     hidden_note,
     shortlist_view,
 )
-from talentboard.web.queries import default_as_at, organisation_names
+from talentboard.web.queries import organisation_names
 from talentboard.web.templating import render
 
 router = APIRouter(prefix="/vacancies", include_in_schema=False)
@@ -78,7 +78,7 @@ def audit_shortlist(
 
 @router.get("", response_class=HTMLResponse)
 def vacancies(request: Request, session: SessionDep, principal: Reader) -> Response:
-    as_at = default_as_at(session)
+    as_at = shown_date(request, session)
     frames = scoped(register(request, session), analysis_scope(principal))
     posts = frames.posts.filter(
         (pl.col("level") == "board")
@@ -115,7 +115,7 @@ def shortlist(
     principal: Reader,
     at: dt.date | None = None,
 ) -> Response:
-    as_at = at or default_as_at(session)
+    as_at = at or shown_date(request, session)
     found, view = visible_shortlist(session, principal, post_id, as_at)
     audit_shortlist(session, request, principal, post_id, view)
     organisation = session.get(Organisation, found.post.ods_code)
