@@ -177,3 +177,30 @@ def test_users_demo_needs_demo_data(database: str, capsys: pytest.CaptureFixture
     # The only succession plans are on R1H (London) and RA7: the first by ODS code is R1H.
     assert "(organisation R1H)" in lines[3]
     assert "(region Y56)" in lines[2]
+
+
+@pytest.mark.parametrize(
+    ("region", "organisation"),
+    [
+        # `talentboard demo --scale national` records no region (an empty setting).
+        ("", "R1H"),
+        # A regional demo of the South West: its organisation user is at RA7.
+        ("Y58", "RA7"),
+    ],
+)
+def test_users_demo_follows_the_demo_region(
+    database: str, capsys: pytest.CaptureFixture[str], region: str, organisation: str
+) -> None:
+    engine = make_engine(database)
+    with Session(engine) as session:
+        session.add_all(
+            [
+                Setting(key="demo_as_at", value="2026-09-30"),
+                Setting(key="demo_region", value=region),
+            ]
+        )
+        session.commit()
+    engine.dispose()
+    code, out, err = run(capsys, "users", "demo", "--db", database)
+    assert code == 0, err
+    assert f"(organisation {organisation})" in out.strip().splitlines()[3]

@@ -253,7 +253,8 @@ def add_demo_accounts(session: Session) -> list[DemoAccount]:
         .join(Organisation, Organisation.ods_code == Post.ods_code)
         .order_by(Post.ods_code)
     )
-    if region is not None:
+    # A national demo records no region (an empty value).
+    if region is not None and region.value:
         planned = planned.where(Organisation.region_code == region.value)
     first = session.execute(planned.limit(1)).first()
     if first is None:
