@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from talentboard.reports.model import SUPPRESSED, Cell, ColumnKind
-from talentboard.reports.presenters import format_cell, format_date, in_words
+from talentboard.reports.presenters import format_cell, format_date, format_headline, in_words
 
 
 @pytest.mark.parametrize(
@@ -30,6 +30,20 @@ from talentboard.reports.presenters import format_cell, format_date, in_words
 )
 def test_format_cell(value: Cell, kind: ColumnKind, text: str) -> None:
     assert format_cell(value, kind) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "text"),
+    [
+        (3.72, "years", "3.7 years"),
+        (None, "years", "–"),  # a median not reached: no unit on a dash
+        (SUPPRESSED, "years", "*"),
+        (0.371, "share", "37.1%"),
+        (-16.5, "pp", "−16.5 pp"),
+    ],
+)
+def test_format_headline(value: Cell, kind: ColumnKind, text: str) -> None:
+    assert format_headline(value, kind) == text
 
 
 def test_dates_have_no_leading_zero() -> None:

@@ -64,3 +64,14 @@ def test_an_organisation_page_shows_its_figures(client_for: ClientFor, session: 
     assert "<strong>Withheld</strong>" in viewer
     assert "50.0%" not in viewer
     assert "Alice" not in viewer, "no personal data for a viewer"
+
+
+def test_a_tenure_card_gives_its_unit(client_for: ClientFor, session: Session) -> None:
+    """Substantive executive spells covering 30 September 2026 in England, time served so
+    far: Bob 7.33 years (since 1 June 2019), Alice 6.75 (2,464 days since 1 January 2020),
+    Carol 5.50 (1 April 2021); Dan is interim, so not a spell. The median is Alice's:
+    6.7 years, with its unit on the card."""
+    session.add(Setting(key="demo_as_at", value="2026-09-30"))
+    session.flush()
+    page = client_for("national").get("/").text
+    assert card(page, "Time in post of current holders (snapshot)") == "6.7 years"

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from talentboard import __version__
 from talentboard.reports.model import ChartSpec, Report, Suppressed, Table
-from talentboard.reports.presenters import format_cell, format_date, is_numeric
+from talentboard.reports.presenters import format_cell, format_date, format_headline, is_numeric
 from talentboard.reports.svg import render_svg
 
 __all__ = ["render_html"]
@@ -170,7 +170,7 @@ def _present(report: Report) -> _Page:
             _Headline(
                 id=f"headline-{h.metric}",
                 label=h.label,
-                value=format_cell(h.value, h.kind) + (" years" if h.kind == "years" else ""),
+                value=format_headline(h.value, h.kind),
                 sentence=h.sentence,
                 definition=h.definition,
             )

@@ -16,6 +16,7 @@ __all__ = [
     "NOT_APPLICABLE",
     "format_cell",
     "format_date",
+    "format_headline",
     "in_words",
     "is_numeric",
 ]
@@ -52,6 +53,15 @@ def format_cell(value: Cell, kind: ColumnKind) -> str:
             return f"{value:,.2f}"
         case _:
             return str(value)
+
+
+def format_headline(value: Cell, kind: ColumnKind) -> str:
+    """A headline figure with its unit where the number alone does not say it:
+    ``3.7 years``; ``37.1%``, ``*`` and ``–`` as in a table."""
+    text = format_cell(value, kind)
+    if kind == "years" and isinstance(value, int | float) and math.isfinite(value):
+        return f"{text} years"
+    return text
 
 
 def is_numeric(kind: ColumnKind) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from talentboard.reports.model import ChartSpec, Headline, Suppressed
-from talentboard.reports.presenters import format_cell
+from talentboard.reports.presenters import format_cell, format_headline
 
 
 def headline_cards(items: Sequence[Headline]) -> list[dict[str, str]]:
@@ -16,7 +16,7 @@ def headline_cards(items: Sequence[Headline]) -> list[dict[str, str]]:
             "label": h.label,
             "value": "Withheld"
             if isinstance(h.value, Suppressed)
-            else format_cell(h.value, h.kind),
+            else format_headline(h.value, h.kind),
             "sentence": h.sentence,
             "definition": h.definition,
         }
