@@ -7,7 +7,13 @@ import datetime as dt
 import pytest
 
 from talentboard.reports.model import SUPPRESSED, Cell, ColumnKind
-from talentboard.reports.presenters import format_cell, format_date, format_headline, in_words
+from talentboard.reports.presenters import (
+    format_cell,
+    format_date,
+    format_headline,
+    in_words,
+    mid_sentence,
+)
 
 
 @pytest.mark.parametrize(
@@ -44,6 +50,22 @@ def test_format_cell(value: Cell, kind: ColumnKind, text: str) -> None:
 )
 def test_format_headline(value: Cell, kind: ColumnKind, text: str) -> None:
     assert format_headline(value, kind) == text
+
+
+@pytest.mark.parametrize(
+    ("label", "text"),
+    [
+        ("Vacancy rate", "vacancy rate"),
+        ("Director of finance", "director of finance"),
+        ("BME share of voting board members", "BME share of voting board members"),
+        ("NHS England region", "NHS England region"),
+        ("ICB", "ICB"),
+        ("London", "London"),
+        ("", ""),
+    ],
+)
+def test_mid_sentence_keeps_abbreviations_and_names(label: str, text: str) -> None:
+    assert mid_sentence(label) == text
 
 
 def test_dates_have_no_leading_zero() -> None:

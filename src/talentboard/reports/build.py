@@ -25,7 +25,7 @@ from talentboard.reports.headlines import headlines
 from talentboard.reports.hotspots import hotspots_table
 from talentboard.reports.methods import CONVENTIONS, DEFINITIONS
 from talentboard.reports.model import Headline, Report, Section
-from talentboard.reports.presenters import format_date
+from talentboard.reports.presenters import format_date, mid_sentence
 from talentboard.reports.publish import publish_figures, published_row
 from talentboard.reports.scope import Scope, restrict_to_region, scope_for
 from talentboard.reports.tenure import segment_curves, tenure_chart, time_to_fill_table
@@ -95,8 +95,8 @@ def _roles_paragraph(by_role: pl.DataFrame) -> str:
         )
     first, second = shown["label"][0], shown["label"][1]
     return (
-        f"The highest published vacancy rates are for the {first.lower()} and the "
-        f"{second.lower()}. {cover}"
+        f"The highest published vacancy rates are for the {mid_sentence(first)} and the "
+        f"{mid_sentence(second)}. {cover}"
     )
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "format_headline",
     "in_words",
     "is_numeric",
+    "mid_sentence",
 ]
 
 NOT_APPLICABLE = "–"
@@ -62,6 +63,19 @@ def format_headline(value: Cell, kind: ColumnKind) -> str:
     if kind == "years" and isinstance(value, int | float) and math.isfinite(value):
         return f"{text} years"
     return text
+
+
+def mid_sentence(text: str) -> str:
+    """A label as it reads inside a sentence: its first letter in lower case, unless its
+    first word is an abbreviation (``BME share``, ``NHS trust``, ``ICB``) or a name."""
+    first = text.split(" ", 1)[0]
+    if not first or any(c.isupper() for c in first[1:]) or first in _NAMES:
+        return text
+    return first[0].lower() + text[1:]
+
+
+# Words that keep their capital at the start of a label inside a sentence.
+_NAMES = frozenset({"England", "London", "Midlands", "North", "South", "East", "West"})
 
 
 def is_numeric(kind: ColumnKind) -> bool:

@@ -31,6 +31,7 @@ import polars as pl
 
 from talentboard.reports.charts import spc_chart
 from talentboard.reports.model import Cell, ChartSpec, Column, Table, table_from_frame
+from talentboard.reports.presenters import mid_sentence
 from talentboard.reports.publish import (
     MIN_SPC_MONTHS,
     PublishedXmr,
@@ -205,7 +206,7 @@ def _trend(
         assurance=assurance,
         description=" ".join(
             (
-                f"Statistical process control chart of {measure.lower()} by month.",
+                f"Statistical process control chart of {mid_sentence(measure)} by month.",
                 variation,
                 assurance,
                 *notes,

@@ -8,6 +8,7 @@ import polars as pl
 from talentboard.reports import palette
 from talentboard.reports.charts.base import finish
 from talentboard.reports.model import ChartSpec, Column, table_from_frame
+from talentboard.reports.presenters import mid_sentence
 
 __all__ = ["bme_share_chart", "vacancy_by_role_chart"]
 
@@ -176,7 +177,7 @@ def bme_share_chart(
         caption=f"{title} (WRES indicator 9)",
     )
     text = description or (
-        f"Dot plot by {group_label.lower()}: the share of voting board members from a Black "
+        f"Dot plot by {mid_sentence(group_label)}: the share of voting board members from a Black "
         "or minority ethnic background, against the same share of the workforce. The line "
         "between the dots is the gap (WRES indicator 9)."
     )

@@ -10,6 +10,7 @@ import polars as pl
 from talentboard.reports import palette
 from talentboard.reports.charts.base import finish
 from talentboard.reports.model import ChartSpec, Column, ColumnKind, table_from_frame
+from talentboard.reports.presenters import mid_sentence
 
 __all__ = ["SPC_POINT_LABELS", "ValueKind", "spc_chart"]
 
@@ -128,7 +129,8 @@ def spc_chart(
         caption=f"{title}: monthly values, mean, process limits and variation",
     )
     text = description or (
-        f"Statistical process control chart of {measure.lower()} by month. {variation} {assurance}"
+        f"Statistical process control chart of {mid_sentence(measure)} by month. "
+        f"{variation} {assurance}"
     )
     return finish(
         chart,

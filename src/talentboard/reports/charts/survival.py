@@ -8,6 +8,7 @@ import polars as pl
 from talentboard.reports import palette
 from talentboard.reports.charts.base import CATEGORY_DASHES, finish
 from talentboard.reports.model import ChartSpec, Column, table_from_frame
+from talentboard.reports.presenters import mid_sentence
 
 __all__ = ["survival_chart"]
 
@@ -100,7 +101,7 @@ def survival_chart(
     )
     text = description or (
         f"Kaplan-Meier curves of the share of executive spells still going, by "
-        f"{group_label.lower()}, with 95% confidence bands. The dotted line marks half: "
+        f"{mid_sentence(group_label)}, with 95% confidence bands. The dotted line marks half: "
         "where a curve crosses it is that group's median tenure."
     )
     return finish(
