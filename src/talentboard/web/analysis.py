@@ -200,6 +200,24 @@ def stats_json(
     return payload
 
 
+def succession_view(
+    request: Request,
+    session: Session,
+    at: dt.date,
+    ods_code: str | None = None,
+    region_code: str | None = None,
+) -> services.SuccessionView:
+    """Succession in a scope as ``talentboard succession`` computes it (everywhere when
+    neither code is given), kept while the data is unchanged."""
+    context = talent_context(request, session, at)
+    return cached(
+        request,
+        session,
+        ("succession", at, ods_code, region_code),
+        lambda: services.succession_view(context, ods_code, region_code),
+    )
+
+
 @dataclass(frozen=True)
 class OrganisationAnalysis:
     """Succession, board skills and Fit and Proper Person checks of one organisation."""
@@ -222,7 +240,7 @@ def organisation_analysis(
     cache = _cache(request)
     stamp = cache.stamp(session)
     context = talent_context(request, session, at)
-    everywhere = cache.get(("succession", at), stamp, lambda: services.succession_view(context))
+    everywhere = succession_view(request, session, at)
 
     def build() -> OrganisationAnalysis:
         posts = everywhere.report.posts.filter(pl.col("ods_code") == ods_code)

@@ -12,7 +12,13 @@ from sqlalchemy import select
 from talentboard.db.models import MatchProposal, MatchRun, Opportunity, Person
 from talentboard.talent import services
 from talentboard.web import audit
-from talentboard.web.analysis import register, scoped, shown_date, stats_json, talent_context
+from talentboard.web.analysis import (
+    register,
+    scoped,
+    shown_date,
+    stats_json,
+    succession_view,
+)
 from talentboard.web.deps import SessionDep, api_requires, client_address
 from talentboard.web.permissions import (
     Capability,
@@ -81,9 +87,7 @@ def succession(
     scope = narrowed(analysis_scope(principal), org, region)
     as_at = at or shown_date(request, session)
     try:
-        view = services.succession_view(
-            talent_context(request, session, as_at), scope.ods_code, scope.region_code
-        )
+        view = succession_view(request, session, as_at, scope.ods_code, scope.region_code)
     except services.UnknownScopeError as exc:
         raise NotFoundError from exc
     return view.report.to_json()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from talentboard.db.models import Organisation, Person, Post, SuccessionPlan, Successor
 from talentboard.talent import services
 from talentboard.web import audit
-from talentboard.web.analysis import shown_date, talent_context
+from talentboard.web.analysis import shown_date, succession_view
 from talentboard.web.deps import FormDep, SessionDep, client_address, requires
 from talentboard.web.editing import STALE_MESSAGE, StaleEditError, parse_version, save_edit
 from talentboard.web.forms.base import FormResult, parse_form, raw_from_values
@@ -63,9 +63,8 @@ def succession(
 ) -> Response:
     scope = narrowed(analysis_scope(principal), org or None, region or None)
     as_at = shown_date(request, session)
-    context = talent_context(request, session, as_at)
     try:
-        view = services.succession_view(context, scope.ods_code, scope.region_code)
+        view = succession_view(request, session, as_at, scope.ods_code, scope.region_code)
     except services.UnknownScopeError as exc:
         raise NotFoundError from exc
     names = _names(session)
