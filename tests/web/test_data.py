@@ -61,6 +61,7 @@ def test_a_file_with_errors_is_refused_with_every_error_then_the_fixed_file_load
     for row, column in (("3", "ethnic_category"), ("3", "birth_year"), ("4", "family_name")):
         assert f"Row {row}, column {column}" in text
     assert "Row 2," not in text
+    assert "3 rows were checked: 3 problems on 2 rows." in text
     assert people_count(session) == before
     assert not list(tmp_path.iterdir()), "a refused file is not kept"
 
@@ -121,6 +122,7 @@ def test_an_org_admin_imports_and_exports_only_their_organisations_rows(
 
     checked = upload(client, HEADER + "P-ERIN,Erin,Evans-Ward,N,female,no,nursing,1975\n")
     assert checked.status_code == 200, checked.text  # type: ignore[attr-defined]
+    assert "The one row passed every check" in checked.text  # type: ignore[attr-defined]
     upload_id = checked.text.split('name="upload_id" value="')[1].split('"')[0]  # type: ignore[attr-defined]
     done = client.post("/data/confirm", data={"csrf_token": "token", "upload_id": upload_id})
     assert done.status_code == 200, done.text

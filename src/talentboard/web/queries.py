@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 from talentboard.db.models import (
     Appointment,
     BuddyPairing,
+    Opportunity,
     Organisation,
     PerformanceRating,
     Person,
@@ -97,6 +98,32 @@ def find_organisations(
     if search.segment is not None:
         found = [(o, s) for o, s in found if s == search.segment]
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class OpportunitySearch:
+    text: str | None = None
+    kind: str | None = None
+    region_code: str | None = None
+    status: str | None = "open"
+
+
+def find_opportunities(session: Session, search: OpportunitySearch) -> list[Opportunity]:
+    """Opportunities matching the search (part of the title, kind, the host's region and
+    status), by title. Opportunities are open to every organisation, so none is out of
+    anyone's scope."""
+    query = select(Opportunity).order_by(Opportunity.title, Opportunity.opportunity_id)
+    if search.text:
+        query = query.where(func.lower(Opportunity.title).like(f"%{search.text.lower()}%"))
+    if search.kind:
+        query = query.where(Opportunity.kind == search.kind)
+    if search.region_code:
+        query = query.join(Organisation, Organisation.ods_code == Opportunity.host_ods_code).where(
+            Organisation.region_code == search.region_code
+        )
+    if search.status:
+        query = query.where(Opportunity.status == search.status)
+    return list(session.scalars(query))
 
 
 def board_posts(session: Session, ods_code: str, at: dt.date) -> list[Post]:

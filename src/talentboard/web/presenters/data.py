@@ -8,6 +8,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from talentboard.ingest import KINDS, Problem, TableCounts, ValidationReport
+from talentboard.web.presenters.formatting import counted
 
 SUMMARY_LIMIT = 50
 
@@ -100,9 +101,9 @@ def validation_page(report: ValidationReport) -> dict[str, Any]:
     return {
         "errors": summary,
         "problem_rows": rows,
-        "problem_count": f"{len(problems):,}",
-        "bad_rows": f"{report.bad_rows:,}",
-        "rows_checked": f"{report.rows:,}",
+        "checked": counted(report.rows, "row was", "rows were"),
+        "problems": counted(len(problems), "problem", "problems"),
+        "bad_rows": counted(report.bad_rows, "row", "rows"),
         "warnings": [problem_text(w) for w in report.warnings],
     }
 

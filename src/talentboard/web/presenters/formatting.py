@@ -116,6 +116,11 @@ def years(value: float | None) -> str:
     return f"{value:.1f} years"
 
 
+def counted(count: int, noun: str, plural: str) -> str:
+    """``1 opportunity``, ``682 opportunities``, ``0 people``."""
+    return f"{count:,} {noun if count == 1 else plural}"
+
+
 def yes_no(value: bool | None) -> str:
     if value is None:
         return NOT_RECORDED

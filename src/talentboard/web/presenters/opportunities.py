@@ -7,8 +7,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from talentboard import vocab
 from talentboard.db.models import BuddyPairing, MatchProposal, Opportunity, Person
-from talentboard.reference import frameworks
+from talentboard.reference import frameworks, regions
 from talentboard.web.presenters.formatting import date, label
 from talentboard.web.presenters.organisations import link
 
@@ -35,6 +36,23 @@ def domain_names() -> dict[str, str]:
         for d in fw.domains:
             names.setdefault(d.code, d.name)
     return names
+
+
+def opportunity_filter_options(
+    kind: str | None, region_code: str | None, status: str | None
+) -> dict[str, list[dict[str, Any]]]:
+    """The choices of the opportunity filters, with the chosen ones selected."""
+    return {
+        "kinds": [{"value": "", "text": "Any kind"}]
+        + [{"value": k, "text": label(k), "selected": k == kind} for k in vocab.OPPORTUNITY_KINDS],
+        "regions": [{"value": "", "text": "Any region"}]
+        + [{"value": r.code, "text": r.name, "selected": r.code == region_code} for r in regions()],
+        "statuses": [{"value": "", "text": "Any status", "selected": not status}]
+        + [
+            {"value": s, "text": label(s), "selected": s == status}
+            for s in vocab.OPPORTUNITY_STATUSES
+        ],
+    }
 
 
 def opportunity_rows(

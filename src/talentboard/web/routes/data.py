@@ -140,7 +140,7 @@ def upload(
             "file": name,
             "kind": kind,
             "upload_id": upload_id,
-            "rows_checked": f"{report.rows:,}",
+            "rows_checked": "The one row" if report.rows == 1 else f"All {report.rows:,} rows",
             "counts": counts_rows(preview.counts),
             "warnings": validation_page(report)["warnings"],
         },

@@ -34,13 +34,14 @@ from talentboard.web.permissions import (
     person_filter,
     visible_opportunity,
 )
-from talentboard.web.presenters.formatting import date
+from talentboard.web.presenters.formatting import counted, date
 from talentboard.web.presenters.opportunities import (
+    opportunity_filter_options,
     opportunity_rows,
     opportunity_summary,
     proposal_rows,
 )
-from talentboard.web.queries import organisation_names
+from talentboard.web.queries import OpportunitySearch, find_opportunities, organisation_names
 from talentboard.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -62,20 +63,25 @@ def _hosts(session: Session, principal: Principal) -> tuple[tuple[str, str], ...
 
 @router.get("/opportunities", response_class=HTMLResponse)
 def opportunities(
-    request: Request, session: SessionDep, principal: Viewer, status: str | None = "open"
+    request: Request,
+    session: SessionDep,
+    principal: Viewer,
+    q: str | None = None,
+    kind: str | None = None,
+    region: str | None = None,
+    status: str | None = "open",
 ) -> Response:
-    query = select(Opportunity).order_by(Opportunity.title)
-    if status:
-        query = query.where(Opportunity.status == status)
-    found = session.scalars(query).all()
+    search = OpportunitySearch(q or None, kind or None, region or None, status or None)
+    found = find_opportunities(session, search)
     return render(
         request,
         "opportunities/index.jinja",
         {
             "title": "Opportunities",
             "rows": opportunity_rows(found, organisation_names(session)),
-            "count": f"{len(found):,}",
-            "status": status or "",
+            "found": counted(len(found), "opportunity", "opportunities"),
+            "q": q or "",
+            **opportunity_filter_options(search.kind, search.region_code, search.status),
             "can_manage": can(principal, Capability.MANAGE_OPPORTUNITIES),
             "can_match": can(principal, Capability.RUN_MATCHING),
             "can_shortlist": can(principal, Capability.VIEW_PERSONAL),

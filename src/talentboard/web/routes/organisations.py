@@ -23,7 +23,7 @@ from talentboard.web.permissions import (
     exact_figures,
     visible_organisation,
 )
-from talentboard.web.presenters.formatting import date, label, percentage
+from talentboard.web.presenters.formatting import counted, date, label, percentage
 from talentboard.web.presenters.organisations import (
     board_rows,
     buddy_items,
@@ -81,7 +81,7 @@ def organisations(
             "as_at": date(as_at),
             "q": q or "",
             "rows": organisation_rows(found),
-            "count": len(found),
+            "found": counted(len(found), "organisation", "organisations"),
             **filter_options(search.region_code, search.kind, search.segment),
         },
     )

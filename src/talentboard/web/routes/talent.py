@@ -12,7 +12,7 @@ from talentboard.web import audit
 from talentboard.web.analysis import pool_filter, shown_date, talent_context, talent_grid
 from talentboard.web.deps import SessionDep, client_address, requires
 from talentboard.web.permissions import Capability, Principal, analysis_scope
-from talentboard.web.presenters.formatting import date
+from talentboard.web.presenters.formatting import counted, date
 from talentboard.web.presenters.talent import (
     figure_rows,
     grid_rows,
@@ -79,7 +79,7 @@ def talent_pool(
             "as_at": date(as_at),
             "rows": pool_rows(view.members.slice((page - 1) * PAGE_SIZE, PAGE_SIZE), names),
             "pagination": pagination(request, page, view.members.height, PAGE_SIZE),
-            "count": f"{view.members.height:,}",
+            "found": counted(view.members.height, "person", "people"),
             "figures": figure_rows(view.figures),
             "grid": grid_rows(talent_grid(context, view.members)),
             **pool_filter_options(chosen),

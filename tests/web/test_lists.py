@@ -1,0 +1,50 @@
+"""The lists with filters: opportunities by title, kind, host region and status, and the
+count each list states.
+
+The world has one opportunity, OPP-1 "Board shadowing at Barts Health": board shadowing,
+hosted by R1H (London, Y56), open.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.conftest import ClientFor
+
+SHOWN = "Board shadowing at Barts Health"
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("", True),
+        ("?q=SHADOW", True),
+        ("?q=secondment", False),
+        ("?kind=board_shadowing", True),
+        ("?kind=secondment", False),
+        ("?region=Y56", True),
+        ("?region=Y58", False),
+        ("?status=closed", False),
+        ("?status=", True),
+        ("?q=barts&kind=board_shadowing&region=Y56&status=open", True),
+    ],
+)
+def test_opportunities_are_filtered(client_for: ClientFor, query: str, shown: bool) -> None:
+    page = client_for("org_admin").get("/opportunities" + query)
+    assert page.status_code == 200
+    assert (SHOWN in page.text) is shown
+    expected = "1 opportunity found." if shown else "0 opportunities found."
+    assert expected in page.text
+
+
+def test_the_chosen_filters_stay_chosen(client_for: ClientFor) -> None:
+    page = client_for("org_admin").get("/opportunities?kind=board_shadowing&region=Y56").text
+    assert '<option value="board_shadowing" selected>' in page
+    assert '<option value="Y56" selected>' in page
+
+
+def test_a_count_of_one_is_singular(client_for: ClientFor) -> None:
+    """R1H's administrator sees one organisation, their own."""
+    one = client_for("org_admin").get("/organisations").text
+    assert "1 organisation found." in one
+    assert "organisations found" not in one
