@@ -8,12 +8,12 @@ frames' columns are the schemas in :mod:`talentboard.talent.schemas`. Register d
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Row, select
+from sqlalchemy import Result, select
 from sqlalchemy.orm import Session
 
 from talentboard.db.models import (
@@ -73,8 +73,22 @@ class TalentFrames:
     exits: pl.DataFrame
 
 
-def _frame(schema: Mapping[str, Any], rows: Iterable[Row[Any]] | Sequence[Any]) -> pl.DataFrame:
-    return schemas.frame(schema, [row._asdict() for row in rows])
+def _frame(schema: Mapping[str, Any], rows: Result[Any] | Sequence[Any]) -> pl.DataFrame:
+    """A frame with exactly ``schema`` from a query's rows: its columns named as the
+    schema's (any other left out, any missing null), built a column at a time rather
+    than a dictionary per row."""
+    if isinstance(rows, Result):
+        names, data = list(rows.keys()), rows.all()
+    else:
+        data = list(rows)
+        names = list(data[0]._fields) if data else []
+    columns: dict[str, Sequence[Any]] = dict(zip(names, zip(*data, strict=True), strict=False))
+    return pl.DataFrame(
+        [
+            pl.Series(name, columns.get(name, [None] * len(data)), dtype=dtype)
+            for name, dtype in schema.items()
+        ]
+    )
 
 
 def current_readiness(readiness: pl.DataFrame, at: dt.date) -> pl.DataFrame:
@@ -90,10 +104,17 @@ def current_readiness(readiness: pl.DataFrame, at: dt.date) -> pl.DataFrame:
 
 
 def load_talent(session: Session, at: dt.date) -> TalentFrames:
-    """Read every talent table into frames as known at ``at`` (see :class:`TalentFrames`)."""
+    """Read every talent table into frames as known at ``at`` (see :class:`TalentFrames`).
+
+    The session's pending changes are flushed first; each query then runs on the session's
+    connection as plain rows, without the ORM's per-row handling (these are column
+    queries, so there are no objects to build).
+    """
+    session.flush()
+    connection = session.connection()
     profiles = _frame(
         schemas.PROFILES,
-        session.execute(
+        connection.execute(
             select(
                 TalentProfile.id.label("profile_ref"),
                 TalentProfile.person_ref,
@@ -109,7 +130,7 @@ def load_talent(session: Session, at: dt.date) -> TalentFrames:
     )
     readiness = _frame(
         schemas.READINESS,
-        session.execute(
+        connection.execute(
             select(
                 TalentProfile.person_ref,
                 ReadinessReview.target_role_code,
@@ -127,7 +148,7 @@ def load_talent(session: Session, at: dt.date) -> TalentFrames:
     )
     assessments = _frame(
         schemas.ASSESSMENTS,
-        session.execute(
+        connection.execute(
             select(
                 Assessment.person_ref,
                 Assessment.framework,
@@ -143,7 +164,7 @@ def load_talent(session: Session, at: dt.date) -> TalentFrames:
     )
     plans = _frame(
         schemas.PLANS,
-        session.execute(
+        connection.execute(
             select(
                 SuccessionPlan.id.label("plan_ref"),
                 SuccessionPlan.post_ref,
@@ -153,7 +174,7 @@ def load_talent(session: Session, at: dt.date) -> TalentFrames:
     )
     successors = _frame(
         schemas.SUCCESSORS,
-        session.execute(
+        connection.execute(
             select(
                 Successor.plan_ref,
                 SuccessionPlan.post_ref,
@@ -169,7 +190,7 @@ def load_talent(session: Session, at: dt.date) -> TalentFrames:
     )
     opportunities = _frame(
         schemas.OPPORTUNITIES,
-        session.execute(
+        connection.execute(
             select(
                 Opportunity.id.label("opportunity_ref"),
                 Opportunity.opportunity_id,
@@ -187,7 +208,7 @@ def load_talent(session: Session, at: dt.date) -> TalentFrames:
     )
     conversations = _frame(
         schemas.CONVERSATIONS,
-        session.execute(
+        connection.execute(
             select(
                 CareerConversation.id.label("conversation_ref"),
                 CareerConversation.person_ref,
@@ -204,7 +225,7 @@ def load_talent(session: Session, at: dt.date) -> TalentFrames:
     )
     actions = _frame(
         schemas.ACTIONS,
-        session.execute(
+        connection.execute(
             select(
                 DevelopmentAction.id.label("action_ref"),
                 DevelopmentAction.conversation_ref,
@@ -222,7 +243,7 @@ def load_talent(session: Session, at: dt.date) -> TalentFrames:
     )
     fppt_checks = _frame(
         schemas.FPPT_CHECKS,
-        session.execute(
+        connection.execute(
             select(
                 FitAndProperCheck.person_ref,
                 FitAndProperCheck.check_type,
@@ -242,7 +263,7 @@ def load_talent(session: Session, at: dt.date) -> TalentFrames:
     )
     references = _frame(
         schemas.REFERENCES,
-        session.execute(
+        connection.execute(
             select(
                 BoardMemberReference.appointment_ref,
                 BoardMemberReference.written_on,
@@ -254,7 +275,7 @@ def load_talent(session: Session, at: dt.date) -> TalentFrames:
             .order_by(BoardMemberReference.appointment_ref)
         ),
     )
-    appraisal_rows = session.execute(
+    appraisal_rows = connection.execute(
         select(
             AppraisalRecord.id.label("appraisal_ref"),
             AppraisalRecord.person_ref,
@@ -288,7 +309,7 @@ def load_talent(session: Session, at: dt.date) -> TalentFrames:
     )
     exits = _frame(
         schemas.EXITS,
-        session.execute(
+        connection.execute(
             select(
                 Appointment.id.label("appointment_ref"),
                 Appointment.end_date,
