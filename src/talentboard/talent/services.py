@@ -55,9 +55,12 @@ class TalentContext:
     positions: pl.DataFrame
 
 
-def load_context(session: Session, at: dt.date) -> TalentContext:
-    """Read the register and the talent tables once, for every view at ``at``."""
-    register = load_register(session)
+def load_context(
+    session: Session, at: dt.date, register: RegisterFrames | None = None
+) -> TalentContext:
+    """Read the register (unless it is given, already read) and the talent tables once,
+    for every view at ``at``."""
+    register = register if register is not None else load_register(session)
     return TalentContext(
         at=at,
         register=register,

@@ -62,9 +62,13 @@ def shown_date(request: Request, session: Session) -> dt.date:
 
 
 def talent_context(request: Request, session: Session, at: dt.date) -> services.TalentContext:
-    """The register and talent frames as at ``at``, as ``talentboard talent`` loads them."""
-    return _cache(request).get(
-        ("talent", at), _cache(request).stamp(session), lambda: services.load_context(session, at)
+    """The register and talent frames as at ``at``, as ``talentboard talent`` loads them
+    (sharing the register the other pages keep)."""
+    return cached(
+        request,
+        session,
+        ("talent", at),
+        lambda: services.load_context(session, at, register(request, session)),
     )
 
 
