@@ -12,6 +12,7 @@ from talentboard.db.models import BuddyPairing, MatchProposal, Opportunity, Pers
 from talentboard.reference import frameworks, regions
 from talentboard.web.presenters.formatting import date, label
 from talentboard.web.presenters.organisations import link
+from talentboard.web.presenters.talent import options
 
 STATUS_COLOURS = {
     "proposed": "nhsuk-tag--blue",
@@ -43,15 +44,19 @@ def opportunity_filter_options(
 ) -> dict[str, list[dict[str, Any]]]:
     """The choices of the opportunity filters, with the chosen ones selected."""
     return {
-        "kinds": [{"value": "", "text": "Any kind"}]
-        + [{"value": k, "text": label(k), "selected": k == kind} for k in vocab.OPPORTUNITY_KINDS],
-        "regions": [{"value": "", "text": "Any region"}]
-        + [{"value": r.code, "text": r.name, "selected": r.code == region_code} for r in regions()],
-        "statuses": [{"value": "", "text": "Any status", "selected": not status}]
-        + [
-            {"value": s, "text": label(s), "selected": s == status}
-            for s in vocab.OPPORTUNITY_STATUSES
-        ],
+        "kinds": options(
+            [(k, label(k)) for k in vocab.OPPORTUNITY_KINDS], [kind] if kind else [], "Any kind"
+        ),
+        "regions": options(
+            [(r.code, r.name) for r in regions()],
+            [region_code] if region_code else [],
+            "Any region",
+        ),
+        "statuses": options(
+            [(s, label(s)) for s in vocab.OPPORTUNITY_STATUSES],
+            [status] if status else [],
+            "Any status",
+        ),
     }
 
 
