@@ -65,6 +65,10 @@ def format_headline(value: Cell, kind: ColumnKind) -> str:
     return text
 
 
+# Words that keep their capital at the start of a label inside a sentence.
+_NAMES = frozenset({"England", "London", "Midlands", "North", "South", "East", "West"})
+
+
 def mid_sentence(text: str) -> str:
     """A label as it reads inside a sentence: its first letter in lower case, unless its
     first word is an abbreviation (``BME share``, ``NHS trust``, ``ICB``) or a name."""
@@ -72,10 +76,6 @@ def mid_sentence(text: str) -> str:
     if not first or any(c.isupper() for c in first[1:]) or first in _NAMES:
         return text
     return first[0].lower() + text[1:]
-
-
-# Words that keep their capital at the start of a label inside a sentence.
-_NAMES = frozenset({"England", "London", "Midlands", "North", "South", "East", "West"})
 
 
 def is_numeric(kind: ColumnKind) -> bool:

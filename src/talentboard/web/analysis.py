@@ -235,24 +235,20 @@ class OrganisationAnalysis:
 def organisation_analysis(
     request: Request, session: Session, ods_code: str, at: dt.date
 ) -> OrganisationAnalysis:
-    """What the organisation page shows beyond its register, from the talent services.
+    """What the organisation page shows beyond its register, from the talent services
+    (computed for the page's personal section, which is kept whole).
 
     Succession is read from the national view (loaded once for every organisation page):
     each critical post's bench, coverage and risk depend on that post alone, so its rows
     for one organisation are those ``succession_view(context, ods_code)`` gives.
     """
-    cache = _cache(request)
-    stamp = cache.stamp(session)
     context = talent_context(request, session, at)
-    everywhere = succession_view(request, session, at)
-
-    def build() -> OrganisationAnalysis:
-        posts = everywhere.report.posts.filter(pl.col("ods_code") == ods_code)
-        return OrganisationAnalysis(
-            coverage_share=coverage_share(posts),
-            critical_posts=posts,
-            skills=services.board_skills_view(context, ods_code),
-            fppt=services.fppt_view(context, ods_code),
-        )
-
-    return cache.get(("organisation", ods_code, at), stamp, build)
+    posts = succession_view(request, session, at).report.posts.filter(
+        pl.col("ods_code") == ods_code
+    )
+    return OrganisationAnalysis(
+        coverage_share=coverage_share(posts),
+        critical_posts=posts,
+        skills=services.board_skills_view(context, ods_code),
+        fppt=services.fppt_view(context, ods_code),
+    )

@@ -69,8 +69,8 @@ class AnalysisCache:
     ``stamp_seconds``; a change made through the application clears the cache at once.
     """
 
-    # Each organisation page keeps two entries (its headline figures and its succession,
-    # skills and FPPT analysis) per figure kind, exact or after disclosure control; with
+    # Each organisation page keeps a few entries (its headline figures per figure kind,
+    # exact or after disclosure control, its segment and its personal section); with
     # about 200 trusts a bound below a few times that evicts entries before they are asked
     # for again, and every request for an evicted page recomputes its analysis: a bound of
     # 256 made a third of the national user's organisation pages slow under load.
