@@ -24,12 +24,23 @@ from talentboard.db.models import (
     TalentProfile,
 )
 from talentboard.db.seed import load_reference_organisations
-from talentboard.demo.assessments import build_assessments
+from talentboard.demo.assessments import AssessmentRows, build_assessments
 from talentboard.demo.calibration import DEMO_AS_AT
-from talentboard.demo.governance import build_governance
+from talentboard.demo.governance import GovernanceRows, build_governance
 from talentboard.demo.opportunities import build_opportunities
-from talentboard.demo.organisations import load_trusts, plan_organisations
-from talentboard.demo.register import appointment_rows, build_register, person_rows, post_rows
+from talentboard.demo.organisations import (
+    OrganisationPlan,
+    Trust,
+    load_trusts,
+    plan_organisations,
+)
+from talentboard.demo.register import (
+    Register,
+    appointment_rows,
+    build_register,
+    person_rows,
+    post_rows,
+)
 from talentboard.demo.store import (
     DemoRefusedError,
     bulk_loading,
@@ -41,8 +52,8 @@ from talentboard.demo.store import (
     update_organisations,
     write_settings,
 )
-from talentboard.demo.succession import build_succession
-from talentboard.demo.talent import build_talent_pool, current_spells
+from talentboard.demo.succession import SuccessionRows, build_succession
+from talentboard.demo.talent import TalentRows, build_talent_pool, current_spells
 from talentboard.progress import SILENT, Reporter
 from talentboard.reference import REGION_CODES
 
@@ -76,24 +87,23 @@ class DemoSummary:
     appraisal_records: int
 
 
-def generate_demo(
-    session: Session,
-    scale: str = "national",
-    seed: int = 1,
-    region: str | None = None,
-    *,
-    replace: bool = False,
-    progress: Reporter = SILENT,
-) -> DemoSummary:
-    """Load a synthetic, reproducible leadership workforce over the real NHS trusts.
+@dataclass(frozen=True, slots=True)
+class _DemoRows:
+    """Everything the demo writes, built before anything is written."""
 
-    ``scale``: ``region`` (the trusts of ``region``, default Y60 Midlands), ``national``
-    (all trusts, board posts) or ``all-levels`` (national plus senior, middle and
-    frontline leadership posts). The same seed and scale give the same database. Refuses
-    (``DemoRefusedError``) when the database already holds people, posts or opportunities,
-    unless ``replace`` is set, which first empties the register and talent tables.
-    Works inside the caller's transaction: nothing is committed here.
-    """
+    trusts: list[Trust]
+    plan: OrganisationPlan
+    register: Register
+    appointments: list[dict[str, object]]
+    pool: TalentRows
+    assessed: AssessmentRows
+    succession: SuccessionRows
+    opportunities: list[dict[str, object]]
+    governance: GovernanceRows
+
+
+def _region_code(scale: str, region: str | None) -> str | None:
+    """The region the demo covers (None: all of England), checked against ``scale``."""
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {', '.join(SCALES)}, not {scale!r}")
     if region is not None and scale != "region":
@@ -103,7 +113,11 @@ def generate_demo(
         raise ValueError(
             f"unknown NHS England region {region_code!r}: use one of {', '.join(REGION_CODES)}"
         )
-    load_reference_organisations(session)
+    return region_code
+
+
+def _make_room(session: Session, replace: bool, progress: Reporter) -> None:
+    """Refuse to write over held data unless ``replace``; when replacing, clear it first."""
     held = {name: count for name, count in holdings(session).items() if count}
     if held and not replace:
         listed = ", ".join(f"{count:,} {name}" for name, count in held.items())
@@ -113,6 +127,10 @@ def generate_demo(
         clear_demo_tables(session)
         session.flush()
 
+
+def _build_rows(
+    session: Session, scale: str, seed: int, region_code: str | None, progress: Reporter
+) -> _DemoRows:
     ids = first_ids(session)
     trusts = load_trusts(session, region_code)
     plan = plan_organisations(session, trusts, seed)
@@ -135,29 +153,82 @@ def generate_demo(
     opportunities = build_opportunities(trusts, seed, ids, all_levels=all_levels)
     people = {p.ref: p for p in register.people}
     governance = build_governance(register.spells, people, last_appointment, seed, ids)
+    return _DemoRows(
+        trusts, plan, register, appointments, pool, assessed, succession, opportunities, governance
+    )
 
-    update_organisations(session, plan.bme_shares, plan.cqc_updates)
+
+def _write_rows(session: Session, built: _DemoRows, progress: Reporter) -> None:
+    update_organisations(session, built.plan.bme_shares, built.plan.cqc_updates)
     writes = (
-        (PerformanceRating, plan.new_ratings, "Performance history"),
-        (Post, post_rows(register), "Posts"),
-        (Person, person_rows(register), "People"),
-        (Appointment, appointments, "Appointments"),
-        (TalentProfile, pool.profiles, "Talent profiles"),
-        (ReadinessReview, pool.readiness, "Readiness reviews"),
-        (CareerConversation, pool.conversations, "Career conversations"),
-        (DevelopmentAction, pool.actions, "Development actions"),
-        (Assessment, assessed.assessments, "Assessments"),
-        (AppraisalRecord, assessed.appraisals, "Appraisals"),
-        (SuccessionPlan, succession.plans, "Succession plans"),
-        (Successor, succession.successors, "Successors"),
-        (Opportunity, opportunities, "Opportunities"),
-        (FitAndProperCheck, governance.checks, "Fit and proper person checks"),
-        (BoardMemberReference, governance.references, "Board member references"),
+        (PerformanceRating, built.plan.new_ratings, "Performance history"),
+        (Post, post_rows(built.register), "Posts"),
+        (Person, person_rows(built.register), "People"),
+        (Appointment, built.appointments, "Appointments"),
+        (TalentProfile, built.pool.profiles, "Talent profiles"),
+        (ReadinessReview, built.pool.readiness, "Readiness reviews"),
+        (CareerConversation, built.pool.conversations, "Career conversations"),
+        (DevelopmentAction, built.pool.actions, "Development actions"),
+        (Assessment, built.assessed.assessments, "Assessments"),
+        (AppraisalRecord, built.assessed.appraisals, "Appraisals"),
+        (SuccessionPlan, built.succession.plans, "Succession plans"),
+        (Successor, built.succession.successors, "Successors"),
+        (Opportunity, built.opportunities, "Opportunities"),
+        (FitAndProperCheck, built.governance.checks, "Fit and proper person checks"),
+        (BoardMemberReference, built.governance.references, "Board member references"),
     )
     with bulk_loading(session):
         for model, rows, label in writes:
             insert_rows(session, model, rows, progress, label)
     reset_sequences(session)
+
+
+def _summary(scale: str, seed: int, region_code: str | None, built: _DemoRows) -> DemoSummary:
+    return DemoSummary(
+        scale=scale,
+        seed=seed,
+        region_code=region_code,
+        as_at=DEMO_AS_AT.isoformat(),
+        organisations=len(built.trusts),
+        performance_ratings=len(built.plan.new_ratings),
+        posts=len(built.register.posts),
+        people=len(built.register.people),
+        appointments=len(built.appointments),
+        talent_profiles=len(built.pool.profiles),
+        readiness_reviews=len(built.pool.readiness),
+        career_conversations=len(built.pool.conversations),
+        assessments=len(built.assessed.assessments),
+        succession_plans=len(built.succession.plans),
+        successors=len(built.succession.successors),
+        opportunities=len(built.opportunities),
+        fit_and_proper_checks=len(built.governance.checks),
+        appraisal_records=len(built.assessed.appraisals),
+    )
+
+
+def generate_demo(
+    session: Session,
+    scale: str = "national",
+    seed: int = 1,
+    region: str | None = None,
+    *,
+    replace: bool = False,
+    progress: Reporter = SILENT,
+) -> DemoSummary:
+    """Load a synthetic, reproducible leadership workforce over the real NHS trusts.
+
+    ``scale``: ``region`` (the trusts of ``region``, default Y60 Midlands), ``national``
+    (all trusts, board posts) or ``all-levels`` (national plus senior, middle and
+    frontline leadership posts). The same seed and scale give the same database. Refuses
+    (``DemoRefusedError``) when the database already holds people, posts or opportunities,
+    unless ``replace`` is set, which first empties the register and talent tables.
+    Works inside the caller's transaction: nothing is committed here.
+    """
+    region_code = _region_code(scale, region)
+    load_reference_organisations(session)
+    _make_room(session, replace, progress)
+    built = _build_rows(session, scale, seed, region_code, progress)
+    _write_rows(session, built, progress)
     write_settings(
         session,
         {
@@ -168,23 +239,4 @@ def generate_demo(
         },
     )
     session.flush()
-    return DemoSummary(
-        scale=scale,
-        seed=seed,
-        region_code=region_code,
-        as_at=DEMO_AS_AT.isoformat(),
-        organisations=len(trusts),
-        performance_ratings=len(plan.new_ratings),
-        posts=len(register.posts),
-        people=len(register.people),
-        appointments=len(appointments),
-        talent_profiles=len(pool.profiles),
-        readiness_reviews=len(pool.readiness),
-        career_conversations=len(pool.conversations),
-        assessments=len(assessed.assessments),
-        succession_plans=len(succession.plans),
-        successors=len(succession.successors),
-        opportunities=len(opportunities),
-        fit_and_proper_checks=len(governance.checks),
-        appraisal_records=len(assessed.appraisals),
-    )
+    return _summary(scale, seed, region_code, built)

@@ -12,7 +12,8 @@ A board member reference is written for most board members who left since April 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import random
+from dataclasses import dataclass, field
 
 from talentboard.demo.history import Spell
 from talentboard.demo.people import Person
@@ -32,30 +33,19 @@ class GovernanceRows:
     references: list[dict[str, object]]
 
 
-def build_governance(
-    spells: list[Spell],
-    people: dict[int, Person],
-    last_appointment: dict[int, int],
-    seed: int,
-    ids: dict[str, int],
-) -> GovernanceRows:
-    """FPPT checks for serving board members; references for recent board leavers.
+@dataclass(slots=True)
+class _Checks:
+    """The FPPT check rows, numbered from ``first_id`` in the order they are added."""
 
-    ``last_appointment`` maps ``id(spell)`` to the id of the spell's last appointment.
-    """
-    rng = stream(seed, "governance")
-    first_board_start: dict[int, Spell] = {}
-    for spell in spells:
-        if spell.end is None and spell.post.level == "board":
-            held = first_board_start.get(spell.person)
-            if held is None or (spell.start, spell.post.ref) < (held.start, held.post.ref):
-                first_board_start[spell.person] = spell
-    checks: list[dict[str, object]] = []
+    first_id: int
+    rows: list[dict[str, object]] = field(default_factory=list)
 
-    def add(person_ref: int, check: str, outcome: str, on: int, due: int | None, by: str) -> None:
-        checks.append(
+    def add(
+        self, person_ref: int, check: str, outcome: str, on: int, due: int | None, by: str
+    ) -> None:
+        self.rows.append(
             {
-                "id": ids["fit_and_proper_checks"] + len(checks),
+                "id": self.first_id + len(self.rows),
                 "person_ref": person_ref,
                 "check_type": check,
                 "outcome": outcome,
@@ -66,43 +56,64 @@ def build_governance(
             }
         )
 
-    for person_ref, spell in sorted(first_board_start.items()):
-        person = people[person_ref]
-        checked = spell.start - rng.randint(10, 60)
-        pending = AS_AT - spell.start < 30
-        types = [
-            "identity_right_to_work",
-            "dbs",
-            "insolvency_bankruptcy",
-            "disqualified_directors",
-            "employment_history_references",
-            "social_media",
-        ]
-        if spell.post.executive:
-            types.append("qualifications")
-        if person.professional_background in _CLINICAL:
-            types.append("professional_registration")
-        for check in types:
-            outcome = (
-                "pending"
-                if pending and check == "employment_history_references"
-                else (_PRE_APPOINTMENT_OUTCOME.draw(rng))
-            )
-            due = checked + 3 * 365 if check == "dbs" else (
-                checked + 365 if check in _YEARLY else None
-            )  # fmt: skip
-            add(person_ref, check, outcome, checked, due, "Company secretary")
-        anniversaries = [
-            spell.start + 365 * year for year in range(1, 40) if spell.start + 365 * year <= AS_AT
-        ][-3:]
-        if anniversaries and rng.random() < OVERDUE_SHARE:
-            anniversaries = anniversaries[:-1]
-        for when in anniversaries:
-            for check in _YEARLY:
-                by = "Chair" if check == "chair_sign_off" else "Company secretary"
-                add(person_ref, check, "satisfactory", when, when + 365, by)
-            if (when - spell.start) // 365 % 3 == 0:
-                add(person_ref, "dbs", "satisfactory", when, when + 3 * 365, "Company secretary")
+
+def _first_board_spells(spells: list[Spell]) -> dict[int, Spell]:
+    """Each serving board member's earliest current board spell, by person."""
+    first_board_start: dict[int, Spell] = {}
+    for spell in spells:
+        if spell.end is None and spell.post.level == "board":
+            held = first_board_start.get(spell.person)
+            if held is None or (spell.start, spell.post.ref) < (held.start, held.post.ref):
+                first_board_start[spell.person] = spell
+    return first_board_start
+
+
+def _pre_appointment_checks(
+    checks: _Checks, rng: random.Random, person_ref: int, person: Person, spell: Spell
+) -> None:
+    checked = spell.start - rng.randint(10, 60)
+    pending = AS_AT - spell.start < 30
+    types = [
+        "identity_right_to_work",
+        "dbs",
+        "insolvency_bankruptcy",
+        "disqualified_directors",
+        "employment_history_references",
+        "social_media",
+    ]
+    if spell.post.executive:
+        types.append("qualifications")
+    if person.professional_background in _CLINICAL:
+        types.append("professional_registration")
+    for check in types:
+        outcome = (
+            "pending"
+            if pending and check == "employment_history_references"
+            else (_PRE_APPOINTMENT_OUTCOME.draw(rng))
+        )
+        due = checked + 3 * 365 if check == "dbs" else (
+            checked + 365 if check in _YEARLY else None
+        )  # fmt: skip
+        checks.add(person_ref, check, outcome, checked, due, "Company secretary")
+
+
+def _yearly_checks(checks: _Checks, rng: random.Random, person_ref: int, spell: Spell) -> None:
+    anniversaries = [
+        spell.start + 365 * year for year in range(1, 40) if spell.start + 365 * year <= AS_AT
+    ][-3:]
+    if anniversaries and rng.random() < OVERDUE_SHARE:
+        anniversaries = anniversaries[:-1]
+    for when in anniversaries:
+        for check in _YEARLY:
+            by = "Chair" if check == "chair_sign_off" else "Company secretary"
+            checks.add(person_ref, check, "satisfactory", when, when + 365, by)
+        if (when - spell.start) // 365 % 3 == 0:
+            checks.add(person_ref, "dbs", "satisfactory", when, when + 3 * 365, "Company secretary")
+
+
+def _references(
+    spells: list[Spell], rng: random.Random, last_appointment: dict[int, int], first_id: int
+) -> list[dict[str, object]]:
     references: list[dict[str, object]] = []
     for spell in spells:
         if (
@@ -117,7 +128,7 @@ def build_governance(
             concerns = rng.random() < (0.3 if forced else 0.01)
             references.append(
                 {
-                    "id": ids["board_member_references"] + len(references),
+                    "id": first_id + len(references),
                     "appointment_ref": last_appointment[id(spell)],
                     "written_on": date_of(min(AS_AT, spell.end + rng.randint(0, 60))),
                     "written_by": "Chair" if spell.post.executive else "Chief executive",
@@ -129,4 +140,24 @@ def build_governance(
                     ),
                 }
             )
-    return GovernanceRows(checks, references)
+    return references
+
+
+def build_governance(
+    spells: list[Spell],
+    people: dict[int, Person],
+    last_appointment: dict[int, int],
+    seed: int,
+    ids: dict[str, int],
+) -> GovernanceRows:
+    """FPPT checks for serving board members; references for recent board leavers.
+
+    ``last_appointment`` maps ``id(spell)`` to the id of the spell's last appointment.
+    """
+    rng = stream(seed, "governance")
+    checks = _Checks(ids["fit_and_proper_checks"])
+    for person_ref, spell in sorted(_first_board_spells(spells).items()):
+        _pre_appointment_checks(checks, rng, person_ref, people[person_ref], spell)
+        _yearly_checks(checks, rng, person_ref, spell)
+    references = _references(spells, rng, last_appointment, ids["board_member_references"])
+    return GovernanceRows(checks.rows, references)

@@ -331,30 +331,33 @@ def _diversity(posts: pl.DataFrame, board: BoardRegister, at: dt.date) -> pl.Dat
     return by_people.join(workforce, on="group", how="full", coalesce=True)
 
 
-def figures_frame(
-    frames: RegisterFrames | BoardRegister,
-    at: dt.date,
-    *,
-    by: str | None = None,
-    observed_from: dt.date | None = None,
-) -> pl.DataFrame:
-    """Every figure of docs/metrics.md at ``at``, one row per group, with its counts.
+# The figure columns of ``figures_frame``, in the order of ``FIGURE_NAMES``: the interval
+# and the log-rank test take two columns each.
+_FIGURE_COLUMN_PAIRS = {
+    "median_tenure_ci": ("median_tenure_ci_lower", "median_tenure_ci_upper"),
+    "tenure_logrank_challenged": ("tenure_logrank_statistic", "tenure_logrank_p_value"),
+}
+_FIGURE_COLUMNS = tuple(
+    column for name in FIGURE_NAMES for column in _FIGURE_COLUMN_PAIRS.get(name, (name,))
+)
 
-    ``by`` is one of ``DIMENSIONS`` (None: one row, group ``"all"``). Groups are those with
-    at least one executive or voting board post (ever); rows are sorted by group code.
-    Columns: ``group``, ``label``, the ``COUNT_COLUMNS``, and the figures, with the
-    interval as ``median_tenure_ci_lower``/``_upper`` and the log-rank test as
-    ``tenure_logrank_statistic``/``_p_value``. ``observed_from`` left-truncates the tenure
-    estimate and its test: spells that ended on or before it are not observed, and those
-    that began earlier enter the risk set at it.
-    """
+
+def _check_observed_from(at: dt.date, observed_from: dt.date | None) -> None:
     if observed_from is not None and observed_from > at:
         raise ValueError(
             f"observed_from ({observed_from.isoformat()}) is after the as-at date "
             f"({at.isoformat()})"
         )
-    board = frames if isinstance(frames, BoardRegister) else prepare_board(frames)
-    posts = posts_at(board, at, by)
+
+
+def _counts_table(
+    board: BoardRegister,
+    posts: pl.DataFrame,
+    by: str | None,
+    at: dt.date,
+    observed_from: dt.date | None,
+) -> pl.DataFrame:
+    """One row per group with its label, the counts (nulls as 0) and the tenure figures."""
     groups = sorted(posts["group"].unique().to_list())
     executive = board.executive_spells.join(
         posts.select("post_ref", "group", "challenged"), on="post_ref"
@@ -375,13 +378,17 @@ def figures_frame(
     for part in parts:
         table = table.join(part, on="group", how="left")
     counts = [c for c in COUNT_COLUMNS if c != "workforce_headcount"]
-    table = table.with_columns(
+    return table.with_columns(
         pl.col(counts).fill_null(0).cast(pl.Int64),
         pl.col("workforce_headcount").fill_null(0).cast(pl.Int64),
     )
+
+
+def _with_shares(table: pl.DataFrame) -> pl.DataFrame:
+    """The figures that are ratios of the counts."""
     board_share = _share("board_voting_bme", "board_voting_known")
     workforce_share = _share("_weighted", "workforce_headcount")
-    table = table.with_columns(
+    return table.with_columns(
         orgs_with_exec_vacancy_share=_share("orgs_with_exec_vacancy", "orgs_with_exec_posts"),
         exec_vacancy_rate=_share("exec_posts_vacant", "exec_posts"),
         interim_cover_share=_share("exec_posts_interim", "exec_posts"),
@@ -394,26 +401,30 @@ def figures_frame(
         bme_share_workforce=workforce_share,
         wres9_gap_pp=100 * (board_share - workforce_share),
     )
-    return table.select(
-        "group",
-        "label",
-        *COUNT_COLUMNS,
-        "orgs_with_exec_vacancy_share",
-        "exec_vacancy_rate",
-        "interim_cover_share",
-        "median_tenure_years",
-        "median_tenure_ci_lower",
-        "median_tenure_ci_upper",
-        "current_holders_median_years",
-        "appointed_within_3y_share",
-        "turnover_rate_12m",
-        "forced_exit_share_12m",
-        "bme_share_board_voting",
-        "bme_share_workforce",
-        "wres9_gap_pp",
-        "tenure_logrank_statistic",
-        "tenure_logrank_p_value",
-    )
+
+
+def figures_frame(
+    frames: RegisterFrames | BoardRegister,
+    at: dt.date,
+    *,
+    by: str | None = None,
+    observed_from: dt.date | None = None,
+) -> pl.DataFrame:
+    """Every figure of docs/metrics.md at ``at``, one row per group, with its counts.
+
+    ``by`` is one of ``DIMENSIONS`` (None: one row, group ``"all"``). Groups are those with
+    at least one executive or voting board post (ever); rows are sorted by group code.
+    Columns: ``group``, ``label``, the ``COUNT_COLUMNS``, and the figures, with the
+    interval as ``median_tenure_ci_lower``/``_upper`` and the log-rank test as
+    ``tenure_logrank_statistic``/``_p_value``. ``observed_from`` left-truncates the tenure
+    estimate and its test: spells that ended on or before it are not observed, and those
+    that began earlier enter the risk set at it.
+    """
+    _check_observed_from(at, observed_from)
+    board = frames if isinstance(frames, BoardRegister) else prepare_board(frames)
+    posts = posts_at(board, at, by)
+    table = _with_shares(_counts_table(board, posts, by, at, observed_from))
+    return table.select("group", "label", *COUNT_COLUMNS, *_FIGURE_COLUMNS)
 
 
 def board_figures(

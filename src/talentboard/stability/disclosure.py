@@ -35,6 +35,8 @@ __all__ = [
 ]
 
 Shown = int | str
+Entry = tuple[int, int]
+Grid = list[list[int]]
 
 
 @dataclass(frozen=True)
@@ -155,27 +157,21 @@ def _component(nodes: int, edges: list[tuple[int, int]], start: int, skip: int) 
     return seen
 
 
-def protect_table(
-    counts: Sequence[Sequence[int]],
-    *,
-    row_totals: bool = True,
-    column_totals: bool = True,
-    rule: DisclosureRule = DEFAULT_RULE,
-) -> ProtectedTable:
-    """Primary and secondary suppression and rounding of a table of counts with totals.
-
-    Totals are computed here from the cells (a row total for each row, a column total for
-    each column, and the grand total when both are published).
-    """
+def _checked_rows(counts: Sequence[Sequence[int]]) -> list[list[int]]:
     rows = [list(map(int, row)) for row in counts]
-    r = len(rows)
     c = len(rows[0]) if rows else 0
     if any(len(row) != c for row in rows):
         raise ValueError("every row of the table must have the same number of cells")
     if any(v < 0 for row in rows for v in row):
         raise ValueError("counts cannot be negative")
-    # The extended table: cells, a row-total column, a column-total row.
-    width = c + (1 if row_totals else 0)
+    return rows
+
+
+def _extended(
+    rows: list[list[int]], c: int, width: int, row_totals: bool, column_totals: bool
+) -> Grid:
+    """The extended table: cells, a row-total column, a column-total row."""
+    r = len(rows)
     height = r + (1 if column_totals else 0)
     value = [[0] * width for _ in range(height)]
     for i in range(r):
@@ -188,47 +184,89 @@ def protect_table(
             value[r][j] = sum(rows[i][j] for i in range(r))
         if row_totals:
             value[r][c] = sum(value[r][:c])
-    # Nodes: one per extended row and column that carries an equation; lines without a
-    # published total have none and are merged into one free node.
-    free = height + width
-    row_node = [i if row_totals else free for i in range(height)]
-    column_node = [height + j if column_totals else free for j in range(width)]
-    entries = [(i, j) for i in range(height) for j in range(width)]
+    return value
 
-    def edge(entry: tuple[int, int]) -> tuple[int, int]:
-        return row_node[entry[0]], column_node[entry[1]]
 
-    suppressed = {(i, j) for (i, j) in entries if rule.suppressed(value[i][j])}
-    while True:
-        chosen = sorted(suppressed)
-        edges = [edge(e) for e in chosen]
-        bridges = _bridges(free + 1, edges)
-        if not bridges:
-            break
-        index = min(bridges)
-        a, b = edges[index]
-        side_a = _component(free + 1, edges, a, index)
-        side_b = _component(free + 1, edges, b, index)
-        open_entries = [e for e in entries if e not in suppressed]
-        # Prefer a cell joining the two sides of the bridge (it closes a cycle through it);
-        # failing that, grow either side by a cell touching it. The smallest non-zero value
-        # loses least.
-        crossing = [
-            e
-            for e in open_entries
-            if (edge(e)[0] in side_a and edge(e)[1] in side_b)
-            or (edge(e)[0] in side_b and edge(e)[1] in side_a)
-        ]
-        touching = [e for e in open_entries if set(edge(e)) & (side_a | side_b)]
-        pool = crossing or touching or open_entries
-        if not pool:
-            break
-        suppressed.add(min(pool, key=lambda e: (value[e[0]][e[1]] == 0, value[e[0]][e[1]], e)))
+class _TableGraph:
+    """The extended table as a graph: an entry joins the nodes of its row and column.
+
+    Nodes: one per extended row and column that carries an equation; lines without a
+    published total have none and are merged into one free node.
+    """
+
+    def __init__(self, height: int, width: int, row_totals: bool, column_totals: bool) -> None:
+        self.free = height + width
+        self.nodes = self.free + 1
+        self.row_node = [i if row_totals else self.free for i in range(height)]
+        self.column_node = [height + j if column_totals else self.free for j in range(width)]
+        self.entries = [(i, j) for i in range(height) for j in range(width)]
+
+    def edge(self, entry: Entry) -> tuple[int, int]:
+        return self.row_node[entry[0]], self.column_node[entry[1]]
+
+
+def _closing_entry(graph: _TableGraph, value: Grid, suppressed: set[Entry]) -> Entry | None:
+    """The next entry to suppress, or None when no suppressed entry can be worked out
+    (or no entry is left to suppress)."""
+    edges = [graph.edge(e) for e in sorted(suppressed)]
+    bridges = _bridges(graph.nodes, edges)
+    if not bridges:
+        return None
+    index = min(bridges)
+    a, b = edges[index]
+    side_a = _component(graph.nodes, edges, a, index)
+    side_b = _component(graph.nodes, edges, b, index)
+    open_entries = [e for e in graph.entries if e not in suppressed]
+    # Prefer a cell joining the two sides of the bridge (it closes a cycle through it);
+    # failing that, grow either side by a cell touching it. The smallest non-zero value
+    # loses least.
+    crossing = [
+        e
+        for e in open_entries
+        if (graph.edge(e)[0] in side_a and graph.edge(e)[1] in side_b)
+        or (graph.edge(e)[0] in side_b and graph.edge(e)[1] in side_a)
+    ]
+    touching = [e for e in open_entries if set(graph.edge(e)) & (side_a | side_b)]
+    pool = crossing or touching or open_entries
+    if not pool:
+        return None
+    return min(pool, key=lambda e: (value[e[0]][e[1]] == 0, value[e[0]][e[1]], e))
+
+
+def _suppress(
+    value: Grid, width: int, row_totals: bool, column_totals: bool, rule: DisclosureRule
+) -> set[Entry]:
+    """Primary suppression, then secondary suppression until no suppressed entry is a bridge."""
+    graph = _TableGraph(len(value), width, row_totals, column_totals)
+    suppressed = {(i, j) for (i, j) in graph.entries if rule.suppressed(value[i][j])}
+    while (entry := _closing_entry(graph, value, suppressed)) is not None:
+        suppressed.add(entry)
+    return suppressed
+
+
+def protect_table(
+    counts: Sequence[Sequence[int]],
+    *,
+    row_totals: bool = True,
+    column_totals: bool = True,
+    rule: DisclosureRule = DEFAULT_RULE,
+) -> ProtectedTable:
+    """Primary and secondary suppression and rounding of a table of counts with totals.
+
+    Totals are computed here from the cells (a row total for each row, a column total for
+    each column, and the grand total when both are published).
+    """
+    rows = _checked_rows(counts)
+    r = len(rows)
+    c = len(rows[0]) if rows else 0
+    width = c + (1 if row_totals else 0)
+    value = _extended(rows, c, width, row_totals, column_totals)
+    suppressed = _suppress(value, width, row_totals, column_totals, rule)
 
     def shown(i: int, j: int) -> Shown:
         return rule.symbol if (i, j) in suppressed else rule.rounded(value[i][j])
 
-    mask = [[(i, j) in suppressed for j in range(width)] for i in range(height)]
+    mask = [[(i, j) in suppressed for j in range(width)] for i in range(len(value))]
     return ProtectedTable(
         cells=[[shown(i, j) for j in range(c)] for i in range(r)],
         row_totals=[shown(i, c) for i in range(r)] if row_totals else None,

@@ -143,48 +143,62 @@ def _assurance(
     return "hit_and_miss"
 
 
-def xmr(
-    values: Sequence[float],
-    *,
-    higher_is_better: bool | None = None,
-    target: float | None = None,
-    rules: SpcRules | None = None,
+def _short_chart(
+    points: list[float],
+    baseline: list[float],
+    target: float | None,
+    higher_is_better: bool | None,
 ) -> XmrChart:
-    """An XmR chart of ``values`` with special causes, variation and assurance.
+    """The chart of fewer than two baseline points: a mean at most, no limits or causes."""
+    mean = sum(baseline) / len(baseline) if baseline else None
+    return XmrChart(
+        values=tuple(points),
+        mean=mean,
+        mean_moving_range=None,
+        lower_limit=None,
+        upper_limit=None,
+        lower_two_sigma=None,
+        upper_two_sigma=None,
+        rules=tuple(() for _ in points),
+        sides=tuple(None for _ in points),
+        point_variation=tuple("common_cause" for _ in points),
+        variation="common_cause" if points else None,
+        assurance=None,
+        target=target,
+        higher_is_better=higher_is_better,
+    )
 
-    With fewer than two baseline points there are no limits and no special causes.
-    """
-    rules = rules or SpcRules()
-    points = [float(v) for v in values]
-    n = len(points)
-    baseline = points[: rules.baseline] if rules.baseline else points
-    if len(baseline) < 2:
-        mean = sum(baseline) / len(baseline) if baseline else None
-        return XmrChart(
-            values=tuple(points),
-            mean=mean,
-            mean_moving_range=None,
-            lower_limit=None,
-            upper_limit=None,
-            lower_two_sigma=None,
-            upper_two_sigma=None,
-            rules=tuple(() for _ in points),
-            sides=tuple(None for _ in points),
-            point_variation=tuple("common_cause" for _ in points),
-            variation="common_cause" if points else None,
-            assurance=None,
-            target=target,
-            higher_is_better=higher_is_better,
-        )
+
+@dataclass(frozen=True)
+class _Limits:
+    mean: float
+    mean_moving_range: float
+    lower: float
+    upper: float
+    lower2: float
+    upper2: float
+
+
+def _limits(baseline: list[float], limit_factor: float) -> _Limits:
     mean = sum(baseline) / len(baseline)
     moving = [abs(baseline[i] - baseline[i - 1]) for i in range(1, len(baseline))]
     mr_bar = sum(moving) / len(moving)
-    reach = rules.limit_factor * mr_bar
+    reach = limit_factor * mr_bar
     upper, lower = mean + reach, mean - reach
     upper2, lower2 = mean + reach * 2 / 3, mean - reach * 2 / 3
+    return _Limits(mean, mr_bar, lower, upper, lower2, upper2)
 
+
+def _rule_marks(
+    points: list[float], limits: _Limits, rules: SpcRules
+) -> dict[str, tuple[list[bool], list[bool]]]:
+    """For each rule in use, the points it flags on the high side and on the low side."""
+    mean = limits.mean
     found: dict[str, tuple[list[bool], list[bool]]] = {
-        "outside_limits": ([v > upper for v in points], [v < lower for v in points]),
+        "outside_limits": (
+            [v > limits.upper for v in points],
+            [v < limits.lower for v in points],
+        ),
         "shift": (
             _runs([v > mean for v in points], rules.shift_points),
             _runs([v < mean for v in points], rules.shift_points),
@@ -193,9 +207,16 @@ def xmr(
     }
     if rules.two_of_three:
         found["two_of_three"] = (
-            _two_of_three([v > upper2 for v in points]),
-            _two_of_three([v < lower2 for v in points]),
+            _two_of_three([v > limits.upper2 for v in points]),
+            _two_of_three([v < limits.lower2 for v in points]),
         )
+    return found
+
+
+def _flag_points(
+    found: dict[str, tuple[list[bool], list[bool]]], n: int
+) -> tuple[list[tuple[str, ...]], list[Side | None]]:
+    """Per point, the rules that flag it and the side of its special cause."""
     per_point: list[tuple[str, ...]] = []
     sides: list[Side | None] = []
     for i in range(n):
@@ -212,20 +233,41 @@ def xmr(
                     side = "high" if high[i] else "low"
         per_point.append(tuple(names))
         sides.append(side)
+    return per_point, sides
+
+
+def xmr(
+    values: Sequence[float],
+    *,
+    higher_is_better: bool | None = None,
+    target: float | None = None,
+    rules: SpcRules | None = None,
+) -> XmrChart:
+    """An XmR chart of ``values`` with special causes, variation and assurance.
+
+    With fewer than two baseline points there are no limits and no special causes.
+    """
+    rules = rules or SpcRules()
+    points = [float(v) for v in values]
+    baseline = points[: rules.baseline] if rules.baseline else points
+    if len(baseline) < 2:
+        return _short_chart(points, baseline, target, higher_is_better)
+    limits = _limits(baseline, rules.limit_factor)
+    per_point, sides = _flag_points(_rule_marks(points, limits, rules), len(points))
     point_variation = tuple(_classify(s, higher_is_better) for s in sides)
     return XmrChart(
         values=tuple(points),
-        mean=mean,
-        mean_moving_range=mr_bar,
-        lower_limit=lower,
-        upper_limit=upper,
-        lower_two_sigma=lower2,
-        upper_two_sigma=upper2,
+        mean=limits.mean,
+        mean_moving_range=limits.mean_moving_range,
+        lower_limit=limits.lower,
+        upper_limit=limits.upper,
+        lower_two_sigma=limits.lower2,
+        upper_two_sigma=limits.upper2,
         rules=tuple(per_point),
         sides=tuple(sides),
         point_variation=point_variation,
         variation=point_variation[-1],
-        assurance=_assurance(lower, upper, target, higher_is_better),
+        assurance=_assurance(limits.lower, limits.upper, target, higher_is_better),
         target=target,
         higher_is_better=higher_is_better,
     )

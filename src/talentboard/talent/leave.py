@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -84,6 +85,95 @@ def _segment_class(segment: int | None) -> str:
     return "segment 3-5" if segment >= CHALLENGED_SEGMENT else "segment 1-2"
 
 
+Curves = dict[tuple[object, ...], tuple[KaplanMeier, int]]
+
+
+def _post_groups(posts: pl.DataFrame, segments: pl.DataFrame) -> pl.DataFrame:
+    """Each post with what makes spells comparable: role, level, executive, segment class."""
+    post_groups = posts.select("post_ref", "ods_code", "role_code", "level", "executive").join(
+        segments.select("ods_code", "oversight_segment"), on="ods_code", how="left"
+    )
+    return post_groups.with_columns(
+        pl.col("oversight_segment")
+        .map_elements(_segment_class, return_dtype=pl.String, skip_nulls=False)
+        .alias("segment_class")
+    )
+
+
+def _history(spells: pl.DataFrame, post_groups: pl.DataFrame, at: dt.date) -> pl.DataFrame:
+    """The spells started by ``at`` with their ``duration`` (years) and ``event``."""
+    return (
+        spells.filter(pl.col("start_date") <= at)
+        .join(post_groups, on="post_ref", how="inner")
+        .with_columns(
+            years_between(
+                pl.col("start_date"),
+                pl.when(pl.col("end_date").is_not_null() & (pl.col("end_date") <= at))
+                .then(pl.col("end_date"))
+                .otherwise(pl.lit(at)),
+            ).alias("duration"),
+            (pl.col("end_date").is_not_null() & (pl.col("end_date") <= at)).alias("event"),
+        )
+    )
+
+
+def _comparison_groups(inc: dict[str, Any]) -> list[tuple[tuple[object, ...], pl.Expr, str]]:
+    """The incumbent's comparison groups, narrowest first: key, condition, words."""
+    return [
+        (
+            ("role_segment", inc["role_code"], inc["segment_class"]),
+            (pl.col("role_code") == inc["role_code"])
+            & (pl.col("segment_class") == inc["segment_class"]),
+            f"{inc['role_code']} spells in {inc['segment_class']} organisations",
+        ),
+        (
+            ("role", inc["role_code"]),
+            pl.col("role_code") == inc["role_code"],
+            f"{inc['role_code']} spells",
+        ),
+        (
+            ("level", inc["level"], inc["executive"]),
+            (pl.col("level") == inc["level"]) & (pl.col("executive") == inc["executive"]),
+            f"{'executive ' if inc['executive'] else ''}{inc['level']}-level spells",
+        ),
+        (("all",), pl.lit(True), "spells of any post"),
+    ]
+
+
+def _curve_for(
+    history: pl.DataFrame, curves: Curves, key: tuple[object, ...], condition: pl.Expr
+) -> tuple[KaplanMeier, int]:
+    """The curve of the spells meeting ``condition`` and their number, kept by ``key``."""
+    if key not in curves:
+        subset = history.filter(condition)
+        curves[key] = (
+            kaplan_meier(subset["duration"].to_list(), subset["event"].to_list()),
+            subset.height,
+        )
+    return curves[key]
+
+
+def _leave_row(
+    inc: dict[str, Any],
+    at: dt.date,
+    history: pl.DataFrame,
+    curves: Curves,
+    min_spells: int,
+) -> dict[str, object]:
+    tenure = (at - inc["start_date"]).days / DAYS_PER_YEAR
+    for key, condition, description in _comparison_groups(inc):
+        curve, count = _curve_for(history, curves, key, condition)
+        words = description
+        if count >= min_spells:
+            break
+    return {
+        "post_ref": inc["post_ref"],
+        "leave_chance": leave_chance(curve, tenure) if count else None,
+        "tenure_years": tenure,
+        "basis": f"Kaplan-Meier of {count} {words}" if count else "no spells to compare",
+    }
+
+
 def km_leave_chances(
     spells: pl.DataFrame,
     posts: pl.DataFrame,
@@ -105,71 +195,11 @@ def km_leave_chances(
     require(posts, ("post_ref", "ods_code", "role_code", "level", "executive"), "posts")
     require(segments, ("ods_code", "oversight_segment"), "segments")
     require(incumbents, ("post_ref", "start_date"), "incumbents")
-    post_groups = posts.select("post_ref", "ods_code", "role_code", "level", "executive").join(
-        segments.select("ods_code", "oversight_segment"), on="ods_code", how="left"
-    )
-    post_groups = post_groups.with_columns(
-        pl.col("oversight_segment")
-        .map_elements(_segment_class, return_dtype=pl.String, skip_nulls=False)
-        .alias("segment_class")
-    )
-    history = (
-        spells.filter(pl.col("start_date") <= at)
-        .join(post_groups, on="post_ref", how="inner")
-        .with_columns(
-            years_between(
-                pl.col("start_date"),
-                pl.when(pl.col("end_date").is_not_null() & (pl.col("end_date") <= at))
-                .then(pl.col("end_date"))
-                .otherwise(pl.lit(at)),
-            ).alias("duration"),
-            (pl.col("end_date").is_not_null() & (pl.col("end_date") <= at)).alias("event"),
-        )
-    )
-    curves: dict[tuple[object, ...], tuple[KaplanMeier, int]] = {}
-
-    def curve_for(key: tuple[object, ...], condition: pl.Expr) -> tuple[KaplanMeier, int]:
-        if key not in curves:
-            subset = history.filter(condition)
-            curves[key] = (
-                kaplan_meier(subset["duration"].to_list(), subset["event"].to_list()),
-                subset.height,
-            )
-        return curves[key]
-
-    rows = []
-    for inc in incumbents.join(post_groups, on="post_ref", how="inner").iter_rows(named=True):
-        tenure = (at - inc["start_date"]).days / DAYS_PER_YEAR
-        groups: list[tuple[tuple[object, ...], pl.Expr, str]] = [
-            (
-                ("role_segment", inc["role_code"], inc["segment_class"]),
-                (pl.col("role_code") == inc["role_code"])
-                & (pl.col("segment_class") == inc["segment_class"]),
-                f"{inc['role_code']} spells in {inc['segment_class']} organisations",
-            ),
-            (
-                ("role", inc["role_code"]),
-                pl.col("role_code") == inc["role_code"],
-                f"{inc['role_code']} spells",
-            ),
-            (
-                ("level", inc["level"], inc["executive"]),
-                (pl.col("level") == inc["level"]) & (pl.col("executive") == inc["executive"]),
-                f"{'executive ' if inc['executive'] else ''}{inc['level']}-level spells",
-            ),
-            (("all",), pl.lit(True), "spells of any post"),
-        ]
-        for key, condition, description in groups:
-            curve, count = curve_for(key, condition)
-            words = description
-            if count >= min_spells:
-                break
-        rows.append(
-            {
-                "post_ref": inc["post_ref"],
-                "leave_chance": leave_chance(curve, tenure) if count else None,
-                "tenure_years": tenure,
-                "basis": f"Kaplan-Meier of {count} {words}" if count else "no spells to compare",
-            }
-        )
+    post_groups = _post_groups(posts, segments)
+    history = _history(spells, post_groups, at)
+    curves: Curves = {}
+    rows = [
+        _leave_row(inc, at, history, curves, min_spells)
+        for inc in incumbents.join(post_groups, on="post_ref", how="inner").iter_rows(named=True)
+    ]
     return pl.DataFrame(rows, schema=LEAVE_SCHEMA)

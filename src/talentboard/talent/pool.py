@@ -42,6 +42,24 @@ KNOWN_SEXES = ("female", "male", "other")
 KNOWN_DISABILITY = ("yes", "no")
 KNOWN_ETHNIC_CODES = tuple(c.code for c in ethnic_categories() if c.bme is not None)
 TARGET = pl.Struct({"target_role_code": pl.String, "readiness": pl.String})
+# The columns of a pool member that may be shown, in order (``talent_pool`` leads with
+# the internal ``person_ref``).
+MEMBER_COLUMNS = (
+    "person_id",
+    "name",
+    "ods_code",
+    "region_code",
+    "level",
+    "role_code",
+    "targets",
+    "willing_regions",
+    "cross_org_consent",
+    "timeframe",
+    "programmes",
+    "impact",
+    "growth",
+    "box",
+)
 
 
 @dataclass(frozen=True)
@@ -114,23 +132,7 @@ def talent_pool(
         )
     )
     pool = pool.filter(_condition(filters))
-    return pool.select(
-        "person_ref",
-        "person_id",
-        "name",
-        "ods_code",
-        "region_code",
-        "level",
-        "role_code",
-        "targets",
-        "willing_regions",
-        "cross_org_consent",
-        "timeframe",
-        "programmes",
-        "impact",
-        "growth",
-        "box",
-    ).sort("person_id")
+    return pool.select("person_ref", *MEMBER_COLUMNS).sort("person_id")
 
 
 def _condition(filters: PoolFilter) -> pl.Expr:

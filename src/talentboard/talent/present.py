@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 
 from talentboard.talent.diversity import disclosed_ladder
-from talentboard.talent.pool import disclosed_figures
+from talentboard.talent.pool import MEMBER_COLUMNS, disclosed_figures
 from talentboard.talent.services import FpptView, PoolView, SuccessionView
 
 
@@ -76,22 +76,7 @@ def frame_table(frame: pl.DataFrame, columns: Sequence[str]) -> str:
 
 # Talent pool -------------------------------------------------------------------------
 
-POOL_COLUMNS = (
-    "person_id",
-    "name",
-    "ods_code",
-    "region_code",
-    "level",
-    "role_code",
-    "targets",
-    "willing_regions",
-    "cross_org_consent",
-    "timeframe",
-    "programmes",
-    "impact",
-    "growth",
-    "box",
-)
+POOL_COLUMNS = MEMBER_COLUMNS
 
 
 def pool_figures(view: PoolView, *, exact: bool) -> list[dict[str, Any]]:
