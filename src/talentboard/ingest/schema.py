@@ -111,22 +111,28 @@ def with_values(found: pl.DataFrame, raw: pl.DataFrame, column: str) -> pl.DataF
 Rule = Callable[[RuleContext], Iterable[Problem]]
 
 
+@dataclass(frozen=True)
+class Batch:
+    """A valid file's parsed rows on their way to the tables.
+
+    ``present`` names the file's columns (a stored value of an extra column the file leaves
+    out is kept); with ``write`` false nothing is written, only counted.
+    """
+
+    rows: pl.DataFrame
+    present: frozenset[str]
+    write: bool
+    progress: Reporter
+
+
 class TableMap(Protocol):
     """How a kind's parsed rows are written to, and read back from, the database."""
 
     @property
     def tables(self) -> tuple[str, ...]: ...
 
-    def load(
-        self,
-        session: Session,
-        rows: pl.DataFrame,
-        present: frozenset[str],
-        *,
-        write: bool,
-        progress: Reporter,
-    ) -> dict[str, TableCounts]:
-        """Upsert ``rows``; with ``write`` false only count what would change."""
+    def load(self, session: Session, batch: Batch) -> dict[str, TableCounts]:
+        """Upsert the batch's rows; when it is not to be written, only count what would change."""
         ...
 
     def export(self, session: Session) -> pl.DataFrame:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from talentboard.ingest.kinds import get_kind
 from talentboard.ingest.read import WINDOWS_1252, RawTable, ReadError, read_table
 from talentboard.ingest.report import ImportResult, Problem, ValidationReport
-from talentboard.ingest.schema import Kind
+from talentboard.ingest.schema import Batch, Kind
 from talentboard.ingest.scope import ImportScope, scope_problems, scoped_frame
 from talentboard.ingest.validate import Checked, check_table
 from talentboard.ingest.write import file_format, write_rows
@@ -127,9 +127,8 @@ def import_file(
         return ImportResult(checked.report, dry_run=dry_run)
     try:
         with _page_cache(session, enlarge=not dry_run):
-            counts = chosen.mapping.load(
-                session, checked.rows, checked.present, write=not dry_run, progress=progress
-            )
+            batch = Batch(checked.rows, checked.present, write=not dry_run, progress=progress)
+            counts = chosen.mapping.load(session, batch)
         if not dry_run:
             session.commit()
     except SQLAlchemyError as exc:

@@ -8,7 +8,7 @@ importing the same file twice changes nothing. Rows are written with bulk statem
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
@@ -33,7 +33,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from talentboard.db.base import Base
 from talentboard.ingest.report import TableCounts
-from talentboard.ingest.schema import Reference
+from talentboard.ingest.schema import ROW, Batch, Reference
 from talentboard.progress import Reporter
 
 # A SELECT of any columns.
@@ -170,35 +170,6 @@ def upsert(
     return counts
 
 
-def upsert_children(
-    session: Session,
-    model: type[Base],
-    rows: pl.DataFrame,
-    *,
-    parent: str,
-    key: Sequence[str],
-    compare: Sequence[str],
-    write: bool,
-    progress: Reporter,
-) -> TableCounts:
-    """Upsert rows that belong to a parent row whose id is in the ``parent`` column.
-
-    Only a dry run meets rows whose parent is not yet written (``parent`` null): all of
-    them are new, so they count as inserted.
-    """
-    counts = upsert(
-        session,
-        model,
-        rows.filter(pl.col(parent).is_not_null()),
-        key=key,
-        compare=compare,
-        defaults={},
-        write=write,
-        progress=progress,
-    )
-    return counts + TableCounts(inserted=rows.filter(pl.col(parent).is_null()).height)
-
-
 def _update_by_key(table: Table, primary: str, columns: Sequence[str]) -> Update:
     """An UPDATE of ``columns`` for the row whose primary key is ``new_<primary>``.
 
@@ -213,7 +184,8 @@ def _update_by_key(table: Table, primary: str, columns: Sequence[str]) -> Update
 
 @dataclass(frozen=True)
 class TableMapping:
-    """A kind whose rows map one to one onto the rows of one table.
+    """A kind whose rows map one to one onto the rows of one table (or one table of a
+    :class:`ParentChildMapping`).
 
     ``key`` names the table columns that identify a row (references already turned into
     ids); ``columns`` the table columns the file fills, each named as in the parsed rows;
@@ -230,40 +202,118 @@ class TableMapping:
     def tables(self) -> tuple[str, ...]:
         return (_table(self.model).name,)
 
-    def load(
-        self,
-        session: Session,
-        rows: pl.DataFrame,
-        present: frozenset[str],
-        *,
-        write: bool,
-        progress: Reporter,
-    ) -> dict[str, TableCounts]:
-        written = [c for c in self.columns if c in present or c not in (self.defaults or {})]
-        frame = rows.select(*self.key, *(c for c in written if c not in self.key))
+    def load(self, session: Session, batch: Batch) -> dict[str, TableCounts]:
+        defaults = self.defaults or {}
+        written = [c for c in self.columns if c in batch.present or c not in defaults]
+        frame = batch.rows.select(*self.key, *(c for c in written if c not in self.key))
         counts = upsert(
             session,
             self.model,
             frame,
             key=self.key,
             compare=[c for c in written if c not in self.key],
-            defaults=self.defaults or {},
-            write=write,
-            progress=progress,
+            defaults=defaults,
+            write=batch.write,
+            progress=batch.progress,
         )
         return {self.tables[0]: counts}
 
-    def export(self, session: Session) -> pl.DataFrame:
+    def selected(
+        self, joined: FromClause, *, outer: bool = False
+    ) -> tuple[dict[str, ColumnElement[Any]], FromClause]:
+        """The key and columns as a file names them, and ``joined`` with what they need.
+
+        A reference column is read as the referenced row's key, which ``joined`` is joined
+        to (``outer``: by outer joins, for a table that is itself outer-joined).
+        """
         table = _table(self.model)
-        selected: list[ColumnElement[Any]] = []
-        joined: FromClause = table
+        selected: dict[str, ColumnElement[Any]] = {}
         refs = {r.into: r for r in self.references if r.into}
         for name in dict.fromkeys((*self.key, *self.columns)):
             reference = refs.get(name)
             if reference is None:
-                selected.append(table.c[name])
+                selected[name] = table.c[name]
                 continue
-            target = _table(reference.model).alias(f"ref_{name}")
-            joined = joined.join(target, target.c.id == table.c[name])
-            selected.append(target.c[reference.attribute].label(reference.column))
-        return query_frame(session, select(*selected).select_from(joined))
+            target = _table(reference.model).alias(f"ref_{table.name}_{name}")
+            joined = joined.join(target, target.c.id == table.c[name], isouter=outer)
+            selected[reference.column] = target.c[reference.attribute].label(reference.column)
+        return selected, joined
+
+    def export(self, session: Session) -> pl.DataFrame:
+        selected, joined = self.selected(_table(self.model))
+        return query_frame(session, select(*selected.values()).select_from(joined))
+
+
+@dataclass(frozen=True)
+class ParentChildMapping:
+    """A kind whose rows share parent rows: each row is a child of the parent its group names.
+
+    The rows are grouped by ``parent.key``. Each group upserts one ``parent`` row and each
+    row one ``child`` row, whose ``link`` column holds the parent's id. The parent takes its
+    values from the group's first row or, with ``dated_by`` (a date column of the rows and
+    the parent), from the row with the latest date (the file's last of equal dates); a
+    stored parent dated later still is left as it is, counted unchanged.
+
+    ``no_child`` gives the values that mark a row naming only its parent: such a row adds
+    no child, and the export writes one for each parent without children.
+    """
+
+    parent: TableMapping
+    child: TableMapping
+    link: str
+    dated_by: str | None = None
+    no_child: Mapping[str, Any] | None = None
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return (*self.parent.tables, *self.child.tables)
+
+    def load(self, session: Session, batch: Batch) -> dict[str, TableCounts]:
+        key = list(self.parent.key)
+        dated = [self.dated_by] if self.dated_by else []
+        groups = batch.rows.sort(*key, *dated, ROW).group_by(key, maintain_order=True)
+        parents = groups.last() if self.dated_by else groups.first()
+        kept = self._stored_later(session, parents)
+        parent_table, child_table = self.tables
+        parent_batch = replace(batch, rows=parents.join(kept, on=key, how="anti"))
+        counts = self.parent.load(session, parent_batch)[parent_table]
+        counts += TableCounts(unchanged=kept.height)
+        children = batch.rows.join(self._ids(session, parents), on=key, how="left")
+        if self.no_child:
+            marks = (pl.col(c) == v for c, v in self.no_child.items())
+            children = children.filter(~pl.all_horizontal(marks))
+        linked = pl.col(self.link).is_not_null()
+        child_batch = replace(batch, rows=children.filter(linked))
+        child_counts = self.child.load(session, child_batch)[child_table]
+        # Only a dry run meets children of parents not yet written: all of them are new.
+        child_counts += TableCounts(inserted=children.filter(~linked).height)
+        return {parent_table: counts, child_table: child_counts}
+
+    def _stored_later(self, session: Session, parents: pl.DataFrame) -> pl.DataFrame:
+        """The keys of ``parents`` whose stored row is dated later than the file's."""
+        key = list(self.parent.key)
+        if self.dated_by is None:
+            return parents.select(key).clear()
+        table = _table(self.parent.model)
+        statement = select(*(table.c[k] for k in key), table.c[self.dated_by].label("__on"))
+        stored = query_frame_in(session, statement, table.c[key[0]], parents[key[0]].to_list())
+        later = parents.join(stored, on=key).filter(pl.col("__on") > pl.col(self.dated_by))
+        return later.select(key)
+
+    def _ids(self, session: Session, parents: pl.DataFrame) -> pl.DataFrame:
+        """The stored parents' ids as ``link``, by the parent key."""
+        table = _table(self.parent.model)
+        key = list(self.parent.key)
+        statement = select(table.c.id.label(self.link), *(table.c[k] for k in key))
+        return query_frame_in(session, statement, table.c[key[0]], parents[key[0]].to_list())
+
+    def export(self, session: Session) -> pl.DataFrame:
+        parent, child = _table(self.parent.model), _table(self.child.model)
+        outer = bool(self.no_child)
+        selected, joined = self.parent.selected(parent)
+        joined = joined.join(child, child.c[self.link] == parent.c.id, isouter=outer)
+        children, joined = self.child.selected(joined, outer=outer)
+        # A name both tables have is exported as the child's: it is the row's own value.
+        selected |= {n: c for n, c in children.items() if n != self.link}
+        frame = query_frame(session, select(*selected.values()).select_from(joined))
+        return frame.with_columns(pl.col(c).fill_null(v) for c, v in (self.no_child or {}).items())

@@ -3,36 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from talentboard import vocab
 from talentboard.db.models import (
     Assessment,
-    Person,
-    Post,
     ReadinessReview,
     SuccessionPlan,
     Successor,
     TalentProfile,
 )
 from talentboard.db.models.talent import FRAMEWORK_CODES
+from talentboard.ingest.agreement import disagreeing
 from talentboard.ingest.cells import Boolean, Code, CodeList, Date, Integer, Text
 from talentboard.ingest.kinds.register import PERSON, POST
-from talentboard.ingest.report import Problem, TableCounts
+from talentboard.ingest.report import Problem
 from talentboard.ingest.schema import ROW, Column, Kind, RuleContext
-from talentboard.ingest.tables import (
-    TableMapping,
-    query_frame,
-    query_frame_in,
-    upsert,
-    upsert_children,
-)
-from talentboard.progress import Reporter
+from talentboard.ingest.tables import ParentChildMapping, TableMapping
 from talentboard.reference import REGION_CODES, ROLE_CODES, framework, frameworks
 
 # Every domain (LCF) and dimension (HLM) code of the shipped frameworks.
@@ -47,124 +36,18 @@ PROFILE_DEFAULTS: dict[str, Any] = {
 }
 
 
-def _ids(
-    session: Session, model: type[TalentProfile | SuccessionPlan], by: str, values: list[int]
-) -> pl.DataFrame:
-    column = getattr(model, by)
-    return query_frame_in(session, select(model.id, column), column, values)
-
-
-@dataclass(frozen=True)
-class TalentMapping:
-    """Talent rows: one profile per person, and a readiness review per row.
-
-    The profile takes ``willing_regions`` and ``cross_org_consent`` from the person's row
-    with the latest ``reviewed_on``, and that date, unless the stored profile was reviewed
-    later still; readiness reviews are kept as a history keyed by person, target role and
-    date.
-    """
-
-    @property
-    def tables(self) -> tuple[str, ...]:
-        return ("talent_profiles", "readiness_reviews")
-
-    def load(
-        self,
-        session: Session,
-        rows: pl.DataFrame,
-        present: frozenset[str],
-        *,
-        write: bool,
-        progress: Reporter,
-    ) -> dict[str, TableCounts]:
-        latest = (
-            rows.sort("person_ref", "reviewed_on", ROW)
-            .group_by("person_ref", maintain_order=True)
-            .last()
-            .select("person_ref", "willing_regions", "cross_org_consent", "reviewed_on")
-        )
-        stored = query_frame_in(
-            session,
-            select(TalentProfile.person_ref, TalentProfile.reviewed_on.label("stored_on")),
-            TalentProfile.person_ref,
-            latest["person_ref"].to_list(),
-        )
-        newer = latest.join(stored, on="person_ref").filter(
-            pl.col("stored_on") > pl.col("reviewed_on")
-        )
-        profiles = upsert(
-            session,
-            TalentProfile,
-            latest.join(newer, on="person_ref", how="anti"),
-            key=("person_ref",),
-            compare=("willing_regions", "cross_org_consent", "reviewed_on"),
-            defaults=PROFILE_DEFAULTS,
-            write=write,
-            progress=progress,
-        ) + TableCounts(unchanged=newer.height)
-        ids = _ids(session, TalentProfile, "person_ref", latest["person_ref"].to_list())
-        reviews = rows.join(ids.rename({"id": "profile_ref"}), on="person_ref", how="left").select(
-            "profile_ref", "target_role_code", "reviewed_on", "readiness"
-        )
-        readiness = upsert_children(
-            session,
-            ReadinessReview,
-            reviews,
-            parent="profile_ref",
-            key=("profile_ref", "target_role_code", "reviewed_on"),
-            compare=("readiness",),
-            write=write,
-            progress=progress,
-        )
-        return {"talent_profiles": profiles, "readiness_reviews": readiness}
-
-    def export(self, session: Session) -> pl.DataFrame:
-        statement = (
-            select(
-                Person.person_id,
-                ReadinessReview.target_role_code,
-                ReadinessReview.readiness,
-                TalentProfile.willing_regions,
-                TalentProfile.cross_org_consent,
-                ReadinessReview.reviewed_on,
-            )
-            .join(TalentProfile, TalentProfile.id == ReadinessReview.profile_ref)
-            .join(Person, Person.id == TalentProfile.person_ref)
-        )
-        return query_frame(session, statement)
-
-
 def one_profile_per_review(context: RuleContext) -> Iterable[Problem]:
     """Rows of one person reviewed on one date must agree on what describes the person."""
-    problems: list[Problem] = []
-    group = ["person_id", "reviewed_on"]
-    for column, why in (
-        ("willing_regions", "a person has one set of willing regions"),
-        ("cross_org_consent", "consent is given by the person, not per role"),
-    ):
-        readable = context.raw.select(ROW, pl.col(column).is_null().alias("_empty"))
-        rows = (
-            context.frame.join(readable, on=ROW)
-            .filter(
-                pl.col("person_id").is_not_null()
-                & pl.col("reviewed_on").is_not_null()
-                & (pl.col("_empty") | pl.col(column).is_not_null())
-            )
-            .with_columns(
-                pl.col(column).first().over(group).alias("_first"),
-                pl.col(ROW).first().over(group).alias("_first_row"),
-            )
-        )
-        differing = rows.filter(~pl.col(column).eq_missing(pl.col("_first"))).select(
-            ROW,
-            pl.format(
-                "differs from row {} for the same person and reviewed_on; {}",
-                pl.col("_first_row"),
-                pl.lit(why),
-            ).alias("reason"),
-        )
-        problems.extend(context.problems(differing, column))
-    return problems
+    return disagreeing(
+        context,
+        ["person_id", "reviewed_on"],
+        {
+            "willing_regions": "a person has one set of willing regions",
+            "cross_org_consent": "consent is given by the person, not per role",
+        },
+        named="person and reviewed_on",
+        skip_unreadable=True,
+    )
 
 
 TALENT = Kind(
@@ -209,7 +92,22 @@ TALENT = Kind(
         "profile takes them from the row with the latest `reviewed_on` (unless the stored "
         "profile was reviewed later); readiness is kept for every date as a history.",
     ),
-    mapping=TalentMapping(),
+    mapping=ParentChildMapping(
+        parent=TableMapping(
+            TalentProfile,
+            key=("person_ref",),
+            columns=("willing_regions", "cross_org_consent", "reviewed_on"),
+            references=(PERSON,),
+            defaults=PROFILE_DEFAULTS,
+        ),
+        child=TableMapping(
+            ReadinessReview,
+            key=("profile_ref", "target_role_code", "reviewed_on"),
+            columns=("readiness",),
+        ),
+        link="profile_ref",
+        dated_by="reviewed_on",
+    ),
     examples=(
         {
             "person_id": "P0001",
@@ -334,76 +232,6 @@ ASSESSMENTS = Kind(
 )
 
 
-@dataclass(frozen=True)
-class SuccessionMapping:
-    """Succession rows: one plan per post, reviewed on its latest entry's date; a successor
-    per row, keyed by post and person."""
-
-    @property
-    def tables(self) -> tuple[str, ...]:
-        return ("succession_plans", "successors")
-
-    def load(
-        self,
-        session: Session,
-        rows: pl.DataFrame,
-        present: frozenset[str],
-        *,
-        write: bool,
-        progress: Reporter,
-    ) -> dict[str, TableCounts]:
-        plans = rows.group_by("post_ref").agg(pl.col("reviewed_on").max())
-        stored = query_frame_in(
-            session,
-            select(SuccessionPlan.post_ref, SuccessionPlan.reviewed_on.label("stored_on")),
-            SuccessionPlan.post_ref,
-            plans["post_ref"].to_list(),
-        )
-        plans = plans.join(stored, on="post_ref", how="left").select(
-            "post_ref", pl.max_horizontal("reviewed_on", "stored_on").alias("reviewed_on")
-        )
-        plan_counts = upsert(
-            session,
-            SuccessionPlan,
-            plans,
-            key=("post_ref",),
-            compare=("reviewed_on",),
-            defaults={},
-            write=write,
-            progress=progress,
-        )
-        ids = _ids(session, SuccessionPlan, "post_ref", plans["post_ref"].to_list())
-        successors = rows.join(ids.rename({"id": "plan_ref"}), on="post_ref", how="left").select(
-            "plan_ref", "person_ref", "readiness", "emergency_cover", "reviewed_on"
-        )
-        successor_counts = upsert_children(
-            session,
-            Successor,
-            successors,
-            parent="plan_ref",
-            key=("plan_ref", "person_ref"),
-            compare=("readiness", "emergency_cover", "reviewed_on"),
-            write=write,
-            progress=progress,
-        )
-        return {"succession_plans": plan_counts, "successors": successor_counts}
-
-    def export(self, session: Session) -> pl.DataFrame:
-        statement = (
-            select(
-                Post.post_id,
-                Person.person_id,
-                Successor.readiness,
-                Successor.emergency_cover,
-                Successor.reviewed_on,
-            )
-            .join(SuccessionPlan, SuccessionPlan.id == Successor.plan_ref)
-            .join(Post, Post.id == SuccessionPlan.post_ref)
-            .join(Person, Person.id == Successor.person_ref)
-        )
-        return query_frame(session, statement)
-
-
 SUCCESSION = Kind(
     name="succession",
     summary="Succession plans: one row per post and named successor.",
@@ -431,7 +259,19 @@ SUCCESSION = Kind(
         "Each post has one plan, whose review date is the latest `reviewed_on` of its "
         "entries; a successor already named for the post is updated.",
     ),
-    mapping=SuccessionMapping(),
+    mapping=ParentChildMapping(
+        parent=TableMapping(
+            SuccessionPlan, key=("post_ref",), columns=("reviewed_on",), references=(POST,)
+        ),
+        child=TableMapping(
+            Successor,
+            key=("plan_ref", "person_ref"),
+            columns=("readiness", "emergency_cover", "reviewed_on"),
+            references=(PERSON,),
+        ),
+        link="plan_ref",
+        dated_by="reviewed_on",
+    ),
     examples=(
         {
             "post_id": "RJ1-CEO",

@@ -19,51 +19,18 @@ from talentboard.db.models import (
     FitAndProperCheck,
     Person,
 )
+from talentboard.ingest.agreement import disagreeing
 from talentboard.ingest.cells import Boolean, CellType, Code, CodeList, Date, Integer, Text
 from talentboard.ingest.kinds.register import PERSON
 from talentboard.ingest.report import Problem, TableCounts
-from talentboard.ingest.schema import ROW, Column, Kind, Order, Requires, RuleContext
-from talentboard.ingest.tables import (
-    TableMapping,
-    query_frame,
-    query_frame_in,
-    upsert,
-    upsert_children,
-)
-from talentboard.progress import Reporter
+from talentboard.ingest.schema import ROW, Batch, Column, Kind, Order, Requires, RuleContext
+from talentboard.ingest.tables import ParentChildMapping, TableMapping
 from talentboard.reference import framework, programmes
 
 PROGRAMME_CODES = tuple(p.code for p in programmes())
 LCF_DOMAINS = framework("lcf2024").domain_codes
 NO_ACTION = ""
 ACTION_MAX = 1000
-
-
-def _agreeing(
-    context: RuleContext, group: list[str], columns: Iterable[str], why: str
-) -> list[Problem]:
-    """Problems for rows whose ``columns`` differ from the first row of their ``group``."""
-    problems: list[Problem] = []
-    for column in columns:
-        rows = (
-            context.frame.filter(pl.all_horizontal(pl.col(c).is_not_null() for c in group))
-            .with_columns(
-                pl.col(column).first().over(group).alias("_first"),
-                pl.col(ROW).first().over(group).alias("_first_row"),
-            )
-            .filter(~pl.col(column).eq_missing(pl.col("_first")))
-            .select(
-                ROW,
-                pl.format(
-                    "differs from row {} for the same {}; {}",
-                    pl.col("_first_row"),
-                    pl.lit(" and ".join(group)),
-                    pl.lit(why),
-                ).alias("reason"),
-            )
-        )
-        problems.extend(context.problems(rows, column))
-    return problems
 
 
 # Conversations -----------------------------------------------------------------------
@@ -74,100 +41,15 @@ ACTION_FIELDS = ("opportunity_kind", "programme_code", "due_on", "status")
 
 def one_conversation_per_date(context: RuleContext) -> Iterable[Problem]:
     """Rows of one person's conversation on one date describe that conversation alike."""
-    return _agreeing(
+    return disagreeing(
         context,
         ["person_id", "held_on"],
-        CONVERSATION_FIELDS,
-        "a conversation has one placement, one growth wanted and one summary",
-    )
-
-
-def _ids(session: Session, rows: pl.DataFrame) -> pl.DataFrame:
-    return query_frame_in(
-        session,
-        select(
-            CareerConversation.id.label("conversation_ref"),
-            CareerConversation.person_ref,
-            CareerConversation.held_on,
+        dict.fromkeys(
+            CONVERSATION_FIELDS,
+            "a conversation has one placement, one growth wanted and one summary",
         ),
-        CareerConversation.person_ref,
-        rows["person_ref"].to_list(),
+        named="person_id and held_on",
     )
-
-
-@dataclass(frozen=True)
-class ConversationMapping:
-    """One conversation per person and date; one development action per row naming one,
-    keyed by the conversation and the action's wording."""
-
-    @property
-    def tables(self) -> tuple[str, ...]:
-        return ("career_conversations", "development_actions")
-
-    def load(
-        self,
-        session: Session,
-        rows: pl.DataFrame,
-        present: frozenset[str],
-        *,
-        write: bool,
-        progress: Reporter,
-    ) -> dict[str, TableCounts]:
-        conversations = (
-            rows.sort(ROW)
-            .group_by(["person_ref", "held_on"], maintain_order=True)
-            .first()
-            .select("person_ref", "held_on", *CONVERSATION_FIELDS)
-        )
-        counted = upsert(
-            session,
-            CareerConversation,
-            conversations,
-            key=("person_ref", "held_on"),
-            compare=CONVERSATION_FIELDS,
-            defaults={},
-            write=write,
-            progress=progress,
-        )
-        actions = (
-            rows.filter(pl.col("action") != NO_ACTION)
-            .join(_ids(session, rows), on=["person_ref", "held_on"], how="left")
-            .select("conversation_ref", "action", *ACTION_FIELDS)
-        )
-        action_counts = upsert_children(
-            session,
-            DevelopmentAction,
-            actions,
-            parent="conversation_ref",
-            key=("conversation_ref", "action"),
-            compare=ACTION_FIELDS,
-            write=write,
-            progress=progress,
-        )
-        return {"career_conversations": counted, "development_actions": action_counts}
-
-    def export(self, session: Session) -> pl.DataFrame:
-        statement = (
-            select(
-                Person.person_id,
-                CareerConversation.held_on,
-                CareerConversation.held_with,
-                CareerConversation.impact,
-                CareerConversation.growth,
-                CareerConversation.growth_wanted,
-                CareerConversation.summary,
-                DevelopmentAction.action,
-                DevelopmentAction.opportunity_kind,
-                DevelopmentAction.programme_code,
-                DevelopmentAction.due_on,
-                DevelopmentAction.status,
-            )
-            .join(Person, Person.id == CareerConversation.person_ref)
-            .outerjoin(
-                DevelopmentAction, DevelopmentAction.conversation_ref == CareerConversation.id
-            )
-        )
-        return query_frame(session, statement).with_columns(pl.col("action").fill_null(NO_ACTION))
 
 
 CONVERSATIONS = Kind(
@@ -225,7 +107,19 @@ CONVERSATIONS = Kind(
         "is named once per conversation; importing it again updates its kind, programme, "
         "due date and status.",
     ),
-    mapping=ConversationMapping(),
+    mapping=ParentChildMapping(
+        parent=TableMapping(
+            CareerConversation,
+            key=("person_ref", "held_on"),
+            columns=CONVERSATION_FIELDS,
+            references=(PERSON,),
+        ),
+        child=TableMapping(
+            DevelopmentAction, key=("conversation_ref", "action"), columns=ACTION_FIELDS
+        ),
+        link="conversation_ref",
+        no_child={"action": NO_ACTION},
+    ),
     examples=(
         {
             "person_id": "P0001",
@@ -403,15 +297,8 @@ class AppraisalMapping:
     def tables(self) -> tuple[str, ...]:
         return ("appraisal_records",)
 
-    def load(
-        self,
-        session: Session,
-        rows: pl.DataFrame,
-        present: frozenset[str],
-        *,
-        write: bool,
-        progress: Reporter,
-    ) -> dict[str, TableCounts]:
+    def load(self, session: Session, batch: Batch) -> dict[str, TableCounts]:
+        rows, present = batch.rows, batch.present
         people = sorted(set(rows["person_ref"].to_list()))
         stored: dict[tuple[int, dt.date], AppraisalRecord] = {}
         for start in range(0, len(people), 1000):
@@ -435,13 +322,13 @@ class AppraisalMapping:
                 changed.append({"id": existing.id, **{f: values[f] for f in compared}})
             else:
                 unchanged += 1
-        if write and (new or changed):
-            progress.start("Writing appraisal_records", len(new) + len(changed))
+        if batch.write and (new or changed):
+            batch.progress.start("Writing appraisal_records", len(new) + len(changed))
             if new:
                 session.execute(insert(AppraisalRecord), new)
             if changed:
                 session.execute(update(AppraisalRecord), changed)
-            progress.advance(len(new) + len(changed))
+            batch.progress.advance(len(new) + len(changed))
         return {"appraisal_records": TableCounts(len(new), len(changed), unchanged)}
 
     def export(self, session: Session) -> pl.DataFrame:
