@@ -110,6 +110,10 @@ def test_bad_conversations_are_all_reported(session: Session, tmp_path: Path) ->
             "placement, one growth wanted and one summary",
         )
     ]
+    # Row 3's unreadable impact has its own problem; row 4 is not said to differ from it.
+    assert [p for p in problems if p[1] == "impact"] == [
+        (3, "impact", "not one of: low, medium, high")
+    ]
     assert count(session, CareerConversation) == 0
     assert count(session, DevelopmentAction) == 0
 

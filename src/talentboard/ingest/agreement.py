@@ -21,24 +21,21 @@ def disagreeing(
     reasons: Mapping[str, str],
     *,
     named: str,
-    skip_unreadable: bool = False,
 ) -> list[Problem]:
     """Problems for rows whose value in a column of ``reasons`` differs from the group's
     first row.
 
     A group is the rows with the same (non-empty) values in ``group``; ``named`` names those
-    columns in the reason, which ends with the column's entry in ``reasons``. With
-    ``skip_unreadable``, a cell that could not be read is left out of the comparison, so it
-    is not taken as a differing value (nor as the group's first value).
+    columns in the reason, which ends with the column's entry in ``reasons``. A cell that
+    could not be read has its own problem, and is left out of the comparison, so it is not
+    taken as a differing value (nor as the group's first value).
     """
     problems: list[Problem] = []
     for column, why in reasons.items():
-        rows = context.frame
-        if skip_unreadable:
-            readable = context.raw.select(ROW, pl.col(column).is_null().alias("_empty"))
-            rows = rows.join(readable, on=ROW).filter(
-                pl.col("_empty") | pl.col(column).is_not_null()
-            )
+        readable = context.raw.select(ROW, pl.col(column).is_null().alias("_empty"))
+        rows = context.frame.join(readable, on=ROW).filter(
+            pl.col("_empty") | pl.col(column).is_not_null()
+        )
         differing = (
             rows.filter(pl.all_horizontal(pl.col(c).is_not_null() for c in group))
             .with_columns(

@@ -7,8 +7,11 @@ the template and the documentation. A new kind is a new ``Kind`` value plus its 
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any, Protocol
 
 import polars as pl
@@ -18,6 +21,7 @@ from talentboard.db.base import Base
 from talentboard.ingest.cells import CellType
 from talentboard.ingest.report import Problem, TableCounts
 from talentboard.progress import Reporter
+from talentboard.rules import Order, Requires
 
 ROW = "_row"
 
@@ -58,34 +62,20 @@ class Reference:
 
 
 @dataclass(frozen=True)
-class Order:
-    """``first`` comes before ``second`` when both are given (``strict``: never equal)."""
-
-    first: str
-    second: str
-    strict: bool = False
-
-
-@dataclass(frozen=True)
-class Requires:
-    """``column`` may only be given when ``needs`` is given too."""
-
-    column: str
-    needs: str
-
-
-@dataclass(frozen=True)
 class RuleContext:
     """What a kind-specific rule sees: the parsed rows and the database.
 
     ``frame`` holds the parsed values (null where a cell is empty or invalid), the ``_row``
     number and the ids of referenced rows; ``raw`` the stripped text of each cell.
+    ``replacing`` holds the ids of stored rows that the rows replace whatever their key (a
+    record changed through a form), so a rule does not hold a row against its own old self.
     """
 
     session: Session
     file: str
     frame: pl.DataFrame
     raw: pl.DataFrame
+    replacing: frozenset[int] = frozenset()
 
     def problems(self, found: pl.DataFrame, column: str) -> list[Problem]:
         """Problems for a frame of ``_row`` and ``reason``, with each cell's text as value."""
@@ -138,6 +128,16 @@ class TableMap(Protocol):
     def export(self, session: Session) -> pl.DataFrame:
         """Every stored row as the kind's columns, parsed values."""
         ...
+
+
+def examples_of(kind: str) -> tuple[Mapping[str, str], ...]:
+    """The example rows of ``kind`` for its template and documentation, as text by column.
+
+    They are kept as a CSV file beside the kind declarations (``kinds/examples/``), the
+    template itself, so an example reads as the file a user would write.
+    """
+    text = resources.files("talentboard.ingest.kinds").joinpath(f"examples/{kind}.csv")
+    return tuple(csv.DictReader(io.StringIO(text.read_text(encoding="utf-8"))))
 
 
 @dataclass(frozen=True)

@@ -261,8 +261,18 @@ def _constant(column: Column, height: int) -> pl.Series:
     return pl.Series(column.name, [value] * height, dtype=column.type.dtype)
 
 
-def check_table(session: Session, kind: Kind, file: str, table: RawTable) -> Checked:
-    """Check every row of ``table`` as a file of ``kind``, asking the database as needed."""
+def check_table(
+    session: Session,
+    kind: Kind,
+    file: str,
+    table: RawTable,
+    *,
+    replacing: frozenset[int] = frozenset(),
+) -> Checked:
+    """Check every row of ``table`` as a file of ``kind``, asking the database as needed.
+
+    ``replacing``: ids of stored rows the table's rows replace (``RuleContext``).
+    """
     checker = _Checker(session, kind, file, table)
     positions = checker.header()
     if checker.problems:
@@ -275,7 +285,7 @@ def check_table(session: Session, kind: Kind, file: str, table: RawTable) -> Che
     checker.requires(raw)
     checker.duplicates(frame, raw)
     frame = checker.references(frame)
-    context = RuleContext(session, file, frame, raw)
+    context = RuleContext(session, file, frame, raw, replacing)
     for rule in kind.rules:
         checker.problems.extend(rule(context))
     report = checker.report()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from talentboard import vocab
+from talentboard import rules, vocab
 from talentboard.db.models import Opportunity, Organisation
 from talentboard.ingest.cells import Code, CodeList, Date, Integer, Text
 from talentboard.ingest.kinds.talent import DOMAIN_CODES
-from talentboard.ingest.schema import Column, Kind, Order, Reference
+from talentboard.ingest.schema import Column, Kind, Reference, examples_of
 from talentboard.ingest.tables import TableMapping
 
 HOST = Reference("host_ods_code", Organisation, "ods_code", "organisation", "organisations")
@@ -49,11 +49,11 @@ OPPORTUNITIES = Kind(
             when_empty="open",
             empty_means="`open`",
         ),
-        Column("description", Text(), "A longer description.", extra=True),
+        Column("description", Text(4000), "A longer description.", extra=True),
     ),
     key=("opportunity_id",),
     references=(HOST,),
-    orders=(Order("starts_on", "ends_on"),),
+    orders=rules.OPPORTUNITY.orders,
     mapping=TableMapping(
         Opportunity,
         key=("opportunity_id",),
@@ -71,34 +71,5 @@ OPPORTUNITIES = Kind(
         ),
         defaults={"status": "open", "description": None},
     ),
-    examples=(
-        {
-            "opportunity_id": "OPP-2025-001",
-            "kind": "board_shadowing",
-            "host_ods_code": "RJ1",
-            "title": "Board shadowing at Guy's and St Thomas'",
-            "develops": "strategy;governance",
-            "levels": "senior",
-            "capacity": "2",
-            "starts_on": "2025-09-01",
-            "ends_on": "2026-03-31",
-            "status": "open",
-            "description": (
-                "Attend six public and private board meetings with a non-executive mentor."
-            ),
-        },
-        {
-            "opportunity_id": "OPP-2025-002",
-            "kind": "secondment",
-            "host_ods_code": "R0A",
-            "title": "Secondment as deputy chief operating officer",
-            "develops": "outcomes;partnerships",
-            "levels": "senior;middle",
-            "capacity": "1",
-            "starts_on": "2025-10-01",
-            "ends_on": "2026-09-30",
-            "status": "open",
-            "description": "",
-        },
-    ),
+    examples=examples_of("opportunities"),
 )

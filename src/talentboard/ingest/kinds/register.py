@@ -9,12 +9,12 @@ from dataclasses import dataclass
 import polars as pl
 from sqlalchemy import select
 
-from talentboard import vocab
+from talentboard import rules, vocab
 from talentboard.db.models import Appointment, Organisation, Person, Post
 from talentboard.db.models.register import PerformanceRating
 from talentboard.ingest.cells import Boolean, Code, Date, Fraction, Integer, Text
 from talentboard.ingest.report import Problem
-from talentboard.ingest.schema import ROW, Column, Kind, Order, Reference, Requires, RuleContext
+from talentboard.ingest.schema import ROW, Column, Kind, Reference, RuleContext, examples_of
 from talentboard.ingest.tables import TableMapping, query_frame_in
 from talentboard.reference import ETHNIC_CODES, REGION_CODES, ROLE_CODES, ethnic_categories, roles
 
@@ -57,31 +57,8 @@ ORGANISATIONS = Kind(
         ),
         defaults={"opened_on": None, "closed_on": None},
     ),
-    orders=(Order("opened_on", "closed_on"),),
-    examples=(
-        {
-            "ods_code": "QKK",
-            "name": "NHS South East London Integrated Care Board",
-            "kind": "icb",
-            "region_code": "Y56",
-            "icb_code": "",
-            "staff_headcount": "1150",
-            "bme_staff_share": "0.31",
-            "opened_on": "2022-07-01",
-            "closed_on": "",
-        },
-        {
-            "ods_code": "QOP",
-            "name": "NHS Greater Manchester Integrated Care Board",
-            "kind": "icb",
-            "region_code": "Y62",
-            "icb_code": "",
-            "staff_headcount": "1420",
-            "bme_staff_share": "0.18",
-            "opened_on": "2022-07-01",
-            "closed_on": "",
-        },
-    ),
+    orders=rules.ORGANISATION.orders,
+    examples=examples_of("organisations"),
 )
 
 PERFORMANCE = Kind(
@@ -108,20 +85,7 @@ PERFORMANCE = Kind(
         key=("ods_code", "effective_from"),
         columns=("oversight_segment", "cqc_rating"),
     ),
-    examples=(
-        {
-            "ods_code": "RJ1",
-            "effective_from": "2025-04-01",
-            "oversight_segment": "2",
-            "cqc_rating": "good",
-        },
-        {
-            "ods_code": "R0A",
-            "effective_from": "2025-04-01",
-            "oversight_segment": "4",
-            "cqc_rating": "requires_improvement",
-        },
-    ),
+    examples=examples_of("performance"),
 )
 
 
@@ -164,7 +128,7 @@ POSTS = Kind(
     ),
     key=("post_id",),
     references=(ORGANISATION,),
-    orders=(Order("established_from", "established_to", strict=True),),
+    orders=rules.POST.orders,
     mapping=TableMapping(
         Post,
         key=("post_id",),
@@ -179,30 +143,7 @@ POSTS = Kind(
             "established_to",
         ),
     ),
-    examples=(
-        {
-            "post_id": "RJ1-CEO",
-            "ods_code": "RJ1",
-            "role_code": "chief_executive",
-            "title": "Chief Executive",
-            "level": "board",
-            "executive": "true",
-            "voting": "true",
-            "established_from": "1993-04-01",
-            "established_to": "",
-        },
-        {
-            "post_id": "RJ1-DON",
-            "ods_code": "RJ1",
-            "role_code": "nursing_director",
-            "title": "Chief Nurse",
-            "level": "board",
-            "executive": "true",
-            "voting": "true",
-            "established_from": "1993-04-01",
-            "established_to": "",
-        },
-    ),
+    examples=examples_of("posts"),
 )
 
 PEOPLE = Kind(
@@ -249,30 +190,7 @@ PEOPLE = Kind(
         ),
         defaults={"employee_number": None},
     ),
-    examples=(
-        {
-            "person_id": "P0001",
-            "given_name": "Amara",
-            "family_name": "Okafor",
-            "ethnic_category": "N",
-            "sex": "female",
-            "disability": "no",
-            "professional_background": "nursing",
-            "birth_year": "1972",
-            "employee_number": "20451187",
-        },
-        {
-            "person_id": "P0002",
-            "given_name": "Daniel",
-            "family_name": "Price",
-            "ethnic_category": "White - British",
-            "sex": "male",
-            "disability": "not_stated",
-            "professional_background": "general_management",
-            "birth_year": "1979",
-            "employee_number": "",
-        },
-    ),
+    examples=examples_of("people"),
 )
 
 
@@ -320,12 +238,16 @@ def overlapping_substantive(context: RuleContext) -> Iterable[Problem]:
     )
     if rows.is_empty():
         return []
-    stored = query_frame_in(
-        context.session,
-        select(*(getattr(Appointment, c) for c in columns)),
-        Appointment.person_ref,
-        rows["person_ref"].unique().to_list(),
-    ).filter(substantive)
+    stored = (
+        query_frame_in(
+            context.session,
+            select(Appointment.id, *(getattr(Appointment, c) for c in columns)),
+            Appointment.person_ref,
+            rows["person_ref"].unique().to_list(),
+        )
+        .filter(substantive & ~pl.col("id").is_in(list(context.replacing)))
+        .drop("id")
+    )
     stored = stored.join(rows, on=key, how="anti").with_columns(
         pl.lit(None, dtype=pl.Int64).alias(ROW)
     )
@@ -365,12 +287,12 @@ APPOINTMENTS = Kind(
             required=True,
         ),
         Column("end_reason", Code(vocab.END_REASONS), "Why the appointment ended."),
-        Column("exit_notes", Text(), "Notes from the exit conversation.", extra=True),
+        Column("exit_notes", Text(4000), "Notes from the exit conversation.", extra=True),
     ),
     key=("person_id", "post_id", "start_date"),
     references=(PERSON, POST),
-    orders=(Order("start_date", "end_date"),),
-    requires=(Requires("end_reason", "end_date"),),
+    orders=rules.APPOINTMENT.orders,
+    requires=rules.APPOINTMENT.requires,
     rules=(overlapping_substantive,),
     rule_docs=(
         "A person may not hold two substantive (or joint) appointments to the same post at "
@@ -385,24 +307,5 @@ APPOINTMENTS = Kind(
         references=(PERSON, POST),
         defaults={"exit_notes": None},
     ),
-    examples=(
-        {
-            "person_id": "P0001",
-            "post_id": "RJ1-DON",
-            "start_date": "2018-01-08",
-            "end_date": "",
-            "appointment_type": "substantive",
-            "end_reason": "",
-            "exit_notes": "",
-        },
-        {
-            "person_id": "P0002",
-            "post_id": "RJ1-CEO",
-            "start_date": "2023-07-01",
-            "end_date": "2024-01-31",
-            "appointment_type": "interim",
-            "end_reason": "end_of_term",
-            "exit_notes": "Interim cover until the substantive chief executive started.",
-        },
-    ),
+    examples=examples_of("appointments"),
 )

@@ -20,7 +20,7 @@ from talentboard.ingest.agreement import disagreeing
 from talentboard.ingest.cells import Boolean, Code, CodeList, Date, Integer, Text
 from talentboard.ingest.kinds.register import PERSON, POST
 from talentboard.ingest.report import Problem
-from talentboard.ingest.schema import ROW, Column, Kind, RuleContext
+from talentboard.ingest.schema import ROW, Column, Kind, RuleContext, examples_of
 from talentboard.ingest.tables import ParentChildMapping, TableMapping
 from talentboard.reference import REGION_CODES, ROLE_CODES, framework, frameworks
 
@@ -46,7 +46,6 @@ def one_profile_per_review(context: RuleContext) -> Iterable[Problem]:
             "cross_org_consent": "consent is given by the person, not per role",
         },
         named="person and reviewed_on",
-        skip_unreadable=True,
     )
 
 
@@ -108,24 +107,7 @@ TALENT = Kind(
         link="profile_ref",
         dated_by="reviewed_on",
     ),
-    examples=(
-        {
-            "person_id": "P0001",
-            "target_role_code": "chief_executive",
-            "readiness": "ready_1_2y",
-            "willing_regions": "Y56;Y59",
-            "cross_org_consent": "true",
-            "reviewed_on": "2025-05-14",
-        },
-        {
-            "person_id": "P0002",
-            "target_role_code": "operations_director",
-            "readiness": "ready_now",
-            "willing_regions": "Y56",
-            "cross_org_consent": "false",
-            "reviewed_on": "2025-05-14",
-        },
-    ),
+    examples=examples_of("talent"),
 )
 
 
@@ -209,26 +191,7 @@ ASSESSMENTS = Kind(
         columns=("score",),
         references=(PERSON,),
     ),
-    examples=(
-        {
-            "person_id": "P0001",
-            "framework": "lcf2024",
-            "domain_code": "outcomes",
-            "rater_relation": "self",
-            "score": "3",
-            "assessed_on": "2025-03-10",
-            "rater_id": "",
-        },
-        {
-            "person_id": "P0001",
-            "framework": "lcf2024",
-            "domain_code": "outcomes",
-            "rater_relation": "peer",
-            "score": "4",
-            "assessed_on": "2025-03-10",
-            "rater_id": "peer-1",
-        },
-    ),
+    examples=examples_of("assessments"),
 )
 
 
@@ -272,20 +235,5 @@ SUCCESSION = Kind(
         link="plan_ref",
         dated_by="reviewed_on",
     ),
-    examples=(
-        {
-            "post_id": "RJ1-CEO",
-            "person_id": "P0001",
-            "readiness": "ready_1_2y",
-            "emergency_cover": "true",
-            "reviewed_on": "2025-05-14",
-        },
-        {
-            "post_id": "RJ1-CEO",
-            "person_id": "P0002",
-            "readiness": "ready_3_5y",
-            "emergency_cover": "false",
-            "reviewed_on": "2025-05-14",
-        },
-    ),
+    examples=examples_of("succession"),
 )

@@ -11,7 +11,7 @@ import polars as pl
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from talentboard import vocab
+from talentboard import rules, vocab
 from talentboard.db.models import (
     AppraisalRecord,
     CareerConversation,
@@ -23,7 +23,7 @@ from talentboard.ingest.agreement import disagreeing
 from talentboard.ingest.cells import Boolean, CellType, Code, CodeList, Date, Integer, Text
 from talentboard.ingest.kinds.register import PERSON
 from talentboard.ingest.report import Problem, TableCounts
-from talentboard.ingest.schema import ROW, Batch, Column, Kind, Order, Requires, RuleContext
+from talentboard.ingest.schema import ROW, Batch, Column, Kind, RuleContext, examples_of
 from talentboard.ingest.tables import ParentChildMapping, TableMapping
 from talentboard.reference import framework, programmes
 
@@ -65,7 +65,7 @@ CONVERSATIONS = Kind(
         Column("impact", Code(vocab.AXIS_LEVELS), "Where the person sits on the impact axis."),
         Column("growth", Code(vocab.AXIS_LEVELS), "Where the person sits on the growth axis."),
         Column("growth_wanted", Code(vocab.GROWTH_WANTED), "The growth the person wants."),
-        Column("summary", Text(), "A summary of the conversation."),
+        Column("summary", Text(4000), "A summary of the conversation."),
         Column(
             "action",
             Text(ACTION_MAX),
@@ -94,12 +94,7 @@ CONVERSATIONS = Kind(
     ),
     key=("person_id", "held_on", "action"),
     references=(PERSON,),
-    requires=(
-        Requires("opportunity_kind", "action"),
-        Requires("programme_code", "action"),
-        Requires("due_on", "action"),
-        Requires("status", "action"),
-    ),
+    requires=rules.DEVELOPMENT_ACTION.requires,
     rules=(one_conversation_per_date,),
     rule_docs=(
         "`held_with`, `impact`, `growth`, `growth_wanted` and `summary` describe the "
@@ -120,36 +115,7 @@ CONVERSATIONS = Kind(
         link="conversation_ref",
         no_child={"action": NO_ACTION},
     ),
-    examples=(
-        {
-            "person_id": "P0001",
-            "held_on": "2025-06-12",
-            "held_with": "Line manager",
-            "impact": "high",
-            "growth": "high",
-            "growth_wanted": "stretch",
-            "summary": "Ready for a board-level stretch within two years.",
-            "action": "Board shadowing at a neighbouring trust",
-            "opportunity_kind": "board_shadowing",
-            "programme_code": "",
-            "due_on": "2025-12-31",
-            "status": "in_progress",
-        },
-        {
-            "person_id": "P0001",
-            "held_on": "2025-06-12",
-            "held_with": "Line manager",
-            "impact": "high",
-            "growth": "high",
-            "growth_wanted": "stretch",
-            "summary": "Ready for a board-level stretch within two years.",
-            "action": "Apply for the Nye Bevan Programme",
-            "opportunity_kind": "",
-            "programme_code": "nye_bevan",
-            "due_on": "2026-03-31",
-            "status": "planned",
-        },
-    ),
+    examples=examples_of("conversations"),
 )
 
 
@@ -179,7 +145,7 @@ FPPT = Kind(
     ),
     key=("person_id", "check_type", "checked_on"),
     references=(PERSON,),
-    orders=(Order("checked_on", "next_due_on"),),
+    orders=rules.FPPT_CHECK.orders,
     rule_docs=(
         "A check done again on another date is a new row: the history is kept, and the "
         "latest row is the check's current state.",
@@ -190,26 +156,7 @@ FPPT = Kind(
         columns=("outcome", "next_due_on", "checked_by", "notes"),
         references=(PERSON,),
     ),
-    examples=(
-        {
-            "person_id": "P0001",
-            "check_type": "dbs",
-            "outcome": "satisfactory",
-            "checked_on": "2025-04-01",
-            "next_due_on": "2028-04-01",
-            "checked_by": "Company secretary",
-            "notes": "",
-        },
-        {
-            "person_id": "P0001",
-            "check_type": "self_attestation",
-            "outcome": "satisfactory",
-            "checked_on": "2025-04-01",
-            "next_due_on": "",
-            "checked_by": "",
-            "notes": "",
-        },
-    ),
+    examples=examples_of("fppt"),
 )
 
 
@@ -411,10 +358,7 @@ APPRAISALS = Kind(
     ),
     key=("person_id", "period_end"),
     references=(PERSON,),
-    orders=(
-        Order("period_start", "period_end", strict=True),
-        Order("period_start", "appraised_on"),
-    ),
+    orders=rules.APPRAISAL.orders,
     rules=(edi_objective_when_appraised,),
     rule_docs=(
         "A completed appraisal, one with an `appraised_on` date, needs an `edi_objective`. "
@@ -422,44 +366,5 @@ APPRAISALS = Kind(
         "an empty one is not rated.",
     ),
     mapping=AppraisalMapping(),
-    examples=(
-        {
-            "person_id": "P0001",
-            "period_start": "2024-04-01",
-            "period_end": "2025-03-31",
-            "appraised_on": "2025-05-20",
-            "appraiser": "Chair",
-            "multi_source_feedback": "true",
-            "outcomes": "4",
-            "strategy": "3",
-            "equality": "3",
-            "governance": "4",
-            "culture": "3",
-            "partnerships": "2",
-            "objectives": "Deliver the elective recovery plan;Lead the estates strategy",
-            "edi_objective": "Sponsor the reverse mentoring scheme",
-            "development_needs": "System partnership working",
-            "programmes_attended": "",
-            "year_count": "2",
-        },
-        {
-            "person_id": "P0002",
-            "period_start": "2024-04-01",
-            "period_end": "2025-03-31",
-            "appraised_on": "",
-            "appraiser": "",
-            "multi_source_feedback": "false",
-            "outcomes": "",
-            "strategy": "",
-            "equality": "",
-            "governance": "",
-            "culture": "",
-            "partnerships": "",
-            "objectives": "",
-            "edi_objective": "",
-            "development_needs": "",
-            "programmes_attended": "aspiring_chief_executive",
-            "year_count": "",
-        },
-    ),
+    examples=examples_of("appraisals"),
 )
