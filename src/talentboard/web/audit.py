@@ -14,8 +14,10 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.requests import Request
 
 from talentboard.db.models import AuditEvent
+from talentboard.web.permissions import Principal
 
 ACTIONS = (
     "read",
@@ -36,6 +38,27 @@ ACTIONS = (
     "user_created",
     "user_disabled",
 )
+
+
+def by(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    action: str,
+    entity: str,
+    key: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Add an audit event for what the signed-in ``principal`` did in ``request``."""
+    return record(
+        session,
+        username=principal.username,
+        action=action,
+        entity=entity,
+        key=key,
+        source=request.client.host if request.client else None,
+        detail=detail,
+    )
 
 
 def now() -> dt.datetime:

@@ -27,7 +27,6 @@ from talentboard.db.models import (
 )
 from talentboard.talent import schemas
 from talentboard.web import audit
-from talentboard.web.deps import client_address
 from talentboard.web.permissions import Principal
 
 
@@ -35,15 +34,7 @@ def audit_person(
     session: Session, request: Request, principal: Principal, action: str, key: str, **detail: Any
 ) -> None:
     """Add an audit event for `action` on the person whose person_id is `key`."""
-    audit.record(
-        session,
-        username=principal.username,
-        action=action,
-        entity="person",
-        key=key,
-        source=client_address(request),
-        detail=detail,
-    )
+    audit.by(request, session, principal, action, "person", key, detail)
 
 
 def appointments_of(

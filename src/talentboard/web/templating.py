@@ -14,6 +14,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
+from fastapi.responses import RedirectResponse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 from markupsafe import Markup
 from starlette.requests import Request
@@ -99,6 +100,12 @@ templates = Jinja2Templates(env=environment(), context_processors=[_common])
 def flash(request: Request, message: str) -> None:
     """A message for the next page shown to this browser (after a redirect)."""
     request.session["flash"] = message
+
+
+def told(request: Request, message: str, to: str) -> RedirectResponse:
+    """Go to ``to``, showing ``message`` there (after an action: a decision, a run)."""
+    flash(request, message)
+    return RedirectResponse(to, status_code=303)
 
 
 def fragment(name: str, macro: str, *arguments: Any) -> Markup:

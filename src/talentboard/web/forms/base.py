@@ -10,7 +10,7 @@ so one template renders every form.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -213,78 +213,102 @@ def render_fields(
     """Each field as ``{"component": name, "params": {...}}`` for the NHS.UK macros."""
     rendered = []
     for f in fields:
-        value = raw.get(f.name)
         error = {"text": errors[f.name]} if f.name in errors else None
-        hint = {"text": f.hint} if f.hint else None
-        params: dict[str, Any] = {"id": f.name, "name": f.name, "hint": hint}
+        params: dict[str, Any] = {
+            "id": f.name,
+            "name": f.name,
+            "hint": {"text": f.hint} if f.hint else None,
+        }
         if error is not None:
             params["errorMessage"] = error
-        component: str = f.kind
-        if f.kind in ("text", "password", "integer", "fraction"):
-            component = "input"
-            params.update(
-                label={"text": f.label},
-                value="" if f.kind == "password" else value or "",
-                type="password" if f.kind == "password" else "text",
-                classes=f.width
-                or ("nhsuk-input--width-10" if f.kind in ("integer", "fraction") else ""),
-                inputmode="numeric" if f.kind == "integer" else None,
-                spellcheck=False if f.kind != "text" else None,
-                autocomplete="new-password" if f.kind == "password" else None,
-            )
-        elif f.kind == "textarea":
-            params.update(label={"text": f.label}, value=value or "")
-        elif f.kind == "select":
-            items = [{"value": "", "text": "Choose…"}] + [
-                {"value": code, "text": text, "selected": code == value} for code, text in f.choices
-            ]
-            params.update(label={"text": f.label}, items=items)
-        elif f.kind in ("radios", "boolean"):
-            component = "radios"
-            options = f.choices if f.kind == "radios" else (("yes", "Yes"), ("no", "No"))
-            params.update(
-                fieldset={"legend": {"text": f.label, "size": "s"}},
-                items=[
-                    {"value": code, "text": text, "checked": code == value}
-                    for code, text in options
-                ],
-                inline=f.kind == "boolean",
-            )
-        elif f.kind == "checkboxes":
-            picked = set(value or [])
-            params.update(
-                fieldset={"legend": {"text": f.label, "size": "s"}},
-                items=[
-                    {"value": code, "text": text, "checked": code in picked}
-                    for code, text in f.choices
-                ],
-            )
-        elif f.kind == "date":
-            parts = value or {"day": "", "month": "", "year": ""}
-            params.update(
-                fieldset={"legend": {"text": f.label, "size": "s"}},
-                namePrefix=f.name,
-                items=[
-                    {
-                        "name": "day",
-                        "classes": "nhsuk-input--width-2",
-                        "value": parts["day"],
-                        "error": error is not None,
-                    },
-                    {
-                        "name": "month",
-                        "classes": "nhsuk-input--width-2",
-                        "value": parts["month"],
-                        "error": error is not None,
-                    },
-                    {
-                        "name": "year",
-                        "classes": "nhsuk-input--width-4",
-                        "value": parts["year"],
-                        "error": error is not None,
-                    },
-                ],
-            )
-            params.pop("name")
+        component = _COMPONENTS[f.kind](f, raw.get(f.name), error, params)
         rendered.append({"component": component, "params": params})
     return rendered
+
+
+# Each renderer adds its component's parameters and answers the component's name.
+Renderer = Callable[[Field, Any, dict[str, str] | None, dict[str, Any]], str]
+
+
+def _input(f: Field, value: Any, error: dict[str, str] | None, params: dict[str, Any]) -> str:
+    numeric = f.kind in ("integer", "fraction")
+    params.update(
+        label={"text": f.label},
+        value="" if f.kind == "password" else value or "",
+        type="password" if f.kind == "password" else "text",
+        classes=f.width or ("nhsuk-input--width-10" if numeric else ""),
+        inputmode="numeric" if f.kind == "integer" else None,
+        spellcheck=False if f.kind != "text" else None,
+        autocomplete="new-password" if f.kind == "password" else None,
+    )
+    return "input"
+
+
+def _textarea(f: Field, value: Any, error: dict[str, str] | None, params: dict[str, Any]) -> str:
+    params.update(label={"text": f.label}, value=value or "")
+    return "textarea"
+
+
+def _select(f: Field, value: Any, error: dict[str, str] | None, params: dict[str, Any]) -> str:
+    items = [{"value": "", "text": "Choose…"}] + [
+        {"value": code, "text": text, "selected": code == value} for code, text in f.choices
+    ]
+    params.update(label={"text": f.label}, items=items)
+    return "select"
+
+
+def _legend(f: Field) -> dict[str, Any]:
+    return {"legend": {"text": f.label, "size": "s"}}
+
+
+def _radios(f: Field, value: Any, error: dict[str, str] | None, params: dict[str, Any]) -> str:
+    options = f.choices if f.kind == "radios" else (("yes", "Yes"), ("no", "No"))
+    params.update(
+        fieldset=_legend(f),
+        items=[{"value": code, "text": text, "checked": code == value} for code, text in options],
+        inline=f.kind == "boolean",
+    )
+    return "radios"
+
+
+def _checkboxes(f: Field, value: Any, error: dict[str, str] | None, params: dict[str, Any]) -> str:
+    picked = set(value or [])
+    params.update(
+        fieldset=_legend(f),
+        items=[
+            {"value": code, "text": text, "checked": code in picked} for code, text in f.choices
+        ],
+    )
+    return "checkboxes"
+
+
+_DATE_PARTS = (("day", "nhsuk-input--width-2"), ("month", "nhsuk-input--width-2"))
+
+
+def _date_input(f: Field, value: Any, error: dict[str, str] | None, params: dict[str, Any]) -> str:
+    parts = value or {"day": "", "month": "", "year": ""}
+    widths = (*_DATE_PARTS, ("year", "nhsuk-input--width-4"))
+    params.update(
+        fieldset=_legend(f),
+        namePrefix=f.name,
+        items=[
+            {"name": part, "classes": classes, "value": parts[part], "error": error is not None}
+            for part, classes in widths
+        ],
+    )
+    params.pop("name")
+    return "date"
+
+
+_COMPONENTS: dict[str, Renderer] = {
+    "text": _input,
+    "password": _input,
+    "integer": _input,
+    "fraction": _input,
+    "textarea": _textarea,
+    "select": _select,
+    "radios": _radios,
+    "boolean": _radios,
+    "checkboxes": _checkboxes,
+    "date": _date_input,
+}

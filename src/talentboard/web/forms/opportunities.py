@@ -54,7 +54,7 @@ def opportunity_fields(
             required=True,
             choices=choices_of(vocab.POST_LEVELS, label),
         ),
-        Field("capacity", "Places", "integer", required=True, minimum=1, maximum=1000),
+        Field("capacity", "Places", "integer", required=True, minimum=1, maximum=10_000),
         Field("starts_on", "Starts", "date"),
         Field("ends_on", "Ends", "date"),
         Field(

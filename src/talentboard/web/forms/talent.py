@@ -85,7 +85,7 @@ CONVERSATION_FIELDS = (
 )
 
 ACTION_FIELDS = (
-    Field("action", "Development action", "textarea", required=True, max_length=2000),
+    Field("action", "Development action", "textarea", required=True, max_length=1000),
     Field(
         "opportunity_kind",
         "Kind of opportunity",

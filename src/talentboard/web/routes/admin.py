@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from talentboard.web import audit
 from talentboard.web.accounts import AccountError, add_user, create_token, disable_user, list_users
 from talentboard.web.csrf import FIELD, csrf_token
-from talentboard.web.deps import FormDep, SessionDep, client_address, requires
+from talentboard.web.deps import FormDep, SessionDep, requires
 from talentboard.web.forms.admin import USER_FIELDS
 from talentboard.web.forms.base import parse_form, render_fields
 from talentboard.web.permissions import Capability, NotFoundError, Principal
@@ -71,14 +71,14 @@ def create_user(request: Request, session: SessionDep, principal: Admin, form: F
         except AccountError as exc:
             result.errors["username"] = str(exc)[:1].upper() + str(exc)[1:]
         else:
-            audit.record(
+            audit.by(
+                request,
                 session,
-                username=principal.username,
-                action="user_created",
-                entity="user",
-                key=user.username,
-                source=client_address(request),
-                detail={"role": user.role},
+                principal,
+                "user_created",
+                "user",
+                user.username,
+                {"role": user.role},
             )
             session.commit()
             return RedirectResponse("/admin", status_code=303)
@@ -91,14 +91,7 @@ def disable(request: Request, username: str, session: SessionDep, principal: Adm
         disable_user(session, username)
     except AccountError as exc:
         raise NotFoundError from exc
-    audit.record(
-        session,
-        username=principal.username,
-        action="user_disabled",
-        entity="user",
-        key=username,
-        source=client_address(request),
-    )
+    audit.by(request, session, principal, "user_disabled", "user", username)
     session.commit()
     return RedirectResponse("/admin", status_code=303)
 
@@ -109,14 +102,7 @@ def new_token(request: Request, username: str, session: SessionDep, principal: A
         token = create_token(session, username)
     except AccountError as exc:
         raise NotFoundError from exc
-    audit.record(
-        session,
-        username=principal.username,
-        action="token_created",
-        entity="user",
-        key=username,
-        source=client_address(request),
-    )
+    audit.by(request, session, principal, "token_created", "user", username)
     session.commit()
     return render(
         request,

@@ -19,7 +19,7 @@ from talentboard.web.analysis import (
     stats_json,
     succession_view,
 )
-from talentboard.web.deps import SessionDep, api_requires, client_address
+from talentboard.web.deps import SessionDep, api_requires
 from talentboard.web.permissions import (
     Capability,
     NotFoundError,
@@ -188,14 +188,6 @@ def person(
 ) -> dict[str, Any]:
     found = visible_person(session, principal, person_id)
     body = person_json(session, found)
-    audit.record(
-        session,
-        username=principal.username,
-        action="read",
-        entity="person",
-        key=person_id,
-        source=client_address(request),
-        detail={"via": "api"},
-    )
+    audit.by(request, session, principal, "read", "person", person_id, {"via": "api"})
     session.commit()
     return body

@@ -131,14 +131,7 @@ def _sign_in_again(
 
 @router.post("/sign-out")
 def sign_out(request: Request, session: SessionDep, principal: SignedIn) -> Response:
-    audit.record(
-        session,
-        username=principal.username,
-        action="sign_out",
-        entity="user",
-        key=principal.username,
-        source=client_address(request),
-    )
+    audit.by(request, session, principal, "sign_out", "user", principal.username)
     session.commit()
     request.session.clear()
     return RedirectResponse("/sign-in", status_code=303)

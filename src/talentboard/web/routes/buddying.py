@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import or_, select
 
 from talentboard.db.models import BuddyPairing, MatchRun, Organisation
 from talentboard.matching.services import run_buddying
-from talentboard.matching.store import DecisionError, decide_pairing
-from talentboard.web import audit
+from talentboard.matching.store import decide_pairing
 from talentboard.web.analysis import shown_date
 from talentboard.web.csrf import FIELD, csrf_token
-from talentboard.web.deps import FormDep, SessionDep, client_address, requires
+from talentboard.web.deps import SessionDep, requires
 from talentboard.web.permissions import (
     Capability,
     NotFoundError,
@@ -26,7 +25,8 @@ from talentboard.web.permissions import (
 from talentboard.web.presenters.formatting import date
 from talentboard.web.presenters.opportunities import pairing_rows
 from talentboard.web.queries import organisation_names
-from talentboard.web.templating import flash, render
+from talentboard.web.records import AuditEntry, DecisionKind, Edit, acted, mount_decision
+from talentboard.web.templating import render
 
 router = APIRouter(prefix="/buddying", include_in_schema=False)
 
@@ -81,53 +81,49 @@ def buddying(request: Request, session: SessionDep, principal: Buddying) -> Resp
 def run(request: Request, session: SessionDep, principal: Runner) -> Response:
     as_at = shown_date(request, session)
     result, run_ref = run_buddying(session, as_at, created_by=principal.username)
-    audit.record(
-        session,
-        username=principal.username,
-        action="run",
-        entity="buddy_run",
-        key=str(run_ref),
-        source=client_address(request),
-        detail={"as_at": as_at.isoformat(), "pairs": result.pairs.height},
-    )
-    session.commit()
-    flash(
+    return acted(
         request,
+        session,
+        principal,
+        (
+            "run",
+            AuditEntry(
+                "buddy_run",
+                str(run_ref),
+                {"as_at": as_at.isoformat(), "pairs": result.pairs.height},
+            ),
+        ),
         f"Buddying proposed {result.pairs.height} pairing(s); "
         f"{result.unpaired.height} organisation(s) were left unpaired.",
+        "/buddying",
     )
-    return RedirectResponse("/buddying", status_code=303)
 
 
-@router.post("/pairings/{pairing_id}/decide")
-def decide(
-    request: Request, pairing_id: int, session: SessionDep, principal: Buddying, form: FormDep
-) -> Response:
-    pairing = session.get(BuddyPairing, pairing_id)
+def _pairing(edit: Edit) -> BuddyPairing:
+    """The pairing, if either of its organisations is in the caller's scope."""
+    pairing = edit.session.get(BuddyPairing, edit.path["pairing_id"])
     if pairing is None or not (
-        host_in_scope(session, principal, pairing.challenged_ods_code)
-        or host_in_scope(session, principal, pairing.strong_ods_code)
+        host_in_scope(edit.session, edit.principal, pairing.challenged_ods_code)
+        or host_in_scope(edit.session, edit.principal, pairing.strong_ods_code)
     ):
         raise NotFoundError
-    try:
-        decided = decide_pairing(
-            session, pairing_id, str(form.get("decision", "")), decided_by=principal.username
-        )
-    except DecisionError as exc:
-        flash(request, f"The decision was not recorded: {exc}.")
-        return RedirectResponse("/buddying", status_code=303)
-    audit.record(
-        session,
-        username=principal.username,
-        action="decide",
-        entity="buddy_pairing",
-        key=str(pairing_id),
-        source=client_address(request),
-        detail={"status": decided.status},
-    )
-    session.commit()
-    flash(
-        request,
-        f"Pairing {decided.challenged_ods_code} with {decided.strong_ods_code}: {decided.status}.",
-    )
-    return RedirectResponse("/buddying", status_code=303)
+    return pairing
+
+
+PAIRING_DECISION = DecisionKind[BuddyPairing](
+    noun="buddy pairing",
+    capability=Capability.BUDDYING,
+    path="/pairings/{pairing_id}/decide",
+    back="/buddying",
+    find=_pairing,
+    decide=lambda edit, pairing, decision: decide_pairing(
+        edit.session, pairing.id, decision, decided_by=edit.principal.username
+    ),
+    audit=lambda edit, decided: AuditEntry(
+        "buddy_pairing", str(decided.id), {"status": decided.status}
+    ),
+    told=lambda edit, decided: (
+        f"Pairing {decided.challenged_ods_code} with {decided.strong_ods_code}: {decided.status}."
+    ),
+)
+mount_decision(router, PAIRING_DECISION)

@@ -19,7 +19,7 @@ from starlette.datastructures import UploadFile
 from talentboard.ingest import KINDS, UnknownKindError, import_file, validate_file, write_template
 from talentboard.ingest.service import export_kind
 from talentboard.web import audit
-from talentboard.web.deps import FormDep, SessionDep, SettingsDep, client_address, requires
+from talentboard.web.deps import FormDep, SessionDep, SettingsDep, requires
 from talentboard.web.permissions import (
     Capability,
     NotFoundError,
@@ -105,14 +105,14 @@ def upload(
     path = folder / name
     path.write_bytes(content)
     report = validate_file(session, kind, path, scope=scope)
-    audit.record(
+    audit.by(
+        request,
         session,
-        username=principal.username,
-        action="import",
-        entity=kind,
-        key=name,
-        source=client_address(request),
-        detail={"stage": "validated", "rows": report.rows, "problems": len(report.problems)},
+        principal,
+        "import",
+        kind,
+        name,
+        {"stage": "validated", "rows": report.rows, "problems": len(report.problems)},
     )
     session.commit()
     if not report.ok:
@@ -171,14 +171,14 @@ def confirm(
         return _data_page(request, principal, [{"text": gone, "href": "#file"}], status=400)
     result = import_file(session, entry["kind"], path, scope=data_scope(session, principal))
     _discard(path)
-    audit.record(
+    audit.by(
+        request,
         session,
-        username=principal.username,
-        action="import",
-        entity=entry["kind"],
-        key=entry["name"],
-        source=client_address(request),
-        detail={
+        principal,
+        "import",
+        entry["kind"],
+        entry["name"],
+        {
             "stage": "loaded" if result.ok else "refused",
             "counts": {t: [c.inserted, c.updated, c.unchanged] for t, c in result.counts.items()},
             "failure": result.failure,
@@ -241,14 +241,14 @@ def export(request: Request, filename: str, session: SessionDep, principal: Impo
     path = folder / f"{kind}{suffix}"
     scope = data_scope(session, principal)
     rows = export_kind(session, kind, path, scope=scope)
-    audit.record(
+    audit.by(
+        request,
         session,
-        username=principal.username,
-        action="export",
-        entity=kind,
-        key=path.name,
-        source=client_address(request),
-        detail={"rows": rows, "scope": sorted(scope.ods_codes) if scope else "national"},
+        principal,
+        "export",
+        kind,
+        path.name,
+        {"rows": rows, "scope": sorted(scope.ods_codes) if scope else "national"},
     )
     session.commit()
     return FileResponse(

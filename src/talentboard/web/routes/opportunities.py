@@ -6,22 +6,20 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from talentboard.db.models import MatchProposal, MatchRun, Opportunity, Organisation, Person
 from talentboard.matching.assignment import InfeasibleAllocationError
 from talentboard.matching.services import run_opportunity_match
-from talentboard.matching.store import DecisionError, decide_proposal
+from talentboard.matching.store import decide_proposal
 from talentboard.web import audit
 from talentboard.web.analysis import shown_date
 from talentboard.web.csrf import FIELD, csrf_token
-from talentboard.web.deps import FormDep, SessionDep, client_address, requires
-from talentboard.web.editing import STALE_MESSAGE, StaleEditError, parse_version, save_edit
-from talentboard.web.forms.base import Field, FormResult, parse_form, raw_from_values
+from talentboard.web.deps import SessionDep, requires
+from talentboard.web.forms.base import FormResult
 from talentboard.web.forms.opportunities import opportunity_fields
-from talentboard.web.forms.pages import form_page
 from talentboard.web.permissions import (
     Capability,
     NotFoundError,
@@ -42,12 +40,22 @@ from talentboard.web.presenters.opportunities import (
     proposal_rows,
 )
 from talentboard.web.queries import OpportunitySearch, find_opportunities, organisation_names
-from talentboard.web.templating import flash, render
+from talentboard.web.records import (
+    AuditEntry,
+    DecisionKind,
+    Edit,
+    Imported,
+    Page,
+    RecordKind,
+    acted,
+    mount,
+    mount_decision,
+)
+from talentboard.web.templating import render, told
 
 router = APIRouter(include_in_schema=False)
 
 Viewer = Annotated[Principal, Depends(requires(Capability.VIEW_OPPORTUNITIES))]
-Manager = Annotated[Principal, Depends(requires(Capability.MANAGE_OPPORTUNITIES))]
 Matcher = Annotated[Principal, Depends(requires(Capability.RUN_MATCHING))]
 PROPOSALS_SHOWN = 100
 
@@ -89,88 +97,54 @@ def opportunities(
     )
 
 
-def _opportunity_form(
-    request: Request,
-    title: str,
-    action: str,
-    fields: tuple[Field, ...],
-    raw: dict[str, Any],
-    result: FormResult | None = None,
-    version: int | None = None,
-    status: int = 200,
-) -> Response:
-    return form_page(
-        request,
-        title=title,
-        action=action,
-        fields=fields,
-        raw=raw,
-        result=result,
-        version=version,
-        back={"href": "/opportunities", "text": "Back to opportunities"},
-        status=status,
-    )
-
-
-def _check_opportunity(session: Session, principal: Principal, result: FormResult) -> None:
+def _check_opportunity(edit: Edit, result: FormResult) -> None:
+    """The host is an organisation the editor manages; a new opportunity's ID is new."""
     values = result.values
     if values.get("host_ods_code") and not host_in_scope(
-        session, principal, values["host_ods_code"]
+        edit.session, edit.principal, values["host_ods_code"]
     ):
         result.errors["host_ods_code"] = "Select an organisation you manage"
-    starts, ends = values.get("starts_on"), values.get("ends_on")
-    if starts and ends and ends < starts:
-        result.errors["ends_on"] = "The end date must be the same as or after the start date"
-
-
-@router.get("/opportunities/new", response_class=HTMLResponse)
-def new_opportunity(request: Request, session: SessionDep, principal: Manager) -> Response:
-    fields = opportunity_fields(_hosts(session, principal), new=True)
-    return _opportunity_form(
-        request,
-        "Add an opportunity",
-        "/opportunities/new",
-        fields,
-        raw_from_values(fields, {"capacity": 1, "status": "open"}),
-    )
-
-
-@router.post("/opportunities/new", response_class=HTMLResponse)
-def create_opportunity(
-    request: Request, session: SessionDep, principal: Manager, form: FormDep
-) -> Response:
-    fields = opportunity_fields(_hosts(session, principal), new=True)
-    result = parse_form(fields, form)
-    _check_opportunity(session, principal, result)
-    if result.values.get("opportunity_id") and session.scalar(
-        select(Opportunity.id).where(Opportunity.opportunity_id == result.values["opportunity_id"])
+    if (
+        edit.record is None
+        and values.get("opportunity_id")
+        and edit.session.scalar(
+            select(Opportunity.id).where(Opportunity.opportunity_id == values["opportunity_id"])
+        )
     ):
         result.errors["opportunity_id"] = (
             "An opportunity with this ID already exists: choose another ID"
         )
-    if not result.ok:
-        return _opportunity_form(
-            request,
-            "Add an opportunity",
-            "/opportunities/new",
-            fields,
-            result.raw,
-            result,
-            status=400,
-        )
-    opportunity = Opportunity(**result.values)
-    session.add(opportunity)
-    session.flush()
-    audit.record(
-        session,
-        username=principal.username,
-        action="create",
-        entity="opportunity",
-        key=opportunity.opportunity_id,
-        source=client_address(request),
-    )
-    session.commit()
-    return RedirectResponse(f"/opportunities/{opportunity.opportunity_id}", status_code=303)
+
+
+def _as_row(edit: Edit, values: dict[str, Any]) -> dict[str, Any]:
+    """A changed opportunity keeps its ID, which its form does not show."""
+    known = {"opportunity_id": edit.record.opportunity_id} if edit.record is not None else {}
+    return known | values
+
+
+OPPORTUNITY = RecordKind[Opportunity](
+    noun="opportunity",
+    capability=Capability.MANAGE_OPPORTUNITIES,
+    new_path="/opportunities/new",
+    edit_path="/opportunities/{opportunity_id}/edit",
+    find=lambda edit: manageable_opportunity(
+        edit.session, edit.principal, edit.path["opportunity_id"]
+    ),
+    fields=lambda edit: opportunity_fields(
+        _hosts(edit.session, edit.principal), new=edit.record is None
+    ),
+    initial=lambda edit: {"capacity": 1, "status": "open"},
+    page=lambda edit: Page(
+        title="Add an opportunity" if edit.record is None else f"Change {edit.record.title}",
+        back={"href": "/opportunities", "text": "Back to opportunities"},
+    ),
+    check=_check_opportunity,
+    imported=Imported("opportunities", lambda edit, values: [_as_row(edit, values)]),
+    create=lambda edit, values: edit.add(Opportunity(**values)),
+    audit=lambda edit, action, found: AuditEntry("opportunity", found.opportunity_id),
+    done=lambda edit, found: f"/opportunities/{found.opportunity_id}",
+)
+mount(router, OPPORTUNITY)
 
 
 @router.get("/opportunities/{opportunity_id}", response_class=HTMLResponse)
@@ -214,14 +188,7 @@ def _audit_list(
     """A list showing people is a read of each of their records."""
     if not people:
         return
-    audit.record(
-        session,
-        username=principal.username,
-        action="list",
-        entity=entity,
-        source=client_address(request),
-        detail={"people": sorted(set(people))},
-    )
+    audit.by(request, session, principal, "list", entity, None, {"people": sorted(set(people))})
     session.commit()
 
 
@@ -230,64 +197,6 @@ def _proposal_head(can_decide: bool) -> list[dict[str, str]]:
         ["Decision"] if can_decide else []
     )
     return [{"text": t} for t in texts]
-
-
-def _opportunity_values(found: Opportunity, fields: tuple[Field, ...]) -> dict[str, Any]:
-    return raw_from_values(fields, {f.name: getattr(found, f.name) for f in fields})
-
-
-@router.get("/opportunities/{opportunity_id}/edit", response_class=HTMLResponse)
-def edit_opportunity(
-    request: Request, opportunity_id: str, session: SessionDep, principal: Manager
-) -> Response:
-    found = manageable_opportunity(session, principal, opportunity_id)
-    fields = opportunity_fields(_hosts(session, principal), new=False)
-    return _opportunity_form(
-        request,
-        f"Change {found.title}",
-        f"/opportunities/{opportunity_id}/edit",
-        fields,
-        _opportunity_values(found, fields),
-        version=found.version,
-    )
-
-
-@router.post("/opportunities/{opportunity_id}/edit", response_class=HTMLResponse)
-def save_opportunity(
-    request: Request, opportunity_id: str, session: SessionDep, principal: Manager, form: FormDep
-) -> Response:
-    found = manageable_opportunity(session, principal, opportunity_id)
-    fields = opportunity_fields(_hosts(session, principal), new=False)
-    action = f"/opportunities/{opportunity_id}/edit"
-    result = parse_form(fields, form)
-    _check_opportunity(session, principal, result)
-    if not result.ok:
-        return _opportunity_form(
-            request, f"Change {found.title}", action, fields, result.raw, result, found.version, 400
-        )
-    try:
-        save_edit(session, found, parse_version(form.get("version")), result.values)
-    except StaleEditError:
-        return _opportunity_form(
-            request,
-            f"Change {found.title}",
-            action,
-            fields,
-            _opportunity_values(found, fields),
-            FormResult(errors={"version": STALE_MESSAGE}),
-            found.version,
-            409,
-        )
-    audit.record(
-        session,
-        username=principal.username,
-        action="update",
-        entity="opportunity",
-        key=opportunity_id,
-        source=client_address(request),
-    )
-    session.commit()
-    return RedirectResponse(f"/opportunities/{opportunity_id}", status_code=303)
 
 
 @router.get("/matching", response_class=HTMLResponse)
@@ -334,57 +243,55 @@ def run_matching(request: Request, session: SessionDep, principal: Matcher) -> R
             session, as_at, region=region, created_by=principal.username
         )
     except InfeasibleAllocationError as exc:
-        flash(request, f"Matching could not allocate the places: {exc}")
-        return RedirectResponse("/matching", status_code=303)
-    audit.record(
-        session,
-        username=principal.username,
-        action="run",
-        entity="match_run",
-        key=str(run_ref),
-        source=client_address(request),
-        detail={
-            "as_at": as_at.isoformat(),
-            "region": region,
-            "assignments": result.assignments.height,
-        },
-    )
-    session.commit()
-    flash(
+        return told(request, f"Matching could not allocate the places: {exc}", "/matching")
+    detail = {
+        "as_at": as_at.isoformat(),
+        "region": region,
+        "assignments": result.assignments.height,
+    }
+    return acted(
         request,
+        session,
+        principal,
+        ("run", AuditEntry("match_run", str(run_ref), detail)),
         f"Matching proposed {result.assignments.height} placement(s); "
         f"{result.unassigned.height} candidate(s) were not placed.",
+        "/matching",
     )
-    return RedirectResponse("/matching", status_code=303)
 
 
-@router.post("/matching/proposals/{proposal_id}/decide")
-def decide(
-    request: Request, proposal_id: int, session: SessionDep, principal: Matcher, form: FormDep
-) -> Response:
-    proposal = session.get(MatchProposal, proposal_id)
+def _proposal(edit: Edit) -> MatchProposal:
+    """The proposal, if the person it proposes is in the caller's scope."""
+    proposal = edit.session.get(MatchProposal, edit.path["proposal_id"])
     if proposal is None:
         raise NotFoundError
-    person = session.scalar(
-        select(Person).where(Person.id == proposal.person_ref, person_filter(principal))
+    person = edit.session.scalar(
+        select(Person).where(Person.id == proposal.person_ref, person_filter(edit.principal))
     )
     if person is None:
         raise NotFoundError
-    decision = str(form.get("decision", ""))
-    try:
-        decided = decide_proposal(session, proposal_id, decision, decided_by=principal.username)
-    except DecisionError as exc:
-        flash(request, f"The decision was not recorded: {exc}.")
-        return RedirectResponse("/matching", status_code=303)
-    audit.record(
-        session,
-        username=principal.username,
-        action="decide",
-        entity="match_proposal",
-        key=str(proposal_id),
-        source=client_address(request),
-        detail={"person": person.person_id, "status": decided.status},
-    )
-    session.commit()
-    flash(request, f"Proposal for {person.given_name} {person.family_name}: {decided.status}.")
-    return RedirectResponse("/matching", status_code=303)
+    edit.found["person"] = person
+    return proposal
+
+
+def _told_decision(person: Person, decided: MatchProposal) -> str:
+    return f"Proposal for {person.given_name} {person.family_name}: {decided.status}."
+
+
+PROPOSAL_DECISION = DecisionKind[MatchProposal](
+    noun="match proposal",
+    capability=Capability.RUN_MATCHING,
+    path="/matching/proposals/{proposal_id}/decide",
+    back="/matching",
+    find=_proposal,
+    decide=lambda edit, proposal, decision: decide_proposal(
+        edit.session, proposal.id, decision, decided_by=edit.principal.username
+    ),
+    audit=lambda edit, decided: AuditEntry(
+        "match_proposal",
+        str(decided.id),
+        {"person": edit.found["person"].person_id, "status": decided.status},
+    ),
+    told=lambda edit, decided: _told_decision(edit.found["person"], decided),
+)
+mount_decision(router, PROPOSAL_DECISION)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from talentboard.talent.succession import post_states
 from talentboard.web import audit
 from talentboard.web.analysis import cached, dashboard, organisation_analysis, shown_date
-from talentboard.web.deps import SessionDep, client_address, requires
+from talentboard.web.deps import SessionDep, requires
 from talentboard.web.permissions import (
     AnalysisScope,
     Capability,
@@ -187,14 +187,14 @@ def organisation(
             lambda: _personal_section(request, session, ods_code, as_at),
         )
         context["personal_section"] = section.html
-        audit.record(
+        audit.by(
+            request,
             session,
-            username=principal.username,
-            action="read",
-            entity="organisation_board",
-            key=ods_code,
-            source=client_address(request),
-            detail={"people": list(section.people)},
+            principal,
+            "read",
+            "organisation_board",
+            ods_code,
+            {"people": list(section.people)},
         )
         session.commit()
     return render(request, "organisations/organisation.jinja", context)

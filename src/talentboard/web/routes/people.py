@@ -5,16 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from talentboard.db.models import Appointment, Person, Post
 from talentboard.reference.expected import expected_frame
 from talentboard.talent.assessments import assessment_summary, development_gaps, development_needs
-from talentboard.web.deps import FormDep, SessionDep, requires
-from talentboard.web.editing import STALE_MESSAGE, StaleEditError, parse_version, save_edit
-from talentboard.web.forms.base import FormResult, parse_form, raw_from_values
-from talentboard.web.forms.pages import form_page
+from talentboard.web.deps import SessionDep, requires
+from talentboard.web.forms.base import FormResult
 from talentboard.web.forms.register import APPOINTMENT_FIELDS, NEW_PERSON_FIELDS, PERSON_FIELDS
 from talentboard.web.permissions import (
     Capability,
@@ -53,40 +51,16 @@ from talentboard.web.presenters.people import (
     readiness_rows,
     table_head,
 )
+from talentboard.web.records import AuditEntry, Edit, Imported, Page, RecordKind, mount
 from talentboard.web.templating import render
 
 router = APIRouter(prefix="/people", include_in_schema=False)
 
 Reader = Annotated[Principal, Depends(requires(Capability.SIGNED_IN))]
-Editor = Annotated[Principal, Depends(requires(Capability.EDIT_REGISTER))]
 
 
 NEW_PERSON_FORM = NEW_PERSON_FIELDS + APPOINTMENT_FIELDS[:3]
-
-
-def _new_person_form(
-    request: Request, raw: dict[str, Any], result: FormResult | None = None, status: int = 200
-) -> Response:
-    return form_page(
-        request,
-        title="Add a person",
-        lede=(
-            "Record the person and their current appointment, so the record sits in an "
-            "organisation."
-        ),
-        action="/people/new",
-        fields=NEW_PERSON_FORM,
-        raw=raw,
-        result=result,
-        submit="Add person",
-        back={"href": "/organisations", "text": "Back to organisations"},
-        status=status,
-    )
-
-
-@router.get("/new", response_class=HTMLResponse)
-def new_person(request: Request, principal: Editor) -> Response:
-    return _new_person_form(request, raw_from_values(NEW_PERSON_FORM, {}))
+POST_OUT_OF_SCOPE = "Enter the ID of a post in an organisation you manage"
 
 
 def _post_in_scope(session: Any, principal: Principal, post_id: str) -> Post | None:
@@ -96,40 +70,66 @@ def _post_in_scope(session: Any, principal: Principal, post_id: str) -> Post | N
     return post
 
 
-@router.post("/new", response_class=HTMLResponse)
-def create_person(
-    request: Request, session: SessionDep, principal: Editor, form: FormDep
-) -> Response:
-    result = parse_form(NEW_PERSON_FORM, form)
-    values = result.values
-    post = None
-    if values.get("post_id"):
-        post = _post_in_scope(session, principal, values["post_id"])
-        if post is None:
-            result.errors["post_id"] = "Enter the ID of a post in an organisation you manage"
-    if values.get("person_id") and session.scalar(
-        select(Person.id).where(Person.person_id == values["person_id"])
+def _check_post(edit: Edit, result: FormResult) -> None:
+    """The post named must be in an organisation the editor manages."""
+    if result.values.get("post_id"):
+        edit.found["post"] = _post_in_scope(edit.session, edit.principal, result.values["post_id"])
+        if edit.found["post"] is None:
+            result.errors["post_id"] = POST_OUT_OF_SCOPE
+
+
+def _check_new_person(edit: Edit, result: FormResult) -> None:
+    _check_post(edit, result)
+    if result.values.get("person_id") and edit.session.scalar(
+        select(Person.id).where(Person.person_id == result.values["person_id"])
     ):
         result.errors["person_id"] = "A person with this ID already exists: choose another ID"
-    if not result.ok or post is None:
-        return _new_person_form(request, result.raw, result, status=400)
+
+
+def _create_person(edit: Edit, values: dict[str, Any]) -> Person:
     person = Person(
         person_id=values["person_id"], **{f.name: values[f.name] for f in PERSON_FIELDS}
     )
-    session.add(person)
-    session.flush()
-    session.add(
+    edit.session.add(person)
+    edit.session.flush()
+    edit.session.add(
         Appointment(
             person_ref=person.id,
-            post_ref=post.id,
+            post_ref=edit.found["post"].id,
             start_date=values["start_date"],
             appointment_type=values["appointment_type"],
         )
     )
-    session.flush()
-    audit_person(session, request, principal, "create", person.person_id, post_id=post.post_id)
-    session.commit()
-    return RedirectResponse(f"/people/{person.person_id}", status_code=303)
+    return person
+
+
+def _to_person(edit: Edit, record: Any) -> str:
+    return f"/people/{edit.parent.person_id if edit.parent else record.person_id}"
+
+
+NEW_PERSON = RecordKind[Person](
+    noun="person",
+    capability=Capability.EDIT_REGISTER,
+    new_path="/new",
+    fields=lambda edit: NEW_PERSON_FORM,
+    page=lambda edit: Page(
+        title="Add a person",
+        lede=(
+            "Record the person and their current appointment, so the record sits in an "
+            "organisation."
+        ),
+        submit="Add person",
+        back={"href": "/organisations", "text": "Back to organisations"},
+    ),
+    check=_check_new_person,
+    imported=Imported("people", lambda edit, values: [values]),
+    create=_create_person,
+    audit=lambda edit, action, person: AuditEntry(
+        "person", person.person_id, {"post_id": edit.found["post"].post_id}
+    ),
+    done=_to_person,
+)
+mount(router, NEW_PERSON)
 
 
 @router.get("/{person_id}", response_class=HTMLResponse)
@@ -177,198 +177,98 @@ def person_page(
     return render(request, "people/person.jinja", context)
 
 
-def _person_values(person: Person) -> dict[str, Any]:
-    return {f.name: getattr(person, f.name) for f in PERSON_FIELDS}
+def _back(person: Person) -> dict[str, str]:
+    return {"href": f"/people/{person.person_id}", "text": "Back to the record"}
 
 
-@router.get("/{person_id}/edit", response_class=HTMLResponse)
-def edit_person(
-    request: Request, person_id: str, session: SessionDep, principal: Editor
-) -> Response:
-    person = editable_person(session, principal, person_id)
-    audit_person(session, request, principal, "read", person_id, form="details")
-    session.commit()
-    return _person_form(request, person, raw_from_values(PERSON_FIELDS, _person_values(person)))
+def _person_audit(edit: Edit, action: str, **detail: Any) -> AuditEntry:
+    return AuditEntry("person", edit.parent.person_id, detail)
 
 
-def _person_form(
-    request: Request,
-    person: Person,
-    raw: dict[str, Any],
-    result: FormResult | None = None,
-    status: int = 200,
-) -> Response:
-    return form_page(
-        request,
-        title=f"Change details of {full_name(person.given_name, person.family_name)}",
-        action=f"/people/{person.person_id}/edit",
-        fields=PERSON_FIELDS,
-        raw=raw,
-        result=result,
-        version=person.version,
-        back={"href": f"/people/{person.person_id}", "text": "Back to the record"},
-        status=status,
-    )
+def _of_person(edit: Edit, values: dict[str, Any]) -> dict[str, Any]:
+    """A record of the person, as a row of its import kind names them."""
+    return {"person_id": edit.parent.person_id, **values}
 
 
-@router.post("/{person_id}/edit", response_class=HTMLResponse)
-def save_person(
-    request: Request, person_id: str, session: SessionDep, principal: Editor, form: FormDep
-) -> Response:
-    person = editable_person(session, principal, person_id)
-    result = parse_form(PERSON_FIELDS, form)
-    if not result.ok:
-        return _person_form(request, person, result.raw, result, status=400)
-    try:
-        save_edit(session, person, parse_version(form.get("version")), result.values)
-    except StaleEditError:
-        session.refresh(person)
-        stale = FormResult(errors={"version": STALE_MESSAGE})
-        return _person_form(
-            request, person, raw_from_values(PERSON_FIELDS, _person_values(person)), stale, 409
-        )
-    audit_person(session, request, principal, "update", person_id, changed=sorted(result.values))
-    session.commit()
-    return RedirectResponse(f"/people/{person_id}", status_code=303)
+def _audit_details_shown(edit: Edit) -> None:
+    """Opening someone's details to change them is a read of their record."""
+    person_id = edit.parent.person_id
+    audit_person(edit.session, edit.request, edit.principal, "read", person_id, form="details")
+    edit.session.commit()
 
 
-def _check_appointment(session: Any, principal: Principal, result: FormResult) -> Post | None:
-    values = result.values
-    post = None
-    if values.get("post_id"):
-        post = _post_in_scope(session, principal, values["post_id"])
-        if post is None:
-            result.errors["post_id"] = "Enter the ID of a post in an organisation you manage"
-    start, end = values.get("start_date"), values.get("end_date")
-    if start and end and end < start:
-        result.errors["end_date"] = "End date must be the same as or after the start date"
-    if values.get("end_reason") and not end:
-        result.errors["end_reason"] = "Enter an end date, or leave the reason for leaving empty"
-    return post
+PERSON_DETAILS = RecordKind[Person](
+    noun="person details",
+    capability=Capability.EDIT_REGISTER,
+    edit_path="/{person_id}/edit",
+    scope=lambda edit: editable_person(edit.session, edit.principal, edit.path["person_id"]),
+    find=lambda edit: edit.parent,
+    fields=lambda edit: PERSON_FIELDS,
+    page=lambda edit: Page(
+        title=f"Change details of {full_name(edit.parent.given_name, edit.parent.family_name)}",
+        back=_back(edit.parent),
+    ),
+    shown=_audit_details_shown,
+    imported=Imported("people", lambda edit, values: [_of_person(edit, values)]),
+    audit=lambda edit, action, person: _person_audit(
+        edit, action, changed=sorted(f.name for f in PERSON_FIELDS)
+    ),
+    done=_to_person,
+)
+mount(router, PERSON_DETAILS)
 
 
-def _appointment_form(
-    request: Request,
-    person: Person,
-    action: str,
-    raw: dict[str, Any],
-    result: FormResult | None = None,
-    version: int | None = None,
-    status: int = 200,
-) -> Response:
-    return form_page(
-        request,
-        title="Appointment",
-        caption=full_name(person.given_name, person.family_name),
-        action=action,
-        fields=APPOINTMENT_FIELDS,
-        raw=raw,
-        result=result,
-        version=version,
-        back={"href": f"/people/{person.person_id}", "text": "Back to the record"},
-        status=status,
-    )
-
-
-@router.get("/{person_id}/appointments/new", response_class=HTMLResponse)
-def new_appointment(
-    request: Request, person_id: str, session: SessionDep, principal: Editor
-) -> Response:
-    person = editable_person(session, principal, person_id)
-    return _appointment_form(
-        request,
-        person,
-        f"/people/{person_id}/appointments/new",
-        raw_from_values(APPOINTMENT_FIELDS, {}),
-    )
-
-
-@router.post("/{person_id}/appointments/new", response_class=HTMLResponse)
-def create_appointment(
-    request: Request, person_id: str, session: SessionDep, principal: Editor, form: FormDep
-) -> Response:
-    person = editable_person(session, principal, person_id)
-    result = parse_form(APPOINTMENT_FIELDS, form)
-    post = _check_appointment(session, principal, result)
-    if not result.ok or post is None:
-        return _appointment_form(
-            request, person, f"/people/{person_id}/appointments/new", result.raw, result, status=400
-        )
-    values = {k: v for k, v in result.values.items() if k != "post_id"}
-    session.add(Appointment(person_ref=person.id, post_ref=post.id, **values))
-    session.flush()
-    audit_person(session, request, principal, "create", person_id, appointment_post=post.post_id)
-    session.commit()
-    return RedirectResponse(f"/people/{person_id}", status_code=303)
-
-
-def _editable_appointment(
-    session: Any, principal: Principal, person: Person, ref: int
-) -> tuple[Appointment, Post]:
-    appointment = session.get(Appointment, ref)
-    if appointment is None or appointment.person_ref != person.id:
+def _editable_appointment(edit: Edit) -> Appointment:
+    appointment = edit.session.get(Appointment, edit.path["ref"])
+    if appointment is None or appointment.person_ref != edit.parent.id:
         raise NotFoundError
-    post = session.get(Post, appointment.post_ref)
-    if post is None or _post_in_scope(session, principal, post.post_id) is None:
+    post = edit.session.get(Post, appointment.post_ref)
+    if post is None or _post_in_scope(edit.session, edit.principal, post.post_id) is None:
         raise NotFoundError
-    return appointment, post
+    return appointment
 
 
-def _appointment_values(appointment: Appointment, post: Post) -> dict[str, Any]:
+def _appointment_values(edit: Edit, appointment: Appointment) -> dict[str, Any]:
     values = {f.name: getattr(appointment, f.name, None) for f in APPOINTMENT_FIELDS}
-    values["post_id"] = post.post_id
+    post = edit.session.get(Post, appointment.post_ref)
+    values["post_id"] = post.post_id if post is not None else None
     return values
 
 
-@router.get("/{person_id}/appointments/{ref}/edit", response_class=HTMLResponse)
-def edit_appointment(
-    request: Request, person_id: str, ref: int, session: SessionDep, principal: Editor
-) -> Response:
-    person = editable_person(session, principal, person_id)
-    appointment, post = _editable_appointment(session, principal, person, ref)
-    return _appointment_form(
-        request,
-        person,
-        f"/people/{person_id}/appointments/{ref}/edit",
-        raw_from_values(APPOINTMENT_FIELDS, _appointment_values(appointment, post)),
-        version=appointment.version,
-    )
+def _appointment_columns(edit: Edit, values: dict[str, Any]) -> dict[str, Any]:
+    """The form names the post by its ID; the appointment row refers to it by its key."""
+    return {k: v for k, v in values.items() if k != "post_id"} | {"post_ref": edit.found["post"].id}
 
 
-@router.post("/{person_id}/appointments/{ref}/edit", response_class=HTMLResponse)
-def save_appointment(
-    request: Request,
-    person_id: str,
-    ref: int,
-    session: SessionDep,
-    principal: Editor,
-    form: FormDep,
-) -> Response:
-    person = editable_person(session, principal, person_id)
-    appointment, _ = _editable_appointment(session, principal, person, ref)
-    action = f"/people/{person_id}/appointments/{ref}/edit"
-    result = parse_form(APPOINTMENT_FIELDS, form)
-    post = _check_appointment(session, principal, result)
-    if not result.ok or post is None:
-        return _appointment_form(
-            request, person, action, result.raw, result, appointment.version, 400
-        )
-    changes = {k: v for k, v in result.values.items() if k != "post_id"} | {"post_ref": post.id}
-    try:
-        save_edit(session, appointment, parse_version(form.get("version")), changes)
-    except StaleEditError:
-        session.refresh(appointment)
-        current = session.get(Post, appointment.post_ref)
-        assert current is not None
-        return _appointment_form(
-            request,
-            person,
-            action,
-            raw_from_values(APPOINTMENT_FIELDS, _appointment_values(appointment, current)),
-            FormResult(errors={"version": STALE_MESSAGE}),
-            appointment.version,
-            409,
-        )
-    audit_person(session, request, principal, "update", person_id, appointment=ref)
-    session.commit()
-    return RedirectResponse(f"/people/{person_id}", status_code=303)
+def _create_appointment(edit: Edit, values: dict[str, Any]) -> Appointment:
+    return edit.add(Appointment(person_ref=edit.parent.id, **_appointment_columns(edit, values)))
+
+
+def _appointment_audit(edit: Edit, action: str, appointment: Appointment) -> AuditEntry:
+    if action == "create":
+        return _person_audit(edit, action, appointment_post=edit.found["post"].post_id)
+    return _person_audit(edit, action, appointment=appointment.id)
+
+
+APPOINTMENT = RecordKind[Appointment](
+    noun="appointment",
+    capability=Capability.EDIT_REGISTER,
+    new_path="/{person_id}/appointments/new",
+    edit_path="/{person_id}/appointments/{ref}/edit",
+    scope=lambda edit: editable_person(edit.session, edit.principal, edit.path["person_id"]),
+    find=_editable_appointment,
+    fields=lambda edit: APPOINTMENT_FIELDS,
+    values=_appointment_values,
+    page=lambda edit: Page(
+        title="Appointment",
+        caption=full_name(edit.parent.given_name, edit.parent.family_name),
+        back=_back(edit.parent),
+    ),
+    check=_check_post,
+    imported=Imported("appointments", lambda edit, values: [_of_person(edit, values)]),
+    create=_create_appointment,
+    changes=_appointment_columns,
+    audit=_appointment_audit,
+    done=_to_person,
+)
+mount(router, APPOINTMENT)

@@ -1,13 +1,16 @@
 """Forms for a person's talent record: profile and aspirations, readiness reviews,
-career conversations and their development actions, assessments and self-assessment."""
+career conversations and their development actions, assessments and self-assessment.
+
+Each is a record kind (``web.records``): declared here, served by the shared handlers.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -21,10 +24,7 @@ from talentboard.db.models import (
     TalentProfile,
 )
 from talentboard.reference import Framework, frameworks
-from talentboard.web.deps import FormDep, SessionDep, requires
-from talentboard.web.editing import STALE_MESSAGE, StaleEditError, parse_version, save_edit
-from talentboard.web.forms.base import Field, FormResult, parse_form, raw_from_values
-from talentboard.web.forms.pages import form_page
+from talentboard.web.forms.base import Field, FormResult
 from talentboard.web.forms.talent import (
     ACTION_FIELDS,
     ASPIRATION_FIELDS,
@@ -39,248 +39,158 @@ from talentboard.web.forms.talent import (
 from talentboard.web.permissions import (
     Capability,
     NotFoundError,
-    Principal,
     own_person,
     talent_editable_person,
 )
-from talentboard.web.person_records import audit_person, profile_of
+from talentboard.web.person_records import profile_of
 from talentboard.web.presenters.formatting import full_name
+from talentboard.web.records import (
+    AuditEntry,
+    Edit,
+    FormError,
+    Imported,
+    Page,
+    RecordKind,
+    mount,
+)
 
 router = APIRouter(prefix="/people", include_in_schema=False)
 
-TalentEditor = Annotated[Principal, Depends(requires(Capability.EDIT_TALENT))]
-Owner = Annotated[Principal, Depends(requires(Capability.EDIT_OWN_RECORD))]
+
+# What every record about a person shares: found in the editor's scope, their name as the
+# page's caption, a link back to their record, the audit event on the person.
 
 
-def _back(person: Person) -> dict[str, str]:
-    return {"href": f"/people/{person.person_id}", "text": "Back to the record"}
+def _talent_editable(edit: Edit) -> Person:
+    return talent_editable_person(edit.session, edit.principal, edit.path["person_id"])
 
 
-def _person_form(request: Request, person: Person, **page: Any) -> Response:
-    """A form page about ``person``: their name as the caption, a link back to the record."""
-    return form_page(
-        request,
-        caption=full_name(person.given_name, person.family_name),
-        back=_back(person),
-        **page,
-    )
+def _own(edit: Edit) -> Person:
+    return own_person(edit.session, edit.principal, edit.path["person_id"])
 
 
-def _done(person: Person) -> Response:
-    return RedirectResponse(f"/people/{person.person_id}", status_code=303)
-
-
-def _stale(fields: tuple[Field, ...], record: Any) -> tuple[dict[str, Any], FormResult]:
-    values = {f.name: getattr(record, f.name, None) for f in fields}
-    return raw_from_values(fields, values), FormResult(errors={"version": STALE_MESSAGE})
-
-
-# Talent profile (talent leads and administrators) and aspirations (the person themselves).
-
-
-def _profile_form(
-    request: Request,
-    person: Person,
-    fields: tuple[Field, ...],
-    action: str,
-    raw: dict[str, Any],
-    version: int | None,
-    result: FormResult | None = None,
-    status: int = 200,
-) -> Response:
-    own = action.endswith("/aspirations")
-    return _person_form(
-        request,
-        person,
-        title="Your aspirations" if own else "Talent profile",
-        action=action,
-        fields=fields,
-        raw=raw,
-        result=result,
-        version=version,
-        status=status,
-    )
-
-
-def _edit_profile(
-    request: Request, session: Session, person: Person, fields: tuple[Field, ...], action: str
-) -> Response:
-    profile = profile_of(session, person)
-    if profile is None:
-        return _profile_form(request, person, fields, action, raw_from_values(fields, {}), None)
-    values = {f.name: getattr(profile, f.name) for f in fields}
-    return _profile_form(
-        request, person, fields, action, raw_from_values(fields, values), profile.version
-    )
-
-
-def _save_profile(
-    request: Request,
-    session: Session,
-    principal: Principal,
-    person: Person,
-    fields: tuple[Field, ...],
-    action: str,
-    form: Any,
-) -> Response:
-    profile = profile_of(session, person)
-    result = parse_form(fields, form)
-    if not result.ok:
-        version = profile.version if profile else None
-        return _profile_form(request, person, fields, action, result.raw, version, result, 400)
-    if profile is None:
-        profile = TalentProfile(person_ref=person.id, **result.values)
-        session.add(profile)
-        session.flush()
-        audit_person(
-            session, request, principal, "create", person.person_id, record="talent profile"
+def _person_page(title: str, lede: str | None = None) -> Callable[[Edit], Page]:
+    def page(edit: Edit) -> Page:
+        person: Person = edit.parent
+        return Page(
+            title=title,
+            caption=full_name(person.given_name, person.family_name),
+            back={"href": f"/people/{person.person_id}", "text": "Back to the record"},
+            lede=lede,
         )
-    else:
-        try:
-            save_edit(session, profile, parse_version(form.get("version")), result.values)
-        except StaleEditError:
-            raw, stale = _stale(fields, profile)
-            return _profile_form(request, person, fields, action, raw, profile.version, stale, 409)
-        audit_person(
-            session, request, principal, "update", person.person_id, record="talent profile"
-        )
-    session.commit()
-    return _done(person)
+
+    return page
 
 
-@router.get("/{person_id}/profile", response_class=HTMLResponse)
-def edit_profile(
-    request: Request, person_id: str, session: SessionDep, principal: TalentEditor
-) -> Response:
-    person = talent_editable_person(session, principal, person_id)
-    return _edit_profile(request, session, person, PROFILE_FIELDS, f"/people/{person_id}/profile")
+def _on_person(record: str, **detail: Any) -> Callable[[Edit, str, Any], AuditEntry]:
+    def entry(edit: Edit, action: str, _saved: Any) -> AuditEntry:
+        return AuditEntry("person", edit.parent.person_id, {"record": record, **detail})
+
+    return entry
 
 
-@router.post("/{person_id}/profile", response_class=HTMLResponse)
-def save_profile(
-    request: Request, person_id: str, session: SessionDep, principal: TalentEditor, form: FormDep
-) -> Response:
-    person = talent_editable_person(session, principal, person_id)
-    return _save_profile(
-        request, session, principal, person, PROFILE_FIELDS, f"/people/{person_id}/profile", form
+def _to_person(edit: Edit, _saved: Any) -> str:
+    return f"/people/{edit.parent.person_id}"
+
+
+def _fields(fields: tuple[Field, ...]) -> Callable[[Edit], tuple[Field, ...]]:
+    return lambda edit: fields
+
+
+def _of_person(kind: str) -> Imported:
+    """The record is one row of import ``kind``, naming the person by their ID."""
+    return Imported(kind, lambda edit, values: [{"person_id": edit.parent.person_id, **values}])
+
+
+# Talent profile (talent leads and administrators) and aspirations (the person themselves):
+# one profile per person, made by the first save.
+
+
+def _profile_kind(
+    noun: str,
+    capability: Capability,
+    path: str,
+    scope: Callable[[Edit], Person],
+    fields: tuple[Field, ...],
+    title: str,
+) -> RecordKind[TalentProfile]:
+    return RecordKind[TalentProfile](
+        noun=noun,
+        capability=capability,
+        edit_path=path,
+        scope=scope,
+        find=lambda edit: profile_of(edit.session, edit.parent),
+        fields=_fields(fields),
+        page=_person_page(title),
+        create=lambda edit, values: edit.add(TalentProfile(person_ref=edit.parent.id, **values)),
+        audit=_on_person("talent profile"),
+        done=_to_person,
     )
 
 
-@router.get("/{person_id}/aspirations", response_class=HTMLResponse)
-def edit_aspirations(
-    request: Request, person_id: str, session: SessionDep, principal: Owner
-) -> Response:
-    person = own_person(session, principal, person_id)
-    return _edit_profile(
-        request, session, person, ASPIRATION_FIELDS, f"/people/{person_id}/aspirations"
-    )
-
-
-@router.post("/{person_id}/aspirations", response_class=HTMLResponse)
-def save_aspirations(
-    request: Request, person_id: str, session: SessionDep, principal: Owner, form: FormDep
-) -> Response:
-    person = own_person(session, principal, person_id)
-    return _save_profile(
-        request,
-        session,
-        principal,
-        person,
-        ASPIRATION_FIELDS,
-        f"/people/{person_id}/aspirations",
-        form,
-    )
+PROFILE = _profile_kind(
+    "talent profile",
+    Capability.EDIT_TALENT,
+    "/{person_id}/profile",
+    _talent_editable,
+    PROFILE_FIELDS,
+    "Talent profile",
+)
+ASPIRATIONS = _profile_kind(
+    "aspirations",
+    Capability.EDIT_OWN_RECORD,
+    "/{person_id}/aspirations",
+    _own,
+    ASPIRATION_FIELDS,
+    "Your aspirations",
+)
 
 
 # Readiness reviews: each review is kept, so a new one is added rather than edited.
 
 
-@router.get("/{person_id}/readiness/new", response_class=HTMLResponse)
-def new_readiness(
-    request: Request, person_id: str, session: SessionDep, principal: TalentEditor
-) -> Response:
-    person = talent_editable_person(session, principal, person_id)
-    return _readiness_form(request, person, raw_from_values(READINESS_FIELDS, {}))
-
-
-def _readiness_form(
-    request: Request,
-    person: Person,
-    raw: dict[str, Any],
-    result: FormResult | None = None,
-    status: int = 200,
-) -> Response:
-    return _person_form(
-        request,
-        person,
-        title="Record a readiness review",
-        action=f"/people/{person.person_id}/readiness/new",
-        fields=READINESS_FIELDS,
-        raw=raw,
-        result=result,
-        status=status,
-    )
-
-
-@router.post("/{person_id}/readiness/new", response_class=HTMLResponse)
-def create_readiness(
-    request: Request, person_id: str, session: SessionDep, principal: TalentEditor, form: FormDep
-) -> Response:
-    person = talent_editable_person(session, principal, person_id)
-    result = parse_form(READINESS_FIELDS, form)
+def _check_readiness(edit: Edit, result: FormResult) -> None:
     if not result.ok:
-        return _readiness_form(request, person, result.raw, result, 400)
-    profile = profile_of(session, person)
-    if profile is None:
-        profile = TalentProfile(person_ref=person.id, willing_regions=[], programmes=[])
-        session.add(profile)
-        session.flush()
-    duplicate = session.scalar(
+        return
+    profile = profile_of(edit.session, edit.parent)
+    duplicate = profile is not None and edit.session.scalar(
         select(ReadinessReview.id).where(
             ReadinessReview.profile_ref == profile.id,
             ReadinessReview.target_role_code == result.values["target_role_code"],
             ReadinessReview.reviewed_on == result.values["reviewed_on"],
         )
     )
-    if duplicate is not None:
+    if duplicate:
         result.errors["reviewed_on"] = (
             "A review for this target role on this date is already recorded: choose another date"
         )
-        return _readiness_form(request, person, result.raw, result, 400)
-    session.add(ReadinessReview(profile_ref=profile.id, **result.values))
-    session.flush()
-    audit_person(session, request, principal, "create", person_id, record="readiness review")
-    session.commit()
-    return _done(person)
+
+
+def _create_readiness(edit: Edit, values: dict[str, Any]) -> ReadinessReview:
+    profile = profile_of(edit.session, edit.parent)
+    if profile is None:
+        profile = TalentProfile(person_ref=edit.parent.id, willing_regions=[], programmes=[])
+        edit.session.add(profile)
+        edit.session.flush()
+    return edit.add(ReadinessReview(profile_ref=profile.id, **values))
+
+
+READINESS = RecordKind[ReadinessReview](
+    noun="readiness review",
+    capability=Capability.EDIT_TALENT,
+    new_path="/{person_id}/readiness/new",
+    scope=_talent_editable,
+    fields=_fields(READINESS_FIELDS),
+    page=_person_page("Record a readiness review"),
+    check=_check_readiness,
+    imported=_of_person("talent"),
+    create=_create_readiness,
+    audit=_on_person("readiness review"),
+    done=_to_person,
+)
 
 
 # Career conversations and development actions.
-
-
-def _conversation_form(
-    request: Request,
-    person: Person,
-    action: str,
-    raw: dict[str, Any],
-    version: int | None = None,
-    result: FormResult | None = None,
-    status: int = 200,
-) -> Response:
-    return _person_form(
-        request,
-        person,
-        title="Career conversation",
-        lede=(
-            "Scope for Growth: where the person sits on impact and growth, and the growth "
-            "they want."
-        ),
-        action=action,
-        fields=CONVERSATION_FIELDS,
-        raw=raw,
-        result=result,
-        version=version,
-        status=status,
-    )
 
 
 def _conversation(session: Session, person: Person, ref: int) -> CareerConversation:
@@ -290,141 +200,72 @@ def _conversation(session: Session, person: Person, ref: int) -> CareerConversat
     return conversation
 
 
-def _conversation_clash(
-    session: Session, person: Person, held_on: dt.date, ref: int | None
-) -> bool:
-    found = session.scalar(
+def _check_conversation(edit: Edit, result: FormResult) -> None:
+    """One conversation per person and date."""
+    if not result.ok:
+        return
+    found = edit.session.scalar(
         select(CareerConversation.id).where(
-            CareerConversation.person_ref == person.id, CareerConversation.held_on == held_on
+            CareerConversation.person_ref == edit.parent.id,
+            CareerConversation.held_on == result.values["held_on"],
         )
     )
-    return found is not None and found != ref
-
-
-@router.get("/{person_id}/conversations/new", response_class=HTMLResponse)
-def new_conversation(
-    request: Request, person_id: str, session: SessionDep, principal: TalentEditor
-) -> Response:
-    person = talent_editable_person(session, principal, person_id)
-    return _conversation_form(
-        request,
-        person,
-        f"/people/{person_id}/conversations/new",
-        raw_from_values(CONVERSATION_FIELDS, {}),
-    )
-
-
-@router.post("/{person_id}/conversations/new", response_class=HTMLResponse)
-def create_conversation(
-    request: Request, person_id: str, session: SessionDep, principal: TalentEditor, form: FormDep
-) -> Response:
-    person = talent_editable_person(session, principal, person_id)
-    action = f"/people/{person_id}/conversations/new"
-    result = parse_form(CONVERSATION_FIELDS, form)
-    if result.ok and _conversation_clash(session, person, result.values["held_on"], None):
+    if found is not None and (edit.record is None or found != edit.record.id):
         result.errors["held_on"] = "A conversation on this date is already recorded"
-    if not result.ok:
-        return _conversation_form(request, person, action, result.raw, None, result, 400)
-    session.add(CareerConversation(person_ref=person.id, **result.values))
-    session.flush()
-    audit_person(session, request, principal, "create", person_id, record="career conversation")
-    session.commit()
-    return _done(person)
 
 
-@router.get("/{person_id}/conversations/{ref}/edit", response_class=HTMLResponse)
-def edit_conversation(
-    request: Request, person_id: str, ref: int, session: SessionDep, principal: TalentEditor
-) -> Response:
-    person = talent_editable_person(session, principal, person_id)
-    conversation = _conversation(session, person, ref)
-    values = {f.name: getattr(conversation, f.name) for f in CONVERSATION_FIELDS}
-    return _conversation_form(
-        request,
-        person,
-        f"/people/{person_id}/conversations/{ref}/edit",
-        raw_from_values(CONVERSATION_FIELDS, values),
-        conversation.version,
-    )
+CONVERSATION = RecordKind[CareerConversation](
+    noun="career conversation",
+    capability=Capability.EDIT_TALENT,
+    new_path="/{person_id}/conversations/new",
+    edit_path="/{person_id}/conversations/{ref}/edit",
+    scope=_talent_editable,
+    find=lambda edit: _conversation(edit.session, edit.parent, edit.path["ref"]),
+    fields=_fields(CONVERSATION_FIELDS),
+    page=_person_page(
+        "Career conversation",
+        lede=(
+            "Scope for Growth: where the person sits on impact and growth, and the growth "
+            "they want."
+        ),
+    ),
+    check=_check_conversation,
+    imported=_of_person("conversations"),
+    create=lambda edit, values: edit.add(CareerConversation(person_ref=edit.parent.id, **values)),
+    audit=_on_person("career conversation"),
+    done=_to_person,
+)
 
 
-@router.post("/{person_id}/conversations/{ref}/edit", response_class=HTMLResponse)
-def save_conversation(
-    request: Request,
-    person_id: str,
-    ref: int,
-    session: SessionDep,
-    principal: TalentEditor,
-    form: FormDep,
-) -> Response:
-    person = talent_editable_person(session, principal, person_id)
-    conversation = _conversation(session, person, ref)
-    action = f"/people/{person_id}/conversations/{ref}/edit"
-    result = parse_form(CONVERSATION_FIELDS, form)
-    if result.ok and _conversation_clash(session, person, result.values["held_on"], ref):
-        result.errors["held_on"] = "A conversation on this date is already recorded"
-    if not result.ok:
-        return _conversation_form(
-            request, person, action, result.raw, conversation.version, result, 400
-        )
-    try:
-        save_edit(session, conversation, parse_version(form.get("version")), result.values)
-    except StaleEditError:
-        raw, stale = _stale(CONVERSATION_FIELDS, conversation)
-        return _conversation_form(request, person, action, raw, conversation.version, stale, 409)
-    audit_person(session, request, principal, "update", person_id, record="career conversation")
-    session.commit()
-    return _done(person)
+def _person_with_conversation(edit: Edit) -> Person:
+    person = _talent_editable(edit)
+    edit.found["conversation"] = _conversation(edit.session, person, edit.path["ref"])
+    return person
 
 
-@router.get("/{person_id}/conversations/{ref}/actions/new", response_class=HTMLResponse)
-def new_action(
-    request: Request, person_id: str, ref: int, session: SessionDep, principal: TalentEditor
-) -> Response:
-    person = talent_editable_person(session, principal, person_id)
-    _conversation(session, person, ref)
-    return _action_form(request, person, ref, raw_from_values(ACTION_FIELDS, {"status": "planned"}))
+def _action_row(edit: Edit, values: dict[str, Any]) -> list[dict[str, Any]]:
+    """An action is a row of the conversations import: its conversation's columns, then
+    the action's."""
+    held: CareerConversation = edit.found["conversation"]
+    conversation = {f.name: getattr(held, f.name) for f in CONVERSATION_FIELDS}
+    return [{"person_id": edit.parent.person_id, **conversation, **values}]
 
 
-def _action_form(
-    request: Request,
-    person: Person,
-    ref: int,
-    raw: dict[str, Any],
-    result: FormResult | None = None,
-    status: int = 200,
-) -> Response:
-    return _person_form(
-        request,
-        person,
-        title="Add a development action",
-        action=f"/people/{person.person_id}/conversations/{ref}/actions/new",
-        fields=ACTION_FIELDS,
-        raw=raw,
-        result=result,
-        status=status,
-    )
-
-
-@router.post("/{person_id}/conversations/{ref}/actions/new", response_class=HTMLResponse)
-def create_action(
-    request: Request,
-    person_id: str,
-    ref: int,
-    session: SessionDep,
-    principal: TalentEditor,
-    form: FormDep,
-) -> Response:
-    person = talent_editable_person(session, principal, person_id)
-    _conversation(session, person, ref)
-    result = parse_form(ACTION_FIELDS, form)
-    if not result.ok:
-        return _action_form(request, person, ref, result.raw, result, 400)
-    session.add(DevelopmentAction(conversation_ref=ref, **result.values))
-    session.flush()
-    audit_person(session, request, principal, "create", person_id, record="development action")
-    session.commit()
-    return _done(person)
+ACTION = RecordKind[DevelopmentAction](
+    noun="development action",
+    capability=Capability.EDIT_TALENT,
+    new_path="/{person_id}/conversations/{ref}/actions/new",
+    scope=_person_with_conversation,
+    fields=_fields(ACTION_FIELDS),
+    initial=lambda edit: {"status": "planned"},
+    page=_person_page("Add a development action"),
+    imported=Imported("conversations", _action_row),
+    create=lambda edit, values: edit.add(
+        DevelopmentAction(conversation_ref=edit.path["ref"], **values)
+    ),
+    audit=_on_person("development action"),
+    done=_to_person,
+)
 
 
 # Assessments: a round of ratings against one framework; self-assessment by the person.
@@ -442,239 +283,156 @@ def _framework(code: str | None) -> Framework:
     return found
 
 
-def _assessment_form(
-    request: Request,
-    person: Person,
-    fw: Framework,
-    action: str,
-    fields: tuple[Field, ...],
-    raw: dict[str, Any],
-    result: FormResult | None = None,
-    status: int = 200,
-) -> Response:
-    return _person_form(
-        request,
-        person,
-        title=f"Assessment: {fw.name}",
-        action=action,
-        fields=fields,
-        raw=raw,
-        result=result,
-        status=status,
-    )
+def _round_framework(edit: Edit) -> Framework:
+    return _framework(edit.query("framework"))
 
 
-def _save_ratings(
-    session: Session,
-    person: Person,
-    fw: Framework,
-    values: dict[str, Any],
-    relation: str,
-    rater_id: str,
-) -> bool:
-    """Add one rating per domain; False (nothing added) when the round is already recorded."""
+def _score(chosen: str) -> int | None:
+    return None if chosen == NO_CHANCE else int(chosen)
+
+
+def _round(edit: Edit, values: dict[str, Any]) -> list[dict[str, Any]]:
+    """A round of ratings as rows of the assessments import: one per domain. A
+    self-assessment's form does not ask who rated."""
+    fw = _round_framework(edit)
+    return [
+        {
+            "framework": fw.code,
+            "domain_code": domain.code,
+            "rater_relation": values.get("rater_relation", "self"),
+            "rater_id": values.get("rater_id") or "",
+            "score": _score(values.get(score_field_name(domain.code)) or NO_CHANCE),
+            "assessed_on": values.get("assessed_on"),
+        }
+        for domain in fw.domains
+    ]
+
+
+def _round_rows(edit: Edit, values: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"person_id": edit.parent.person_id, **r} for r in _round(edit, values)]
+
+
+def _save_ratings(edit: Edit, values: dict[str, Any], clash: str) -> Framework:
+    """Add one rating per domain of the round's framework, or FormError when the round is
+    already recorded."""
     try:
-        with session.begin_nested():
-            for domain in fw.domains:
-                raw = values[score_field_name(domain.code)]
-                session.add(
-                    Assessment(
-                        person_ref=person.id,
-                        framework=fw.code,
-                        domain_code=domain.code,
-                        rater_relation=relation,
-                        rater_id=rater_id,
-                        score=None if raw == NO_CHANCE else int(raw),
-                        assessed_on=values["assessed_on"],
-                    )
-                )
-            session.flush()
-    except IntegrityError:
-        return False
-    return True
+        with edit.session.begin_nested():
+            for rating in _round(edit, values):
+                edit.session.add(Assessment(person_ref=edit.parent.id, **rating))
+            edit.session.flush()
+    except IntegrityError as exc:
+        raise FormError("assessed_on", clash) from exc
+    return _round_framework(edit)
 
 
-@router.get("/{person_id}/assessments/new", response_class=HTMLResponse)
-def new_assessment(
-    request: Request,
-    person_id: str,
-    session: SessionDep,
-    principal: TalentEditor,
-    framework: str | None = None,
-) -> Response:
-    person = talent_editable_person(session, principal, person_id)
-    fw = _framework(framework)
-    fields = assessment_fields(fw, self_assessment=False)
-    return _assessment_form(
-        request,
-        person,
-        fw,
-        f"/people/{person_id}/assessments/new?framework={fw.code}",
-        fields,
-        raw_from_values(fields, {}),
+def _assessment_page(edit: Edit) -> Page:
+    fw = _round_framework(edit)
+    page = _person_page(f"Assessment: {fw.name}")(edit)
+    return Page(
+        title=page.title,
+        caption=page.caption,
+        back=page.back,
+        action=f"{edit.address}?framework={fw.code}",
     )
 
 
-@router.post("/{person_id}/assessments/new", response_class=HTMLResponse)
-def create_assessment(
-    request: Request,
-    person_id: str,
-    session: SessionDep,
-    principal: TalentEditor,
-    form: FormDep,
-    framework: str | None = None,
-) -> Response:
-    person = talent_editable_person(session, principal, person_id)
-    fw = _framework(framework)
-    fields = assessment_fields(fw, self_assessment=False)
-    action = f"/people/{person_id}/assessments/new?framework={fw.code}"
-    result = parse_form(fields, form)
-    if result.ok and not _save_ratings(
-        session,
-        person,
-        fw,
-        result.values,
-        result.values["rater_relation"],
-        result.values["rater_id"] or "",
-    ):
-        result.errors["assessed_on"] = (
-            "This rater's assessment on this date is already recorded: change a rating instead"
-        )
-    if not result.ok:
-        return _assessment_form(request, person, fw, action, fields, result.raw, result, 400)
-    audit_person(
-        session, request, principal, "create", person_id, record="assessment", framework=fw.code
-    )
-    session.commit()
-    return _done(person)
+def _round_audit(record: str) -> Callable[[Edit, str, Framework], AuditEntry]:
+    def entry(edit: Edit, action: str, fw: Framework) -> AuditEntry:
+        return _on_person(record, framework=fw.code)(edit, action, fw)
+
+    return entry
 
 
-@router.get("/{person_id}/self-assessment", response_class=HTMLResponse)
-def new_self_assessment(
-    request: Request,
-    person_id: str,
-    session: SessionDep,
-    principal: Owner,
-    framework: str | None = None,
-) -> Response:
-    person = own_person(session, principal, person_id)
-    fw = _framework(framework)
-    fields = assessment_fields(fw, self_assessment=True)
-    return _assessment_form(
-        request,
-        person,
-        fw,
-        f"/people/{person_id}/self-assessment?framework={fw.code}",
-        fields,
-        raw_from_values(fields, {"assessed_on": dt.date.today()}),
-    )
+ASSESSMENT = RecordKind[Framework](
+    noun="assessment",
+    capability=Capability.EDIT_TALENT,
+    new_path="/{person_id}/assessments/new",
+    scope=_talent_editable,
+    fields=lambda edit: assessment_fields(_round_framework(edit), self_assessment=False),
+    page=_assessment_page,
+    imported=Imported("assessments", _round_rows),
+    create=lambda edit, values: _save_ratings(
+        edit,
+        values,
+        "This rater's assessment on this date is already recorded: change a rating instead",
+    ),
+    audit=_round_audit("assessment"),
+    done=_to_person,
+)
+
+SELF_ASSESSMENT = RecordKind[Framework](
+    noun="self-assessment",
+    capability=Capability.EDIT_OWN_RECORD,
+    new_path="/{person_id}/self-assessment",
+    scope=_own,
+    fields=lambda edit: assessment_fields(_round_framework(edit), self_assessment=True),
+    initial=lambda edit: {"assessed_on": dt.date.today()},
+    page=_assessment_page,
+    imported=Imported("assessments", _round_rows),
+    create=lambda edit, values: _save_ratings(
+        edit,
+        values,
+        "You have already recorded a self-assessment on this date: choose another date",
+    ),
+    audit=_round_audit("self-assessment"),
+    done=_to_person,
+)
 
 
-@router.post("/{person_id}/self-assessment", response_class=HTMLResponse)
-def create_self_assessment(
-    request: Request,
-    person_id: str,
-    session: SessionDep,
-    principal: Owner,
-    form: FormDep,
-    framework: str | None = None,
-) -> Response:
-    person = own_person(session, principal, person_id)
-    fw = _framework(framework)
-    fields = assessment_fields(fw, self_assessment=True)
-    action = f"/people/{person_id}/self-assessment?framework={fw.code}"
-    result = parse_form(fields, form)
-    if result.ok and not _save_ratings(session, person, fw, result.values, "self", ""):
-        result.errors["assessed_on"] = (
-            "You have already recorded a self-assessment on this date: choose another date"
-        )
-    if not result.ok:
-        return _assessment_form(request, person, fw, action, fields, result.raw, result, 400)
-    audit_person(
-        session,
-        request,
-        principal,
-        "create",
-        person_id,
-        record="self-assessment",
-        framework=fw.code,
-    )
-    session.commit()
-    return _done(person)
+# One rating of a round, changed on its own.
 
 
-@router.get("/{person_id}/assessments/{ref}/edit", response_class=HTMLResponse)
-def edit_rating(
-    request: Request, person_id: str, ref: int, session: SessionDep, principal: TalentEditor
-) -> Response:
-    person = talent_editable_person(session, principal, person_id)
-    rating = _rating(session, person, ref)
-    fw = _framework(rating.framework)
-    return _rating_form(request, person, rating, fw, _rating_raw(rating, fw))
-
-
-def _rating(session: Session, person: Person, ref: int) -> Assessment:
-    rating = session.get(Assessment, ref)
-    if rating is None or rating.person_ref != person.id:
+def _rating(edit: Edit) -> Assessment:
+    rating = edit.session.get(Assessment, edit.path["ref"])
+    if rating is None or rating.person_ref != edit.parent.id:
         raise NotFoundError
     return rating
 
 
-def _rating_raw(rating: Assessment, fw: Framework) -> dict[str, Any]:
-    value = NO_CHANCE if rating.score is None else str(rating.score)
-    return raw_from_values(rating_fields(fw), {"score": value})
+def _rating_row(edit: Edit, values: dict[str, Any]) -> dict[str, Any]:
+    rating: Assessment = edit.record
+    return {
+        "person_id": edit.parent.person_id,
+        "framework": rating.framework,
+        "domain_code": rating.domain_code,
+        "rater_relation": rating.rater_relation,
+        "rater_id": rating.rater_id,
+        "score": _score(values.get("score") or NO_CHANCE),
+        "assessed_on": rating.assessed_on,
+    }
 
 
-def _rating_form(
-    request: Request,
-    person: Person,
-    rating: Assessment,
-    fw: Framework,
-    raw: dict[str, Any],
-    result: FormResult | None = None,
-    status: int = 200,
-) -> Response:
-    domain = {d.code: d.name for d in fw.domains}.get(rating.domain_code, rating.domain_code)
-    return _person_form(
-        request,
-        person,
-        title=f"Change a rating: {domain}",
-        action=f"/people/{person.person_id}/assessments/{rating.id}/edit",
-        fields=rating_fields(fw),
-        raw=raw,
-        result=result,
-        version=rating.version,
-        status=status,
-    )
-
-
-@router.post("/{person_id}/assessments/{ref}/edit", response_class=HTMLResponse)
-def save_rating(
-    request: Request,
-    person_id: str,
-    ref: int,
-    session: SessionDep,
-    principal: TalentEditor,
-    form: FormDep,
-) -> Response:
-    person = talent_editable_person(session, principal, person_id)
-    rating = _rating(session, person, ref)
+def _rating_page(edit: Edit) -> Page:
+    rating: Assessment = edit.record
     fw = _framework(rating.framework)
-    result = parse_form(rating_fields(fw), form)
-    if not result.ok:
-        return _rating_form(request, person, rating, fw, result.raw, result, 400)
-    raw = result.values["score"]
-    try:
-        save_edit(
-            session,
-            rating,
-            parse_version(form.get("version")),
-            {"score": None if raw == NO_CHANCE else int(raw)},
-        )
-    except StaleEditError:
-        session.refresh(rating)
-        stale = FormResult(errors={"version": STALE_MESSAGE})
-        return _rating_form(request, person, rating, fw, _rating_raw(rating, fw), stale, 409)
-    audit_person(session, request, principal, "update", person_id, record="assessment rating")
-    session.commit()
-    return _done(person)
+    domain = {d.code: d.name for d in fw.domains}.get(rating.domain_code, rating.domain_code)
+    return _person_page(f"Change a rating: {domain}")(edit)
+
+
+RATING = RecordKind[Assessment](
+    noun="assessment rating",
+    capability=Capability.EDIT_TALENT,
+    edit_path="/{person_id}/assessments/{ref}/edit",
+    scope=_talent_editable,
+    find=_rating,
+    fields=lambda edit: rating_fields(_framework(edit.record.framework)),
+    values=lambda edit, rating: {"score": NO_CHANCE if rating.score is None else str(rating.score)},
+    changes=lambda edit, values: {"score": _score(values["score"])},
+    imported=Imported("assessments", lambda edit, values: [_rating_row(edit, values)]),
+    page=_rating_page,
+    audit=_on_person("assessment rating"),
+    done=_to_person,
+)
+
+
+for record_kind in (
+    PROFILE,
+    ASPIRATIONS,
+    READINESS,
+    CONVERSATION,
+    ACTION,
+    ASSESSMENT,
+    SELF_ASSESSMENT,
+    RATING,
+):
+    mount(router, record_kind)

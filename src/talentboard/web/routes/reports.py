@@ -16,7 +16,7 @@ from talentboard.reports import build_report
 from talentboard.reports import render as render_report
 from talentboard.web import audit
 from talentboard.web.analysis import register, shown_date
-from talentboard.web.deps import SessionDep, client_address, requires
+from talentboard.web.deps import SessionDep, requires
 from talentboard.web.permissions import (
     AnalysisScope,
     Capability,
@@ -80,14 +80,14 @@ def board_report(
     as_at = shown_date(request, session)
     report = build_report(register(request, session), as_at, region_code=region_code)
     content = render_report(report, extension)
-    audit.record(
+    audit.by(
+        request,
         session,
-        username=principal.username,
-        action="export",
-        entity="board_report",
-        key=f"board.{extension}",
-        source=client_address(request),
-        detail={"region": region_code, "as_at": as_at.isoformat()},
+        principal,
+        "export",
+        "board_report",
+        f"board.{extension}",
+        {"region": region_code, "as_at": as_at.isoformat()},
     )
     session.commit()
     name = f"board-report-{region_code or 'england'}-{as_at.isoformat()}.{extension}"

@@ -6,14 +6,14 @@ import json
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from talentboard.web import audit
-from talentboard.web.deps import SessionDep, client_address, requires
+from talentboard.web.deps import SessionDep, requires
 from talentboard.web.permissions import Capability, Principal, visible_person
 from talentboard.web.presenters.formatting import full_name
 from talentboard.web.subject_rights import erase, subject_access
-from talentboard.web.templating import flash, render
+from talentboard.web.templating import render, told
 
 router = APIRouter(prefix="/people", include_in_schema=False)
 
@@ -26,14 +26,8 @@ def subject_access_copy(
 ) -> Response:
     person = visible_person(session, principal, person_id)
     document = subject_access(session, person)
-    audit.record(
-        session,
-        username=principal.username,
-        action="export",
-        entity="person",
-        key=person_id,
-        source=client_address(request),
-        detail={"purpose": "subject access"},
+    audit.by(
+        request, session, principal, "export", "person", person_id, {"purpose": "subject access"}
     )
     session.commit()
     return Response(
@@ -65,15 +59,8 @@ def erase_person(
 ) -> Response:
     person = visible_person(session, principal, person_id)
     removed = erase(session, person)
-    audit.record(
-        session,
-        username=principal.username,
-        action="erase",
-        entity="person",
-        key=person_id,
-        source=client_address(request),
-        detail={"removed": removed},
-    )
+    audit.by(request, session, principal, "erase", "person", person_id, {"removed": removed})
     session.commit()
-    flash(request, f"{person_id} has been erased: the record is anonymised.")
-    return RedirectResponse(f"/people/{person_id}", status_code=303)
+    return told(
+        request, f"{person_id} has been erased: the record is anonymised.", f"/people/{person_id}"
+    )

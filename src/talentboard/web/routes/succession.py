@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,10 +14,8 @@ from talentboard.db.models import Organisation, Person, Post, SuccessionPlan, Su
 from talentboard.talent import services
 from talentboard.web import audit
 from talentboard.web.analysis import shown_date, succession_view
-from talentboard.web.deps import FormDep, SessionDep, client_address, requires
-from talentboard.web.editing import STALE_MESSAGE, StaleEditError, parse_version, save_edit
-from talentboard.web.forms.base import FormResult, parse_form, raw_from_values
-from talentboard.web.forms.pages import form_page
+from talentboard.web.deps import SessionDep, requires
+from talentboard.web.forms.base import FormResult
 from talentboard.web.forms.talent import EDIT_SUCCESSOR_FIELDS, SUCCESSOR_FIELDS
 from talentboard.web.permissions import (
     Capability,
@@ -39,6 +37,7 @@ from talentboard.web.presenters.talent import (
     successor_rows,
 )
 from talentboard.web.queries import organisation_names
+from talentboard.web.records import AuditEntry, Edit, Imported, Page, RecordKind, mount
 from talentboard.web.templating import render
 
 router = APIRouter(prefix="/succession", include_in_schema=False)
@@ -46,7 +45,6 @@ router = APIRouter(prefix="/succession", include_in_schema=False)
 POSTS_SHOWN = 50
 
 Reader = Annotated[Principal, Depends(requires(Capability.VIEW_PERSONAL))]
-Editor = Annotated[Principal, Depends(requires(Capability.EDIT_TALENT))]
 
 
 def _names(session: Session) -> dict[str, str]:
@@ -132,14 +130,14 @@ def post_plan(request: Request, post_id: str, session: SessionDep, principal: Re
     organisation = session.get(Organisation, post.ods_code)
     entries = _entries(session, principal, post)
     editable = can(principal, Capability.EDIT_TALENT)
-    audit.record(
+    audit.by(
+        request,
         session,
-        username=principal.username,
-        action="read",
-        entity="succession_plan",
-        key=post_id,
-        source=client_address(request),
-        detail={"people": [e["person_id"] for e in entries if e["visible"]]},
+        principal,
+        "read",
+        "succession_plan",
+        post_id,
+        {"people": [e["person_id"] for e in entries if e["visible"]]},
     )
     session.commit()
     head = ["Successor", "Readiness", "Emergency cover", "Reviewed"] + (
@@ -161,159 +159,94 @@ def post_plan(request: Request, post_id: str, session: SessionDep, principal: Re
     )
 
 
-def _successor_form(
-    request: Request,
-    post: Post,
-    action: str,
-    fields: tuple[Any, ...],
-    raw: dict[str, Any],
-    result: FormResult | None = None,
-    version: int | None = None,
-    status: int = 200,
-) -> Response:
-    return form_page(
-        request,
+def _post_scope(edit: Edit) -> Post:
+    return _post(edit.session, edit.principal, edit.path["post_id"])
+
+
+def _successor_page(edit: Edit) -> Page:
+    post: Post = edit.parent
+    return Page(
         title="Successor",
         caption=f"Succession plan: {post.title}, {post.ods_code}",
-        action=action,
-        fields=fields,
-        raw=raw,
-        result=result,
-        version=version,
         back={"href": f"/succession/posts/{post.post_id}", "text": "Back to the plan"},
-        status=status,
     )
 
 
-@router.get("/posts/{post_id}/successors/new", response_class=HTMLResponse)
-def new_successor(
-    request: Request, post_id: str, session: SessionDep, principal: Editor
-) -> Response:
-    post = _post(session, principal, post_id)
-    return _successor_form(
-        request,
-        post,
-        f"/succession/posts/{post_id}/successors/new",
-        SUCCESSOR_FIELDS,
-        raw_from_values(SUCCESSOR_FIELDS, {"emergency_cover": False}),
+def _plan(edit: Edit) -> SuccessionPlan | None:
+    return edit.session.scalar(
+        select(SuccessionPlan).where(SuccessionPlan.post_ref == edit.parent.id)
     )
 
 
-@router.post("/posts/{post_id}/successors/new", response_class=HTMLResponse)
-def create_successor(
-    request: Request, post_id: str, session: SessionDep, principal: Editor, form: FormDep
-) -> Response:
-    post = _post(session, principal, post_id)
-    action = f"/succession/posts/{post_id}/successors/new"
-    result = parse_form(SUCCESSOR_FIELDS, form)
-    person = None
-    if result.values.get("person_id"):
-        try:
-            person = visible_person(session, principal, result.values["person_id"])
-        except NotFoundError:
-            result.errors["person_id"] = "Enter the ID of a person in the organisations you can see"
-    plan = session.scalar(select(SuccessionPlan).where(SuccessionPlan.post_ref == post.id))
-    if person is not None and plan is not None:
-        already = session.scalar(
-            select(Successor.id).where(
-                Successor.plan_ref == plan.id, Successor.person_ref == person.id
-            )
+def _check_successor(edit: Edit, result: FormResult) -> None:
+    """A new successor is someone the editor can see, and not already on the post's plan
+    (a changed entry keeps its person)."""
+    if edit.record is not None or not result.values.get("person_id"):
+        return
+    try:
+        person = visible_person(edit.session, edit.principal, result.values["person_id"])
+    except NotFoundError:
+        result.errors["person_id"] = "Enter the ID of a person in the organisations you can see"
+        return
+    edit.found["person"] = person
+    plan = _plan(edit)
+    if plan is not None and edit.session.scalar(
+        select(Successor.id).where(Successor.plan_ref == plan.id, Successor.person_ref == person.id)
+    ):
+        result.errors["person_id"] = (
+            "This person is already on the plan: change their entry instead"
         )
-        if already is not None:
-            result.errors["person_id"] = (
-                "This person is already on the plan: change their entry instead"
-            )
-    if not result.ok or person is None:
-        return _successor_form(
-            request, post, action, SUCCESSOR_FIELDS, result.raw, result, status=400
-        )
+
+
+def _create_successor(edit: Edit, values: dict[str, Any]) -> Successor:
+    plan = _plan(edit)
     if plan is None:
-        plan = SuccessionPlan(post_ref=post.id, reviewed_on=result.values["reviewed_on"])
-        session.add(plan)
-        session.flush()
-    values = {k: v for k, v in result.values.items() if k != "person_id"}
-    session.add(Successor(plan_ref=plan.id, person_ref=person.id, **values))
-    session.flush()
-    audit.record(
-        session,
-        username=principal.username,
-        action="create",
-        entity="succession_plan",
-        key=post_id,
-        source=client_address(request),
-        detail={"successor": person.person_id},
-    )
-    session.commit()
-    return RedirectResponse(f"/succession/posts/{post_id}", status_code=303)
+        plan = SuccessionPlan(post_ref=edit.parent.id, reviewed_on=values["reviewed_on"])
+        edit.session.add(plan)
+        edit.session.flush()
+    entry = {k: v for k, v in values.items() if k != "person_id"}
+    return edit.add(Successor(plan_ref=plan.id, person_ref=edit.found["person"].id, **entry))
 
 
-def _successor(
-    session: Session, principal: Principal, post: Post, ref: int
-) -> tuple[Successor, Person]:
-    row = session.execute(
+def _successor(edit: Edit) -> Successor:
+    """The successor entry on this post's plan, of a person the editor can see."""
+    row = edit.session.execute(
         select(Successor, Person)
         .join(SuccessionPlan, SuccessionPlan.id == Successor.plan_ref)
         .join(Person, Person.id == Successor.person_ref)
-        .where(Successor.id == ref, SuccessionPlan.post_ref == post.id)
+        .where(Successor.id == edit.path["ref"], SuccessionPlan.post_ref == edit.parent.id)
     ).first()
     if row is None:
         raise NotFoundError
     successor, person = row
-    visible_person(session, principal, person.person_id)
-    return successor, person
+    edit.found["person"] = visible_person(edit.session, edit.principal, person.person_id)
+    return successor
 
 
-@router.get("/posts/{post_id}/successors/{ref}/edit", response_class=HTMLResponse)
-def edit_successor(
-    request: Request, post_id: str, ref: int, session: SessionDep, principal: Editor
-) -> Response:
-    post = _post(session, principal, post_id)
-    successor, _ = _successor(session, principal, post, ref)
-    values = {f.name: getattr(successor, f.name) for f in EDIT_SUCCESSOR_FIELDS}
-    return _successor_form(
-        request,
-        post,
-        f"/succession/posts/{post_id}/successors/{ref}/edit",
-        EDIT_SUCCESSOR_FIELDS,
-        raw_from_values(EDIT_SUCCESSOR_FIELDS, values),
-        version=successor.version,
-    )
+def _as_row(edit: Edit, values: dict[str, Any]) -> dict[str, Any]:
+    """A successor entry as a row of the succession import: the post, and the person (a
+    changed entry keeps its person, whom its form does not show)."""
+    person = edit.found.get("person")
+    named = {"person_id": person.person_id} if person is not None else {}
+    return {"post_id": edit.parent.post_id, **named, **values}
 
 
-@router.post("/posts/{post_id}/successors/{ref}/edit", response_class=HTMLResponse)
-def save_successor(
-    request: Request, post_id: str, ref: int, session: SessionDep, principal: Editor, form: FormDep
-) -> Response:
-    post = _post(session, principal, post_id)
-    successor, person = _successor(session, principal, post, ref)
-    action = f"/succession/posts/{post_id}/successors/{ref}/edit"
-    result = parse_form(EDIT_SUCCESSOR_FIELDS, form)
-    if not result.ok:
-        return _successor_form(
-            request, post, action, EDIT_SUCCESSOR_FIELDS, result.raw, result, successor.version, 400
-        )
-    try:
-        save_edit(session, successor, parse_version(form.get("version")), result.values)
-    except StaleEditError:
-        values = {f.name: getattr(successor, f.name) for f in EDIT_SUCCESSOR_FIELDS}
-        return _successor_form(
-            request,
-            post,
-            action,
-            EDIT_SUCCESSOR_FIELDS,
-            raw_from_values(EDIT_SUCCESSOR_FIELDS, values),
-            FormResult(errors={"version": STALE_MESSAGE}),
-            successor.version,
-            409,
-        )
-    audit.record(
-        session,
-        username=principal.username,
-        action="update",
-        entity="succession_plan",
-        key=post_id,
-        source=client_address(request),
-        detail={"successor": person.person_id},
-    )
-    session.commit()
-    return RedirectResponse(f"/succession/posts/{post_id}", status_code=303)
+SUCCESSOR = RecordKind[Successor](
+    noun="successor",
+    capability=Capability.EDIT_TALENT,
+    new_path="/posts/{post_id}/successors/new",
+    edit_path="/posts/{post_id}/successors/{ref}/edit",
+    scope=_post_scope,
+    find=_successor,
+    fields=lambda edit: EDIT_SUCCESSOR_FIELDS if edit.record is not None else SUCCESSOR_FIELDS,
+    initial=lambda edit: {"emergency_cover": False},
+    page=_successor_page,
+    check=_check_successor,
+    imported=Imported("succession", lambda edit, values: [_as_row(edit, values)]),
+    create=_create_successor,
+    audit=lambda edit, action, successor: AuditEntry(
+        "succession_plan", edit.parent.post_id, {"successor": edit.found["person"].person_id}
+    ),
+    done=lambda edit, successor: f"/succession/posts/{edit.parent.post_id}",
+)
+mount(router, SUCCESSOR)

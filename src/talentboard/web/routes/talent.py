@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from talentboard.talent import services
 from talentboard.web import audit
 from talentboard.web.analysis import pool_filter, shown_date, talent_context, talent_grid
-from talentboard.web.deps import SessionDep, client_address, requires
+from talentboard.web.deps import SessionDep, requires
 from talentboard.web.permissions import Capability, Principal, analysis_scope
 from talentboard.web.presenters.formatting import counted, date
 from talentboard.web.presenters.talent import (
@@ -58,13 +58,14 @@ def talent_pool(
     view = services.talent_pool(context, pool_filter(analysis_scope(principal), **chosen))
     names = organisation_names(session)
     shown = view.members["person_id"].to_list()
-    audit.record(
+    audit.by(
+        request,
         session,
-        username=principal.username,
-        action="list",
-        entity="talent_pool",
-        source=client_address(request),
-        detail={
+        principal,
+        "list",
+        "talent_pool",
+        None,
+        {
             "people": shown[:500],
             "count": len(shown),
             "filters": {k: v[0] for k, v in chosen.items()},

@@ -19,7 +19,7 @@ from talentboard.matching.vacancy import Shortlist
 from talentboard.talent.succession import post_states
 from talentboard.web import audit
 from talentboard.web.analysis import register, scoped, shown_date
-from talentboard.web.deps import SessionDep, client_address, requires
+from talentboard.web.deps import SessionDep, requires
 from talentboard.web.permissions import (
     Capability,
     Principal,
@@ -64,14 +64,14 @@ def audit_shortlist(
     session: Session, request: Request, principal: Principal, post_id: str, view: ShortlistView
 ) -> None:
     """Reading a shortlist reads the record of everyone named on it."""
-    audit.record(
+    audit.by(
+        request,
         session,
-        username=principal.username,
-        action="read",
-        entity="vacancy_shortlist",
-        key=post_id,
-        source=client_address(request),
-        detail={"people": sorted({r["person_id"] for r in [*view.candidates, *view.excluded]})},
+        principal,
+        "read",
+        "vacancy_shortlist",
+        post_id,
+        {"people": sorted({r["person_id"] for r in [*view.candidates, *view.excluded]})},
     )
     session.commit()
 
