@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Result, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Result, Row, Select, select
+from sqlalchemy.orm import QueryableAttribute, Session
 
+from talentboard.db.base import Base
 from talentboard.db.models import (
     Appointment,
     AppraisalRecord,
@@ -112,189 +113,169 @@ def load_talent(session: Session, at: dt.date) -> TalentFrames:
     """
     session.flush()
     connection = session.connection()
-    profiles = _frame(
-        schemas.PROFILES,
-        connection.execute(
-            select(
-                TalentProfile.id.label("profile_ref"),
-                TalentProfile.person_ref,
-                TalentProfile.willing_regions,
-                TalentProfile.cross_org_consent,
-                TalentProfile.timeframe,
-                TalentProfile.impact,
-                TalentProfile.growth,
-                TalentProfile.programmes,
-                TalentProfile.reviewed_on,
-            ).order_by(TalentProfile.person_ref)
-        ),
+    readiness = _load_readiness(connection, at)
+    # Appraisals and their domain ratings come from the same rows: read them once.
+    appraisal_rows = _appraisal_rows(connection, at)
+    return TalentFrames(
+        as_at=at,
+        profiles=_load_profiles(connection),
+        readiness=readiness,
+        targets=current_readiness(readiness, at),
+        assessments=_load_assessments(connection, at),
+        plans=_load_plans(connection),
+        successors=_load_successors(connection, at),
+        opportunities=_load_opportunities(connection),
+        conversations=_load_conversations(connection, at),
+        actions=_load_actions(connection, at),
+        fppt_checks=_load_fppt_checks(connection, at),
+        references=_load_references(connection, at),
+        appraisals=_frame(schemas.APPRAISALS, appraisal_rows),
+        appraisal_ratings=_appraisal_ratings(appraisal_rows),
+        exits=_load_exits(connection, at),
     )
-    readiness = _frame(
-        schemas.READINESS,
-        connection.execute(
-            select(
-                TalentProfile.person_ref,
-                ReadinessReview.target_role_code,
-                ReadinessReview.readiness,
-                ReadinessReview.reviewed_on,
-            )
-            .join(TalentProfile, ReadinessReview.profile_ref == TalentProfile.id)
-            .where(ReadinessReview.reviewed_on <= at)
-            .order_by(
-                TalentProfile.person_ref,
-                ReadinessReview.target_role_code,
-                ReadinessReview.reviewed_on,
-            )
-        ),
-    )
-    assessments = _frame(
-        schemas.ASSESSMENTS,
-        connection.execute(
-            select(
-                Assessment.person_ref,
-                Assessment.framework,
-                Assessment.domain_code,
-                Assessment.rater_relation,
-                Assessment.rater_id,
-                Assessment.score,
-                Assessment.assessed_on,
-            )
-            .where(Assessment.assessed_on <= at)
-            .order_by(Assessment.person_ref, Assessment.assessed_on, Assessment.id)
-        ),
-    )
-    plans = _frame(
-        schemas.PLANS,
-        connection.execute(
-            select(
-                SuccessionPlan.id.label("plan_ref"),
-                SuccessionPlan.post_ref,
-                SuccessionPlan.reviewed_on,
-            ).order_by(SuccessionPlan.post_ref)
-        ),
-    )
-    successors = _frame(
-        schemas.SUCCESSORS,
-        connection.execute(
-            select(
-                Successor.plan_ref,
-                SuccessionPlan.post_ref,
-                Successor.person_ref,
-                Successor.readiness,
-                Successor.emergency_cover,
-                Successor.reviewed_on,
-            )
-            .join(SuccessionPlan, Successor.plan_ref == SuccessionPlan.id)
-            .where(Successor.reviewed_on <= at)
-            .order_by(SuccessionPlan.post_ref, Successor.person_ref)
-        ),
-    )
-    opportunities = _frame(
-        schemas.OPPORTUNITIES,
-        connection.execute(
-            select(
-                Opportunity.id.label("opportunity_ref"),
-                Opportunity.opportunity_id,
-                Opportunity.kind,
-                Opportunity.host_ods_code,
-                Opportunity.title,
-                Opportunity.develops,
-                Opportunity.levels,
-                Opportunity.capacity,
-                Opportunity.starts_on,
-                Opportunity.ends_on,
-                Opportunity.status,
-            ).order_by(Opportunity.opportunity_id)
-        ),
-    )
-    conversations = _frame(
-        schemas.CONVERSATIONS,
-        connection.execute(
-            select(
-                CareerConversation.id.label("conversation_ref"),
-                CareerConversation.person_ref,
-                CareerConversation.held_on,
-                CareerConversation.held_with,
-                CareerConversation.impact,
-                CareerConversation.growth,
-                CareerConversation.growth_wanted,
-                CareerConversation.summary,
-            )
-            .where(CareerConversation.held_on <= at)
-            .order_by(CareerConversation.person_ref, CareerConversation.held_on)
-        ),
-    )
-    actions = _frame(
-        schemas.ACTIONS,
-        connection.execute(
-            select(
-                DevelopmentAction.id.label("action_ref"),
-                DevelopmentAction.conversation_ref,
-                CareerConversation.person_ref,
-                DevelopmentAction.action,
-                DevelopmentAction.opportunity_kind,
-                DevelopmentAction.programme_code,
-                DevelopmentAction.due_on,
-                DevelopmentAction.status,
-            )
-            .join(CareerConversation, DevelopmentAction.conversation_ref == CareerConversation.id)
-            .where(CareerConversation.held_on <= at)
-            .order_by(DevelopmentAction.conversation_ref, DevelopmentAction.id)
-        ),
-    )
-    fppt_checks = _frame(
-        schemas.FPPT_CHECKS,
-        connection.execute(
-            select(
-                FitAndProperCheck.person_ref,
-                FitAndProperCheck.check_type,
-                FitAndProperCheck.outcome,
-                FitAndProperCheck.checked_on,
-                FitAndProperCheck.next_due_on,
-                FitAndProperCheck.checked_by,
-                FitAndProperCheck.notes,
-            )
-            .where(FitAndProperCheck.checked_on <= at)
-            .order_by(
-                FitAndProperCheck.person_ref,
-                FitAndProperCheck.check_type,
-                FitAndProperCheck.checked_on,
-            )
-        ),
-    )
-    references = _frame(
-        schemas.REFERENCES,
-        connection.execute(
-            select(
-                BoardMemberReference.appointment_ref,
-                BoardMemberReference.written_on,
-                BoardMemberReference.written_by,
-                BoardMemberReference.concerns_raised,
-                BoardMemberReference.summary,
-            )
-            .where(BoardMemberReference.written_on <= at)
-            .order_by(BoardMemberReference.appointment_ref)
-        ),
-    )
-    appraisal_rows = connection.execute(
-        select(
-            AppraisalRecord.id.label("appraisal_ref"),
-            AppraisalRecord.person_ref,
-            AppraisalRecord.period_start,
-            AppraisalRecord.period_end,
-            AppraisalRecord.appraised_on,
-            AppraisalRecord.appraiser,
-            AppraisalRecord.multi_source_feedback,
-            AppraisalRecord.objectives,
-            AppraisalRecord.edi_objective,
-            AppraisalRecord.development_needs,
-            AppraisalRecord.programmes_attended,
-            AppraisalRecord.domain_ratings,
+
+
+def _select(
+    schema: Mapping[str, Any], table: type[Base], **elsewhere: QueryableAttribute[Any]
+) -> Select[Any]:
+    """A query of ``schema``'s columns, each from ``table`` under the same name unless
+    ``elsewhere`` names it (a table's id under its ``_ref`` name, or a joined table's
+    column), so a frame's columns are listed once, in its schema."""
+    return select(
+        *(
+            (elsewhere[name] if name in elsewhere else getattr(table, name)).label(name)
+            for name in schema
         )
+    )
+
+
+def _read(connection: Connection, schema: Mapping[str, Any], query: Select[Any]) -> pl.DataFrame:
+    """The frame with ``schema`` of a query's rows."""
+    return _frame(schema, connection.execute(query))
+
+
+def _load_profiles(connection: Connection) -> pl.DataFrame:
+    """Every talent profile, by person."""
+    query = _select(schemas.PROFILES, TalentProfile, profile_ref=TalentProfile.id)
+    return _read(connection, schemas.PROFILES, query.order_by(TalentProfile.person_ref))
+
+
+def _load_readiness(connection: Connection, at: dt.date) -> pl.DataFrame:
+    """The readiness reviews on or before ``at``, oldest first per person and target role."""
+    query = (
+        _select(schemas.READINESS, ReadinessReview, person_ref=TalentProfile.person_ref)
+        .join(TalentProfile, ReadinessReview.profile_ref == TalentProfile.id)
+        .where(ReadinessReview.reviewed_on <= at)
+        .order_by(
+            TalentProfile.person_ref,
+            ReadinessReview.target_role_code,
+            ReadinessReview.reviewed_on,
+        )
+    )
+    return _read(connection, schemas.READINESS, query)
+
+
+def _load_assessments(connection: Connection, at: dt.date) -> pl.DataFrame:
+    """The ratings assessed on or before ``at``."""
+    query = _select(schemas.ASSESSMENTS, Assessment).where(Assessment.assessed_on <= at)
+    return _read(
+        connection,
+        schemas.ASSESSMENTS,
+        query.order_by(Assessment.person_ref, Assessment.assessed_on, Assessment.id),
+    )
+
+
+def _load_plans(connection: Connection) -> pl.DataFrame:
+    """Every succession plan, by post."""
+    query = _select(schemas.PLANS, SuccessionPlan, plan_ref=SuccessionPlan.id)
+    return _read(connection, schemas.PLANS, query.order_by(SuccessionPlan.post_ref))
+
+
+def _load_successors(connection: Connection, at: dt.date) -> pl.DataFrame:
+    """The successor entries reviewed on or before ``at``, with their plan's post."""
+    query = (
+        _select(schemas.SUCCESSORS, Successor, post_ref=SuccessionPlan.post_ref)
+        .join(SuccessionPlan, Successor.plan_ref == SuccessionPlan.id)
+        .where(Successor.reviewed_on <= at)
+        .order_by(SuccessionPlan.post_ref, Successor.person_ref)
+    )
+    return _read(connection, schemas.SUCCESSORS, query)
+
+
+def _load_opportunities(connection: Connection) -> pl.DataFrame:
+    """Every opportunity, whatever its dates."""
+    query = _select(schemas.OPPORTUNITIES, Opportunity, opportunity_ref=Opportunity.id)
+    return _read(connection, schemas.OPPORTUNITIES, query.order_by(Opportunity.opportunity_id))
+
+
+def _load_conversations(connection: Connection, at: dt.date) -> pl.DataFrame:
+    """The career conversations held on or before ``at``."""
+    query = _select(
+        schemas.CONVERSATIONS, CareerConversation, conversation_ref=CareerConversation.id
+    ).where(CareerConversation.held_on <= at)
+    return _read(
+        connection,
+        schemas.CONVERSATIONS,
+        query.order_by(CareerConversation.person_ref, CareerConversation.held_on),
+    )
+
+
+def _load_actions(connection: Connection, at: dt.date) -> pl.DataFrame:
+    """The development actions of the conversations held on or before ``at``."""
+    query = (
+        _select(
+            schemas.ACTIONS,
+            DevelopmentAction,
+            action_ref=DevelopmentAction.id,
+            person_ref=CareerConversation.person_ref,
+        )
+        .join(CareerConversation, DevelopmentAction.conversation_ref == CareerConversation.id)
+        .where(CareerConversation.held_on <= at)
+        .order_by(DevelopmentAction.conversation_ref, DevelopmentAction.id)
+    )
+    return _read(connection, schemas.ACTIONS, query)
+
+
+def _load_fppt_checks(connection: Connection, at: dt.date) -> pl.DataFrame:
+    """The Fit and Proper Person checks done on or before ``at``."""
+    query = _select(schemas.FPPT_CHECKS, FitAndProperCheck).where(
+        FitAndProperCheck.checked_on <= at
+    )
+    return _read(
+        connection,
+        schemas.FPPT_CHECKS,
+        query.order_by(
+            FitAndProperCheck.person_ref,
+            FitAndProperCheck.check_type,
+            FitAndProperCheck.checked_on,
+        ),
+    )
+
+
+def _load_references(connection: Connection, at: dt.date) -> pl.DataFrame:
+    """The board member references written on or before ``at``."""
+    query = _select(schemas.REFERENCES, BoardMemberReference).where(
+        BoardMemberReference.written_on <= at
+    )
+    return _read(
+        connection, schemas.REFERENCES, query.order_by(BoardMemberReference.appointment_ref)
+    )
+
+
+def _appraisal_rows(connection: Connection, at: dt.date) -> Sequence[Row[Any]]:
+    """The appraisals whose period started on or before ``at``, with their domain ratings."""
+    query = (
+        _select(schemas.APPRAISALS, AppraisalRecord, appraisal_ref=AppraisalRecord.id)
+        .add_columns(AppraisalRecord.domain_ratings)
         .where(AppraisalRecord.period_start <= at)
         .order_by(AppraisalRecord.person_ref, AppraisalRecord.period_end)
-    ).all()
-    appraisals = _frame(schemas.APPRAISALS, appraisal_rows)
-    appraisal_ratings = schemas.frame(
+    )
+    return connection.execute(query).all()
+
+
+def _appraisal_ratings(appraisal_rows: Sequence[Row[Any]]) -> pl.DataFrame:
+    """The LCF domain ratings of the appraisals, one row per domain."""
+    return schemas.frame(
         schemas.APPRAISAL_RATINGS,
         [
             {
@@ -307,33 +288,13 @@ def load_talent(session: Session, at: dt.date) -> TalentFrames:
             for domain, score in (row.domain_ratings or {}).items()
         ],
     )
-    exits = _frame(
-        schemas.EXITS,
-        connection.execute(
-            select(
-                Appointment.id.label("appointment_ref"),
-                Appointment.end_date,
-                Appointment.end_reason,
-                Appointment.exit_notes,
-            )
-            .where(Appointment.end_date.is_not(None), Appointment.end_date <= at)
-            .order_by(Appointment.id)
-        ),
+
+
+def _load_exits(connection: Connection, at: dt.date) -> pl.DataFrame:
+    """The appointments ended on or before ``at``, with their reason and exit notes."""
+    query = (
+        _select(schemas.EXITS, Appointment, appointment_ref=Appointment.id)
+        .where(Appointment.end_date.is_not(None), Appointment.end_date <= at)
+        .order_by(Appointment.id)
     )
-    return TalentFrames(
-        as_at=at,
-        profiles=profiles,
-        readiness=readiness,
-        targets=current_readiness(readiness, at),
-        assessments=assessments,
-        plans=plans,
-        successors=successors,
-        opportunities=opportunities,
-        conversations=conversations,
-        actions=actions,
-        fppt_checks=fppt_checks,
-        references=references,
-        appraisals=appraisals,
-        appraisal_ratings=appraisal_ratings,
-        exits=exits,
-    )
+    return _read(connection, schemas.EXITS, query)
