@@ -97,28 +97,16 @@ class BuddyResult:
 
     def to_json(self, all_pairs: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "pairs": [
-                {
-                    "challenged_ods_code": r["challenged_ods_code"],
-                    "strong_ods_code": r["strong_ods_code"],
-                    "score": r["score"],
-                    "reasons": list(r["reasons"]),
-                }
-                for r in self.pairs.iter_rows(named=True)
-            ],
+            "pairs": self.pairs.select(
+                "challenged_ods_code", "strong_ods_code", "score", "reasons"
+            ).to_dicts(),
             "total_score": self.total_score,
-            "unpaired": [
-                {"ods_code": r["ods_code"], "side": r["side"], "reason": r["reason"]}
-                for r in self.unpaired.iter_rows(named=True)
-            ],
+            "unpaired": self.unpaired.select("ods_code", "side", "reason").to_dicts(),
         }
         if all_pairs:
-            out["eligible_pairs"] = [
-                {"challenged_ods_code": c, "strong_ods_code": s, "score": score}
-                for c, s, score in self.eligible_pairs.select(
-                    "challenged_ods_code", "strong_ods_code", "score"
-                ).iter_rows()
-            ]
+            out["eligible_pairs"] = self.eligible_pairs.select(
+                "challenged_ods_code", "strong_ods_code", "score"
+            ).to_dicts()
         return out
 
 

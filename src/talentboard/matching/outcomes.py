@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -53,6 +54,13 @@ TERM_COLUMNS = (
 )
 MAX_NAMED = 3
 """How many of a person's eligible opportunities an explanation names."""
+_REST_WORDS = {
+    "full": "with every place taken",
+    "source_limit": "at the limit per host",
+    "min_share": "held for the minimum share",
+    "not_chosen": "not chosen",
+}
+"""How the eligible opportunities beyond those named are counted, by why none was given."""
 
 
 def kept_blocks(
@@ -276,16 +284,13 @@ def _outcompeted(
     per_block: dict[tuple[str, str], int],
 ) -> list[dict[str, Any]]:
     """Why people with eligible pairs got none: who holds the places, or which constraint."""
-    by_offer = _offer_lookup(offers)
-    holders = _takers(chosen, kept, candidates)
-    block_use: dict[tuple[str, str], int] = defaultdict(int, per_block)
-    for key in chosen.select("source_ods_code", "host_ods_code").iter_rows():
-        block_use[key] += 1
-    members: set[int] = set()
-    if settings.min_share is not None:
-        members = set(
-            people.filter(group_member(settings.min_share.group)).get_column("person_ref")
-        )
+    places = _PlacesLeft(
+        holders=_takers(chosen, kept, candidates),
+        capacity={ref: offer["capacity"] for ref, offer in _offer_lookup(offers).items()},
+        block_use=_block_use(chosen, per_block),
+        members=_group_members(people, settings),
+        settings=settings,
+    )
     options = (
         scored.join(left.select("person_ref"), on="person_ref", how="semi")
         .sort(["person_ref", "score", "opportunity_id"], descending=[False, True, False])
@@ -300,24 +305,47 @@ def _outcompeted(
         )
     )
     grouped = options.group_by("person_ref", "person_id", maintain_order=True).agg(pl.all())
-    capacity = {ref: offer["capacity"] for ref, offer in by_offer.items()}
-    share = settings.min_share
+    return [
+        {
+            "person_ref": row["person_ref"],
+            "person_id": row["person_id"],
+            "reason": _outcompeted_reason(row, places),
+        }
+        for row in grouped.iter_rows(named=True)
+    ]
 
-    def why(person_ref: int, ref: int, block: tuple[str, str]) -> str:
-        if len(holders.get(ref, ())) >= capacity[ref]:
+
+@dataclass(frozen=True)
+class _PlacesLeft:
+    """The allocation as seen by a person who got nothing: who holds each opportunity's
+    places, how many each (source, host) block takes, and who is in the minimum-share
+    group."""
+
+    holders: dict[int, list[tuple[str, int]]]
+    capacity: dict[int, int]
+    block_use: defaultdict[tuple[str, str], int]
+    members: set[int]
+    settings: MatchSettings
+
+    def cause(self, person_ref: int, ref: int, block: tuple[str, str]) -> str:
+        """Why opportunity ``ref`` is not this person's: the first constraint that binds."""
+        limit = self.settings.source_limit
+        if len(self.holders.get(ref, ())) >= self.capacity[ref]:
             return "full"
-        if settings.source_limit is not None and block_use[block] >= settings.source_limit:
+        if limit is not None and self.block_use[block] >= limit:
             return "source_limit"
-        if share is not None and person_ref not in members:
+        if self.settings.min_share is not None and person_ref not in self.members:
             return "min_share"
         return "not_chosen"
 
-    def words(cause: str, ref: int, block: tuple[str, str]) -> str:
+    def words(self, cause: str, ref: int, block: tuple[str, str]) -> str:
+        """``cause`` in words, naming who holds the places or the constraint."""
+        share = self.settings.min_share
         if cause == "full":
-            return f"went to {_names(holders[ref])}"
+            return f"went to {_names(self.holders[ref])}"
         if cause == "source_limit":
             return (
-                f"its host {block[1]} already takes {block_use[block]} people from "
+                f"its host {block[1]} already takes {self.block_use[block]} people from "
                 f"{block[0]}, the limit per host"
             )
         if cause == "min_share" and share is not None:
@@ -327,35 +355,45 @@ def _outcompeted(
             )
         return "not chosen in the allocation with the highest total score"
 
-    rest_words = {
-        "full": "with every place taken",
-        "source_limit": "at the limit per host",
-        "min_share": "held for the minimum share",
-        "not_chosen": "not chosen",
-    }
-    rows = []
-    for row in grouped.iter_rows(named=True):
-        refs, n = row["opportunity_ref"], len(row["opportunity_ref"])
-        parts = []
-        rest: dict[str, int] = defaultdict(int)
-        for k in range(n):
-            block = (row["source_ods_code"][k], row["host_ods_code"][k])
-            cause = why(row["person_ref"], refs[k], block)
-            if k < MAX_NAMED:
-                parts.append(
-                    f"{row['opportunity_id'][k]} (score {row['score'][k]} for this person) "
-                    + words(cause, refs[k], block)
-                )
-            else:
-                rest[rest_words[cause]] += 1
-        reason = (
-            f"eligible for {n} opportunit{'y' if n == 1 else 'ies'}, none left for this person "
-            "in the allocation with the highest total score: " + "; ".join(parts)
-        )
-        if rest:
-            summary = ", ".join(f"{count} {label}" for label, count in sorted(rest.items()))
-            reason += f"; and {n - MAX_NAMED} more ({summary})"
-        rows.append(
-            {"person_ref": row["person_ref"], "person_id": row["person_id"], "reason": reason}
-        )
-    return rows
+
+def _block_use(
+    chosen: pl.DataFrame, per_block: dict[tuple[str, str], int]
+) -> defaultdict[tuple[str, str], int]:
+    """Places per (source organisation, host organisation): kept ones and chosen ones."""
+    block_use: defaultdict[tuple[str, str], int] = defaultdict(int, per_block)
+    for key in chosen.select("source_ods_code", "host_ods_code").iter_rows():
+        block_use[key] += 1
+    return block_use
+
+
+def _group_members(people: pl.DataFrame, settings: MatchSettings) -> set[int]:
+    """The person_refs in the minimum-share group (none without a minimum share)."""
+    if settings.min_share is None:
+        return set()
+    return set(people.filter(group_member(settings.min_share.group)).get_column("person_ref"))
+
+
+def _outcompeted_reason(row: dict[str, Any], places: _PlacesLeft) -> str:
+    """One person's reason: their best opportunities named with why each is not theirs,
+    the rest counted by why."""
+    refs, n = row["opportunity_ref"], len(row["opportunity_ref"])
+    parts = []
+    rest: dict[str, int] = defaultdict(int)
+    for k in range(n):
+        block = (row["source_ods_code"][k], row["host_ods_code"][k])
+        cause = places.cause(row["person_ref"], refs[k], block)
+        if k < MAX_NAMED:
+            parts.append(
+                f"{row['opportunity_id'][k]} (score {row['score'][k]} for this person) "
+                + places.words(cause, refs[k], block)
+            )
+        else:
+            rest[_REST_WORDS[cause]] += 1
+    reason = (
+        f"eligible for {n} opportunit{'y' if n == 1 else 'ies'}, none left for this person "
+        "in the allocation with the highest total score: " + "; ".join(parts)
+    )
+    if rest:
+        summary = ", ".join(f"{count} {label}" for label, count in sorted(rest.items()))
+        reason += f"; and {n - MAX_NAMED} more ({summary})"
+    return reason

@@ -163,6 +163,9 @@ SCORED_SCHEMA: dict[str, pl.DataType] = {
     "score": pl.Int64(),
 }
 
+_PAIR = ["person_ref", "opportunity_ref"]
+"""The columns that identify a pair."""
+
 
 def gap_points(gaps: pl.DataFrame, per_level: int, unrated: int) -> pl.DataFrame:
     """Whole points per (person, target role, domain) with a gap.
@@ -250,27 +253,64 @@ def score_pairs(
     :data:`~talentboard.matching.inputs.EXPERIENCE_SCHEMA`; ``groups``: the output of
     :func:`positive_action_groups` (needed only with positive action).
     """
-    keys = ["person_ref", "opportunity_ref"]
-    base = pairs.select(*keys, "kind", "develops", "host_kind", "host_segment").with_row_index(
+    base = pairs.select(*_PAIR, "kind", "develops", "host_kind", "host_segment").with_row_index(
         "_pair"
     )
+    best_target = _best_target(base, targets, gaps, weights)
+    scored = _pair_facts(base, best_target, aspirations, experience)
+    scored = _with_positive_action(scored, groups, weights)
+    return (
+        _with_points(scored, weights).sort("_pair").select(list(SCORED_SCHEMA)).cast(SCORED_SCHEMA)  # type: ignore[arg-type]
+    )
+
+
+def _best_target(
+    base: pl.DataFrame, targets: pl.DataFrame, gaps: pl.DataFrame, weights: ScoringWeights
+) -> pl.DataFrame:
+    """Per pair, the target role giving the most gap and readiness points (see the module)."""
     readiness_order = pl.DataFrame(
         {"readiness": list(vocab.READINESS), "_rank": list(range(len(vocab.READINESS)))},
         schema={"readiness": pl.String(), "_rank": pl.Int64()},
     )
-    per_target = (
-        base.select(*keys, "kind")
+    return (
+        _readiness_per_target(base, targets, weights)
+        .join(_covered_domains(base, gaps, weights), on=[*_PAIR, "target_role_code"], how="left")
+        .with_columns(pl.col("gaps").fill_null(0))
+        .join(readiness_order, on="readiness", how="left")
+        .with_columns((pl.col("gaps") + pl.col("readiness_points")).alias("_role_points"))
+        .sort(
+            [*_PAIR, "_role_points", "_rank", "target_role_code"],
+            descending=[False, False, True, False, False],
+            nulls_last=True,
+        )
+        .unique(_PAIR, keep="first", maintain_order=True)
+        .drop("_role_points", "_rank", "kind")
+    )
+
+
+def _readiness_per_target(
+    base: pl.DataFrame, targets: pl.DataFrame, weights: ScoringWeights
+) -> pl.DataFrame:
+    """Per pair and target role of the person, the readiness and its fit points."""
+    return (
+        base.select(*_PAIR, "kind")
         .join(targets.select("person_ref", "target_role_code", "readiness"), on="person_ref")
         .join(_readiness_table(weights), on=["readiness", "kind"], how="left")
         .with_columns(pl.col("readiness_points").fill_null(0))
     )
+
+
+def _covered_domains(
+    base: pl.DataFrame, gaps: pl.DataFrame, weights: ScoringWeights
+) -> pl.DataFrame:
+    """Per pair and target role, the gap domains the opportunity develops and their points."""
     domain_points = gap_points(gaps, weights.points_per_gap_level, weights.unrated_domain)
-    covered = (
-        base.select(*keys, pl.col("develops").list.unique().alias("domain_code"))
+    return (
+        base.select(*_PAIR, pl.col("develops").list.unique().alias("domain_code"))
         .explode("domain_code")
         .join(domain_points, on=["person_ref", "domain_code"])
         .sort("domain_code")
-        .group_by(*keys, "target_role_code")
+        .group_by(*_PAIR, "target_role_code")
         .agg(
             pl.col("domain_code").alias("covered_domains"),
             pl.col("points").alias("covered_points"),
@@ -278,21 +318,17 @@ def score_pairs(
             pl.col("points").sum().alias("gaps"),
         )
     )
-    best_target = (
-        per_target.join(covered, on=[*keys, "target_role_code"], how="left")
-        .with_columns(pl.col("gaps").fill_null(0))
-        .join(readiness_order, on="readiness", how="left")
-        .with_columns((pl.col("gaps") + pl.col("readiness_points")).alias("_role_points"))
-        .sort(
-            [*keys, "_role_points", "_rank", "target_role_code"],
-            descending=[False, False, True, False, False],
-            nulls_last=True,
-        )
-        .unique(keys, keep="first", maintain_order=True)
-        .drop("_role_points", "_rank", "kind")
-    )
-    scored = (
-        base.join(best_target, on=keys, how="left")
+
+
+def _pair_facts(
+    base: pl.DataFrame,
+    best_target: pl.DataFrame,
+    aspirations: pl.DataFrame,
+    experience: pl.DataFrame,
+) -> pl.DataFrame:
+    """The pairs with their best target role and what the other terms are scored on."""
+    return (
+        base.join(best_target, on=_PAIR, how="left")
         .join(aspirations, on="person_ref", how="left")
         .join(_growth_table(), on=["growth_wanted", "kind"], how="left")
         .join(experience, on="person_ref", how="left")
@@ -308,20 +344,32 @@ def score_pairs(
                 pl.col("host_kind").is_not_null()
                 & ~pl.col("kinds").list.contains(pl.col("host_kind")).fill_null(False)
             ).alias("new_kind"),
-            pl.when(
-                (pl.col("host_segment") >= CHALLENGED_FROM) & ~pl.col("challenged").fill_null(False)
-            )
-            .then(pl.lit("challenged"))
-            .when(
-                (pl.col("host_segment") < CHALLENGED_FROM)
-                & pl.col("challenged").fill_null(False)
-                & ~pl.col("strong").fill_null(False)
-            )
-            .then(pl.lit("strong"))
-            .otherwise(pl.lit(None, dtype=pl.String()))
-            .alias("new_context"),
+            _new_context().alias("new_context"),
         )
     )
+
+
+def _new_context() -> pl.Expr:
+    """``challenged`` or ``strong`` when the host's context is new to the person, else null."""
+    return (
+        pl.when(
+            (pl.col("host_segment") >= CHALLENGED_FROM) & ~pl.col("challenged").fill_null(False)
+        )
+        .then(pl.lit("challenged"))
+        .when(
+            (pl.col("host_segment") < CHALLENGED_FROM)
+            & pl.col("challenged").fill_null(False)
+            & ~pl.col("strong").fill_null(False)
+        )
+        .then(pl.lit("strong"))
+        .otherwise(pl.lit(None, dtype=pl.String()))
+    )
+
+
+def _with_positive_action(
+    scored: pl.DataFrame, groups: pl.DataFrame | None, weights: ScoringWeights
+) -> pl.DataFrame:
+    """The pairs with each person's positive-action groups and the points they give."""
     if groups is not None and weights.positive_action is not None:
         scored = scored.join(groups, on="person_ref", how="left")
         action_points = weights.positive_action.points
@@ -330,9 +378,19 @@ def score_pairs(
             pl.lit(None, dtype=pl.List(pl.String())).alias("positive_action_groups")
         )
         action_points = 0
-    scored = scored.with_columns(
+    return scored.with_columns(
         pl.col("positive_action_groups").fill_null(pl.lit([], dtype=pl.List(pl.String())))
     ).with_columns(
+        pl.when(pl.col("positive_action_groups").list.len() > 0)
+        .then(pl.lit(action_points, dtype=pl.Int64))
+        .otherwise(pl.lit(0, dtype=pl.Int64))
+        .alias("positive_action")
+    )
+
+
+def _with_points(scored: pl.DataFrame, weights: ScoringWeights) -> pl.DataFrame:
+    """The pairs with the points of the aspirations and breadth terms, and the score."""
+    return scored.with_columns(
         (
             pl.col("planned").cast(pl.Int64) * weights.planned_kind
             + pl.col("growth_met").cast(pl.Int64) * weights.growth_wanted
@@ -341,22 +399,12 @@ def score_pairs(
             pl.col("new_kind").cast(pl.Int64) * weights.new_kind
             + pl.col("new_context").is_not_null().cast(pl.Int64) * weights.new_context
         ).alias("breadth"),
-        pl.when(pl.col("positive_action_groups").list.len() > 0)
-        .then(pl.lit(action_points, dtype=pl.Int64))
-        .otherwise(pl.lit(0, dtype=pl.Int64))
-        .alias("positive_action"),
-    )
-    return (
-        scored.with_columns(
-            (
-                pl.col("gaps")
-                + pl.col("readiness_points")
-                + pl.col("aspirations")
-                + pl.col("breadth")
-                + pl.col("positive_action")
-            ).alias("score")
-        )
-        .sort("_pair")
-        .select(list(SCORED_SCHEMA))
-        .cast(SCORED_SCHEMA)  # type: ignore[arg-type]
+    ).with_columns(
+        (
+            pl.col("gaps")
+            + pl.col("readiness_points")
+            + pl.col("aspirations")
+            + pl.col("breadth")
+            + pl.col("positive_action")
+        ).alias("score")
     )

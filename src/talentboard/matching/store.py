@@ -11,7 +11,9 @@ runs (:func:`kept_proposals`); declined pairs are not proposed again
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 from sqlalchemy import func, select
@@ -68,23 +70,12 @@ def save_opportunity_run(
     session: Session, result: MatchResult, created_by: str | None = None
 ) -> StoredRun:
     """Store a run and one proposal per new assignment (kept ones are already stored)."""
-    run = MatchRun(
-        kind="opportunities",
-        as_at=result.as_at,
-        created_at=_now(),
-        created_by=created_by,
-        settings={**result.settings.to_json(), "method": result.method},
-        total_score=float(result.total_score),
-    )
-    session.add(run)
-    session.flush()
-    proposals = []
-    for row in result.assignments.filter(~pl.col("kept")).iter_rows(named=True):
-        proposal = MatchProposal(
-            run_ref=run.id,
+    run = _add_run(session, "opportunities", result, created_by)
+    proposals = [
+        MatchProposal(
+            **_proposed(run, row),
             person_ref=row["person_ref"],
             opportunity_ref=row["opportunity_ref"],
-            score=float(row["score"]),
             breakdown={
                 "target_role_code": row["target_role_code"],
                 "readiness": row["readiness"],
@@ -94,21 +85,35 @@ def save_opportunity_run(
                 "breadth": row["breadth"],
                 "positive_action": row["positive_action"],
             },
-            reasons=list(row["reasons"]),
-            status="proposed",
         )
-        session.add(proposal)
-        proposals.append(proposal)
-    session.flush()
-    return StoredRun(run.id, tuple(p.id for p in proposals))
+        for row in result.assignments.filter(~pl.col("kept")).iter_rows(named=True)
+    ]
+    return _stored(session, run, proposals)
 
 
 def save_buddy_run(
     session: Session, result: BuddyResult, created_by: str | None = None
 ) -> StoredRun:
     """Store a buddying run and one pairing per pair."""
+    run = _add_run(session, "buddies", result, created_by)
+    pairings = [
+        BuddyPairing(
+            **_proposed(run, row),
+            challenged_ods_code=row["challenged_ods_code"],
+            strong_ods_code=row["strong_ods_code"],
+        )
+        for row in result.pairs.iter_rows(named=True)
+    ]
+    return _stored(session, run, pairings)
+
+
+def _add_run(
+    session: Session, kind: str, result: MatchResult | BuddyResult, created_by: str | None
+) -> MatchRun:
+    """A new run of ``kind`` with the settings, method and total score of ``result``; flushed,
+    so its proposals or pairings can refer to its id."""
     run = MatchRun(
-        kind="buddies",
+        kind=kind,
         as_at=result.as_at,
         created_at=_now(),
         created_by=created_by,
@@ -117,20 +122,26 @@ def save_buddy_run(
     )
     session.add(run)
     session.flush()
-    pairings = []
-    for row in result.pairs.iter_rows(named=True):
-        pairing = BuddyPairing(
-            run_ref=run.id,
-            challenged_ods_code=row["challenged_ods_code"],
-            strong_ods_code=row["strong_ods_code"],
-            score=float(row["score"]),
-            reasons=list(row["reasons"]),
-            status="proposed",
-        )
-        session.add(pairing)
-        pairings.append(pairing)
+    return run
+
+
+def _proposed(run: MatchRun, row: dict[str, Any]) -> dict[str, Any]:
+    """What every proposal or pairing starts with: its run, score and reasons, undecided."""
+    return {
+        "run_ref": run.id,
+        "score": float(row["score"]),
+        "reasons": list(row["reasons"]),
+        "status": "proposed",
+    }
+
+
+def _stored(
+    session: Session, run: MatchRun, items: Sequence[MatchProposal] | Sequence[BuddyPairing]
+) -> StoredRun:
+    """Add a run's proposals or pairings, in output order, and flush to give them ids."""
+    session.add_all(items)
     session.flush()
-    return StoredRun(run.id, tuple(p.id for p in pairings))
+    return StoredRun(run.id, tuple(item.id for item in items))
 
 
 def kept_proposals(session: Session, at: dt.date) -> pl.DataFrame:

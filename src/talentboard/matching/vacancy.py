@@ -83,22 +83,10 @@ class Shortlist:
             "role_code": self.post.role_code,
             "ods_code": self.post.ods_code,
             "as_at": self.as_at.isoformat(),
-            "shortlist": [
-                {
-                    "rank": r["rank"],
-                    "person_id": r["person_id"],
-                    "readiness": r["readiness"],
-                    "score": r["score"],
-                    "fit": r["fit"],
-                    "breadth": r["breadth"],
-                    "reasons": list(r["reasons"]),
-                }
-                for r in self.candidates.iter_rows(named=True)
-            ],
-            "excluded": [
-                {"person_id": r["person_id"], "reason": r["reason"]}
-                for r in self.excluded.iter_rows(named=True)
-            ],
+            "shortlist": self.candidates.select(
+                "rank", "person_id", "readiness", "score", "fit", "breadth", "reasons"
+            ).to_dicts(),
+            "excluded": self.excluded.select("person_id", "reason").to_dicts(),
             "not_ready": self.not_ready,
         }
 
@@ -169,32 +157,63 @@ def vacancy_shortlist(
     aiming = targets.filter(pl.col("target_role_code") == post.role_code)
     ready = aiming.filter(pl.col("readiness").is_in(SHORTLISTED))
     pool = candidates.join(ready.select("person_ref", "readiness"), on="person_ref")
-    holding = set(holders)
-    role = role_label(post.role_code)
+    kept_rows, excluded = _kept_and_excluded(post, pool, set(holders))
+    scored = _scored_candidates(post, kept_rows, gaps, experience)
+    return Shortlist(
+        post=post,
+        as_at=at,
+        candidates=_rows_frame(_ranked(scored), SHORTLIST_SCHEMA),
+        excluded=_rows_frame(excluded, EXCLUDED_SCHEMA),
+        not_ready=aiming.join(candidates.select("person_ref"), on="person_ref", how="semi")
+        .filter(~pl.col("readiness").is_in(SHORTLISTED))
+        .height,
+    )
+
+
+def _kept_and_excluded(
+    post: VacancyPost, pool: pl.DataFrame, holding: set[int]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The ready people by person_id, split into those kept and those left off, with why."""
     kept_rows, excluded = [], []
     for row in pool.sort("person_id").iter_rows(named=True):
-        reason = None
-        if row["person_ref"] in holding:
-            reason = "holds this post now"
-        elif post.region_code not in (row["willing_regions"] or []):
-            willing = ", ".join(region_name(r) for r in row["willing_regions"] or [])
-            reason = (
-                f"the post is in {region_name(post.region_code)}, not a region the person will "
-                f"work in ({willing or 'none recorded'})"
-            )
-        elif row["ods_code"] != post.ods_code and not row["cross_org_consent"]:
-            reason = (
-                f"the post is in another organisation ({post.ods_code}) and the person has "
-                "not consented to be considered across organisations"
-            )
+        reason = _exclusion(post, row, holding)
         if reason is None:
             kept_rows.append(row)
         else:
             excluded.append(
                 {"person_ref": row["person_ref"], "person_id": row["person_id"], "reason": reason}
             )
+    return kept_rows, excluded
+
+
+def _exclusion(post: VacancyPost, row: dict[str, Any], holding: set[int]) -> str | None:
+    """Why a ready person is left off the shortlist, or None when they are on it."""
+    if row["person_ref"] in holding:
+        return "holds this post now"
+    if post.region_code not in (row["willing_regions"] or []):
+        willing = ", ".join(region_name(r) for r in row["willing_regions"] or [])
+        return (
+            f"the post is in {region_name(post.region_code)}, not a region the person will "
+            f"work in ({willing or 'none recorded'})"
+        )
+    if row["ods_code"] != post.ods_code and not row["cross_org_consent"]:
+        return (
+            f"the post is in another organisation ({post.ods_code}) and the person has "
+            "not consented to be considered across organisations"
+        )
+    return None
+
+
+def _scored_candidates(
+    post: VacancyPost,
+    kept_rows: list[dict[str, Any]],
+    gaps: pl.DataFrame,
+    experience: pl.DataFrame,
+) -> list[dict[str, Any]]:
+    """Each kept candidate's fit, breadth and score, with the reasons in words."""
     fit = {r["person_ref"]: r for r in framework_fit(gaps, post.role_code).iter_rows(named=True)}
     experience_of = {r["person_ref"]: r for r in experience.iter_rows(named=True)}
+    role = role_label(post.role_code)
     scored = []
     for row in kept_rows:
         ref = row["person_ref"]
@@ -202,17 +221,6 @@ def vacancy_shortlist(
         fit_points = fit_row["fit"] if fit_row else 0
         empty = {"organisations": 1, "kinds": [], "challenged": False}
         breadth, breadth_words = _breadth_points(experience_of.get(ref, empty))
-        if fit_row is None:
-            fit_words = (
-                f"framework fit: not yet assessed against the level expected of a {role} (+0)"
-            )
-        else:
-            short = ", ".join(d.replace("_", " ") for d in fit_row["short_domains"]) or "none"
-            fit_words = (
-                f"framework fit: has shown {fit_row['shown_total']:.2f} of the "
-                f"{fit_row['expected_total']:g} expected of a {role} (+{fit_points}); "
-                f"domains still short: {short}"
-            )
         scored.append(
             {
                 "person_ref": ref,
@@ -225,25 +233,33 @@ def vacancy_shortlist(
                     f"score {fit_points + breadth} = framework fit {fit_points} + breadth "
                     f"{breadth}",
                     f"readiness: {READINESS_WORDS[row['readiness']]} for {role}",
-                    fit_words,
+                    _fit_words(fit_row, fit_points, role),
                     "breadth: " + "; ".join(breadth_words),
                 ],
             }
         )
-    order = {r: i for i, r in enumerate(SHORTLISTED)}
-    scored.sort(key=lambda r: (-r["score"], order[r["readiness"]], r["person_id"]))
-    for rank, row in enumerate(scored, start=1):
-        row["rank"] = rank
-    return Shortlist(
-        post=post,
-        as_at=at,
-        candidates=pl.DataFrame(scored, schema=SHORTLIST_SCHEMA, orient="row")
-        if scored
-        else pl.DataFrame(schema=SHORTLIST_SCHEMA),
-        excluded=pl.DataFrame(excluded, schema=EXCLUDED_SCHEMA, orient="row")
-        if excluded
-        else pl.DataFrame(schema=EXCLUDED_SCHEMA),
-        not_ready=aiming.join(candidates.select("person_ref"), on="person_ref", how="semi")
-        .filter(~pl.col("readiness").is_in(SHORTLISTED))
-        .height,
+    return scored
+
+
+def _fit_words(fit_row: dict[str, Any] | None, fit_points: int, role: str) -> str:
+    """The framework fit reason: what has been shown of the level expected of the role."""
+    if fit_row is None:
+        return f"framework fit: not yet assessed against the level expected of a {role} (+0)"
+    short = ", ".join(d.replace("_", " ") for d in fit_row["short_domains"]) or "none"
+    return (
+        f"framework fit: has shown {fit_row['shown_total']:.2f} of the "
+        f"{fit_row['expected_total']:g} expected of a {role} (+{fit_points}); "
+        f"domains still short: {short}"
     )
+
+
+def _ranked(scored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The candidates in shortlist order (see the module docstring), each with its rank."""
+    order = {r: i for i, r in enumerate(SHORTLISTED)}
+    ranked = sorted(scored, key=lambda r: (-r["score"], order[r["readiness"]], r["person_id"]))
+    return [{**row, "rank": rank} for rank, row in enumerate(ranked, start=1)]
+
+
+def _rows_frame(rows: list[dict[str, Any]], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """A frame of ``rows`` with ``schema``, which an empty list of rows still has."""
+    return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
