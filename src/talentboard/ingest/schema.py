@@ -147,7 +147,7 @@ class Kind:
     ``key`` is the set of columns that identify a row across imports (the upsert key):
     two rows of one file may not share it. ``rules`` are the checks particular to the kind;
     ``rule_docs`` describe them for the documentation. ``examples`` are two rows for the
-    template, as text.
+    template, as text (read from ``kinds/examples/NAME.csv`` when not given).
     """
 
     name: str
@@ -161,6 +161,13 @@ class Kind:
     rules: tuple[Rule, ...] = ()
     rule_docs: tuple[str, ...] = ()
     examples: tuple[Mapping[str, str], ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if not self.examples:
+            object.__setattr__(self, "examples", examples_of(self.name))
+        bind = getattr(self.mapping, "bind", None)
+        if bind is not None:
+            object.__setattr__(self, "mapping", bind(self))
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)

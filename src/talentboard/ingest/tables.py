@@ -33,7 +33,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from talentboard.db.base import Base
 from talentboard.ingest.report import TableCounts
-from talentboard.ingest.schema import ROW, Batch, Reference
+from talentboard.ingest.schema import ROW, Batch, Kind, Reference
 from talentboard.progress import Reporter
 
 # A SELECT of any columns.
@@ -242,6 +242,43 @@ class TableMapping:
     def export(self, session: Session) -> pl.DataFrame:
         selected, joined = self.selected(_table(self.model))
         return query_frame(session, select(*selected.values()).select_from(joined))
+
+
+@dataclass(frozen=True)
+class OneTable:
+    """A kind whose rows are the rows of one table, column for column.
+
+    Its table mapping follows from the kind's declaration, which ``Kind`` binds it to: the
+    key is the kind's key (a reference by the id it is turned into), the columns are the
+    kind's other columns, and a new row takes an extra column's value for an empty cell
+    when a file leaves that column out.
+    """
+
+    model: type[Base]
+
+    def bind(self, kind: Kind) -> TableMapping:
+        refs = {r.column: r for r in kind.references if r.into}
+        key = tuple(refs[c].into or c if c in refs else c for c in kind.key)
+        return TableMapping(
+            self.model,
+            key=key,
+            columns=tuple(c.name for c in kind.columns if c.name not in kind.key),
+            references=tuple(refs.values()),
+            defaults={
+                c.name: c.when_empty for c in kind.columns if c.extra and c.name not in kind.key
+            }
+            or None,
+        )
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return (_table(self.model).name,)
+
+    def load(self, session: Session, batch: Batch) -> dict[str, TableCounts]:
+        raise TypeError("a OneTable mapping is used through the Kind it is bound to")
+
+    def export(self, session: Session) -> pl.DataFrame:
+        raise TypeError("a OneTable mapping is used through the Kind it is bound to")
 
 
 @dataclass(frozen=True)

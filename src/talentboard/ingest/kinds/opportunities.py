@@ -6,8 +6,8 @@ from talentboard import rules, vocab
 from talentboard.db.models import Opportunity, Organisation
 from talentboard.ingest.cells import Code, CodeList, Date, Integer, Text
 from talentboard.ingest.kinds.talent import DOMAIN_CODES
-from talentboard.ingest.schema import Column, Kind, Reference, examples_of
-from talentboard.ingest.tables import TableMapping
+from talentboard.ingest.schema import Column, Kind, Reference
+from talentboard.ingest.tables import OneTable
 
 HOST = Reference("host_ods_code", Organisation, "ods_code", "organisation", "organisations")
 
@@ -54,22 +54,5 @@ OPPORTUNITIES = Kind(
     key=("opportunity_id",),
     references=(HOST,),
     orders=rules.OPPORTUNITY.orders,
-    mapping=TableMapping(
-        Opportunity,
-        key=("opportunity_id",),
-        columns=(
-            "kind",
-            "host_ods_code",
-            "title",
-            "develops",
-            "levels",
-            "capacity",
-            "starts_on",
-            "ends_on",
-            "status",
-            "description",
-        ),
-        defaults={"status": "open", "description": None},
-    ),
-    examples=examples_of("opportunities"),
+    mapping=OneTable(Opportunity),
 )

@@ -14,8 +14,8 @@ from talentboard.db.models import Appointment, Organisation, Person, Post
 from talentboard.db.models.register import PerformanceRating
 from talentboard.ingest.cells import Boolean, Code, Date, Fraction, Integer, Text
 from talentboard.ingest.report import Problem
-from talentboard.ingest.schema import ROW, Column, Kind, Reference, RuleContext, examples_of
-from talentboard.ingest.tables import TableMapping, query_frame_in
+from talentboard.ingest.schema import ROW, Column, Kind, Reference, RuleContext
+from talentboard.ingest.tables import OneTable, query_frame_in
 from talentboard.reference import ETHNIC_CODES, REGION_CODES, ROLE_CODES, ethnic_categories, roles
 
 ORGANISATION = Reference("ods_code", Organisation, "ods_code", "organisation", "organisations")
@@ -42,23 +42,8 @@ ORGANISATIONS = Kind(
         Column("closed_on", Date(), "The date the organisation closed.", extra=True),
     ),
     key=("ods_code",),
-    mapping=TableMapping(
-        Organisation,
-        key=("ods_code",),
-        columns=(
-            "name",
-            "kind",
-            "region_code",
-            "icb_code",
-            "staff_headcount",
-            "bme_staff_share",
-            "opened_on",
-            "closed_on",
-        ),
-        defaults={"opened_on": None, "closed_on": None},
-    ),
+    mapping=OneTable(Organisation),
     orders=rules.ORGANISATION.orders,
-    examples=examples_of("organisations"),
 )
 
 PERFORMANCE = Kind(
@@ -80,12 +65,7 @@ PERFORMANCE = Kind(
     ),
     key=("ods_code", "effective_from"),
     references=(ORGANISATION,),
-    mapping=TableMapping(
-        PerformanceRating,
-        key=("ods_code", "effective_from"),
-        columns=("oversight_segment", "cqc_rating"),
-    ),
-    examples=examples_of("performance"),
+    mapping=OneTable(PerformanceRating),
 )
 
 
@@ -129,21 +109,7 @@ POSTS = Kind(
     key=("post_id",),
     references=(ORGANISATION,),
     orders=rules.POST.orders,
-    mapping=TableMapping(
-        Post,
-        key=("post_id",),
-        columns=(
-            "ods_code",
-            "role_code",
-            "title",
-            "level",
-            "executive",
-            "voting",
-            "established_from",
-            "established_to",
-        ),
-    ),
-    examples=examples_of("posts"),
+    mapping=OneTable(Post),
 )
 
 PEOPLE = Kind(
@@ -175,22 +141,7 @@ PEOPLE = Kind(
         Column("employee_number", Text(32), "ESR employee number.", extra=True),
     ),
     key=("person_id",),
-    mapping=TableMapping(
-        Person,
-        key=("person_id",),
-        columns=(
-            "given_name",
-            "family_name",
-            "ethnic_category",
-            "sex",
-            "disability",
-            "professional_background",
-            "birth_year",
-            "employee_number",
-        ),
-        defaults={"employee_number": None},
-    ),
-    examples=examples_of("people"),
+    mapping=OneTable(Person),
 )
 
 
@@ -300,12 +251,5 @@ APPOINTMENTS = Kind(
         "end_date meaning still serving, checked across the file and the appointments "
         "already in the database.",
     ),
-    mapping=TableMapping(
-        Appointment,
-        key=("person_ref", "post_ref", "start_date"),
-        columns=("end_date", "appointment_type", "end_reason", "exit_notes"),
-        references=(PERSON, POST),
-        defaults={"exit_notes": None},
-    ),
-    examples=examples_of("appointments"),
+    mapping=OneTable(Appointment),
 )

@@ -20,8 +20,8 @@ from talentboard.ingest.agreement import disagreeing
 from talentboard.ingest.cells import Boolean, Code, CodeList, Date, Integer, Text
 from talentboard.ingest.kinds.register import PERSON, POST
 from talentboard.ingest.report import Problem
-from talentboard.ingest.schema import ROW, Column, Kind, RuleContext, examples_of
-from talentboard.ingest.tables import ParentChildMapping, TableMapping
+from talentboard.ingest.schema import ROW, Column, Kind, RuleContext
+from talentboard.ingest.tables import OneTable, ParentChildMapping, TableMapping
 from talentboard.reference import REGION_CODES, ROLE_CODES, framework, frameworks
 
 # Every domain (LCF) and dimension (HLM) code of the shipped frameworks.
@@ -107,7 +107,6 @@ TALENT = Kind(
         link="profile_ref",
         dated_by="reviewed_on",
     ),
-    examples=examples_of("talent"),
 )
 
 
@@ -185,13 +184,7 @@ ASSESSMENTS = Kind(
         "on that framework's scale, and may be empty only where the scale has a 'no chance "
         "to demonstrate' point (lcf2024), so an hlm row needs a score.",
     ),
-    mapping=TableMapping(
-        Assessment,
-        key=("person_ref", "framework", "domain_code", "rater_relation", "rater_id", "assessed_on"),
-        columns=("score",),
-        references=(PERSON,),
-    ),
-    examples=examples_of("assessments"),
+    mapping=OneTable(Assessment),
 )
 
 
@@ -235,5 +228,4 @@ SUCCESSION = Kind(
         link="plan_ref",
         dated_by="reviewed_on",
     ),
-    examples=examples_of("succession"),
 )

@@ -23,8 +23,8 @@ from talentboard.ingest.agreement import disagreeing
 from talentboard.ingest.cells import Boolean, CellType, Code, CodeList, Date, Integer, Text
 from talentboard.ingest.kinds.register import PERSON
 from talentboard.ingest.report import Problem, TableCounts
-from talentboard.ingest.schema import ROW, Batch, Column, Kind, RuleContext, examples_of
-from talentboard.ingest.tables import ParentChildMapping, TableMapping
+from talentboard.ingest.schema import ROW, Batch, Column, Kind, RuleContext
+from talentboard.ingest.tables import OneTable, ParentChildMapping, TableMapping
 from talentboard.reference import framework, programmes
 
 PROGRAMME_CODES = tuple(p.code for p in programmes())
@@ -115,7 +115,6 @@ CONVERSATIONS = Kind(
         link="conversation_ref",
         no_child={"action": NO_ACTION},
     ),
-    examples=examples_of("conversations"),
 )
 
 
@@ -150,13 +149,7 @@ FPPT = Kind(
         "A check done again on another date is a new row: the history is kept, and the "
         "latest row is the check's current state.",
     ),
-    mapping=TableMapping(
-        FitAndProperCheck,
-        key=("person_ref", "check_type", "checked_on"),
-        columns=("outcome", "next_due_on", "checked_by", "notes"),
-        references=(PERSON,),
-    ),
-    examples=examples_of("fppt"),
+    mapping=OneTable(FitAndProperCheck),
 )
 
 
@@ -366,5 +359,4 @@ APPRAISALS = Kind(
         "an empty one is not rated.",
     ),
     mapping=AppraisalMapping(),
-    examples=examples_of("appraisals"),
 )
