@@ -319,32 +319,37 @@ class DecisionKind(Generic[R]):
     """A decision on a proposed record, taken from a list with one button per choice.
 
     ``find`` finds the record inside the caller's scope (else ``NotFoundError``);
-    ``decide`` records the decision word from the form (or raises ``DecisionError`` with
-    the reason); ``told`` is the message shown back on ``back``, the list's page.
+    ``decide`` is the store's function that records the decision word from the form on the
+    record with that id (or raises ``DecisionError`` with the reason); the audit event is
+    on ``entity`` keyed by the record's id, with ``detail``; ``told`` is the message shown
+    back on ``back``, the list's page.
     """
 
     noun: str
     capability: Capability
     path: str
     back: str
+    entity: str
     find: Callable[[Edit], R]
-    decide: Callable[[Edit, R, str], R]
-    audit: Callable[[Edit, R], AuditEntry]
+    decide: Callable[..., R]
+    detail: Callable[[Edit, R], dict[str, Any]]
     told: Callable[[Edit, R], str]
     scope: Callable[[Edit], Any] = _nothing
 
 
 def submit_decision(kind: DecisionKind[Any], edit: Edit, form: FormData) -> Response:
     record = kind.find(edit)
+    decision = str(form.get("decision", ""))
     try:
-        decided = kind.decide(edit, record, str(form.get("decision", "")))
+        decided = kind.decide(edit.session, record.id, decision, decided_by=edit.principal.username)
     except DecisionError as exc:
         return told(edit.request, f"The decision was not recorded: {exc}.", kind.back)
+    entry = AuditEntry(kind.entity, str(decided.id), kind.detail(edit, decided))
     return acted(
         edit.request,
         edit.session,
         edit.principal,
-        ("decide", kind.audit(edit, decided)),
+        ("decide", entry),
         kind.told(edit, decided),
         kind.back,
     )

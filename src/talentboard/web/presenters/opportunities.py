@@ -129,28 +129,43 @@ def proposal_rows(
     table: list[list[dict[str, Any]]] = []
     for proposal, person, opportunity in rows:
         name = f"{person.given_name} {person.family_name}"
-        cells: list[dict[str, Any]] = [
-            {"html": link(f"/people/{person.person_id}", name)},
-            {"html": link(f"/opportunities/{opportunity.opportunity_id}", opportunity.title)},
-            {"text": f"{proposal.score:g}"},
-            {"html": Markup("<br>").join(proposal.reasons)},
-            {"html": status_tag(proposal.status)},
-        ]
-        if can_decide:
-            cells.append(
-                {
-                    "html": decision_buttons(
-                        f"/matching/proposals/{proposal.id}/decide",
-                        field,
-                        token,
-                        f"{name} for {opportunity.title}",
-                    )
-                    if proposal.status == "proposed"
-                    else Markup("")
-                }
+        table.append(
+            _proposed_row(
+                {"html": link(f"/people/{person.person_id}", name)},
+                {"html": link(f"/opportunities/{opportunity.opportunity_id}", opportunity.title)},
+                proposal,
+                (
+                    f"/matching/proposals/{proposal.id}/decide",
+                    field,
+                    token,
+                    f"{name} for {opportunity.title}",
+                )
+                if can_decide
+                else None,
             )
-        table.append(cells)
+        )
     return table
+
+
+def _proposed_row(
+    first: dict[str, Any],
+    second: dict[str, Any],
+    proposed: MatchProposal | BuddyPairing,
+    decision: tuple[str, str, str, str] | None,
+) -> list[dict[str, Any]]:
+    """A proposal's row: what is paired, its score, reasons and status, and, given the
+    ``decision_buttons`` arguments, the buttons to decide it while it is still proposed."""
+    cells: list[dict[str, Any]] = [
+        first,
+        second,
+        {"text": f"{proposed.score:g}"},
+        {"html": Markup("<br>").join(proposed.reasons)},
+        {"html": status_tag(proposed.status)},
+    ]
+    if decision is not None:
+        buttons = decision_buttons(*decision) if proposed.status == "proposed" else Markup("")
+        cells.append({"html": buttons})
+    return cells
 
 
 def pairing_rows(
@@ -164,25 +179,14 @@ def pairing_rows(
     for p in pairings:
         challenged = names.get(p.challenged_ods_code, p.challenged_ods_code)
         strong = names.get(p.strong_ods_code, p.strong_ods_code)
-        cells: list[dict[str, Any]] = [
-            {"html": link(f"/organisations/{p.challenged_ods_code}", challenged)},
-            {"html": link(f"/organisations/{p.strong_ods_code}", strong)},
-            {"text": f"{p.score:g}"},
-            {"html": Markup("<br>").join(p.reasons)},
-            {"html": status_tag(p.status)},
-        ]
-        if can_decide:
-            cells.append(
-                {
-                    "html": decision_buttons(
-                        f"/buddying/pairings/{p.id}/decide",
-                        field,
-                        token,
-                        f"{challenged} with {strong}",
-                    )
-                    if p.status == "proposed"
-                    else Markup("")
-                }
+        table.append(
+            _proposed_row(
+                {"html": link(f"/organisations/{p.challenged_ods_code}", challenged)},
+                {"html": link(f"/organisations/{p.strong_ods_code}", strong)},
+                p,
+                (f"/buddying/pairings/{p.id}/decide", field, token, f"{challenged} with {strong}")
+                if can_decide
+                else None,
             )
-        table.append(cells)
+        )
     return table

@@ -115,13 +115,10 @@ PAIRING_DECISION = DecisionKind[BuddyPairing](
     capability=Capability.BUDDYING,
     path="/pairings/{pairing_id}/decide",
     back="/buddying",
+    entity="buddy_pairing",
     find=_pairing,
-    decide=lambda edit, pairing, decision: decide_pairing(
-        edit.session, pairing.id, decision, decided_by=edit.principal.username
-    ),
-    audit=lambda edit, decided: AuditEntry(
-        "buddy_pairing", str(decided.id), {"status": decided.status}
-    ),
+    decide=decide_pairing,
+    detail=lambda edit, decided: {"status": decided.status},
     told=lambda edit, decided: (
         f"Pairing {decided.challenged_ods_code} with {decided.strong_ods_code}: {decided.status}."
     ),

@@ -283,15 +283,13 @@ PROPOSAL_DECISION = DecisionKind[MatchProposal](
     capability=Capability.RUN_MATCHING,
     path="/matching/proposals/{proposal_id}/decide",
     back="/matching",
+    entity="match_proposal",
     find=_proposal,
-    decide=lambda edit, proposal, decision: decide_proposal(
-        edit.session, proposal.id, decision, decided_by=edit.principal.username
-    ),
-    audit=lambda edit, decided: AuditEntry(
-        "match_proposal",
-        str(decided.id),
-        {"person": edit.found["person"].person_id, "status": decided.status},
-    ),
+    decide=decide_proposal,
+    detail=lambda edit, decided: {
+        "person": edit.found["person"].person_id,
+        "status": decided.status,
+    },
     told=lambda edit, decided: _told_decision(edit.found["person"], decided),
 )
 mount_decision(router, PROPOSAL_DECISION)

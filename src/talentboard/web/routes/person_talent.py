@@ -343,39 +343,43 @@ def _round_audit(record: str) -> Callable[[Edit, str, Framework], AuditEntry]:
     return entry
 
 
-ASSESSMENT = RecordKind[Framework](
-    noun="assessment",
-    capability=Capability.EDIT_TALENT,
-    new_path="/{person_id}/assessments/new",
-    scope=_talent_editable,
-    fields=lambda edit: assessment_fields(_round_framework(edit), self_assessment=False),
-    page=_assessment_page,
-    imported=Imported("assessments", _round_rows),
-    create=lambda edit, values: _save_ratings(
-        edit,
-        values,
-        "This rater's assessment on this date is already recorded: change a rating instead",
-    ),
-    audit=_round_audit("assessment"),
-    done=_to_person,
-)
+def _round_kind(
+    noun: str,
+    capability: Capability,
+    path: str,
+    scope: Callable[[Edit], Person],
+    clash: str,
+) -> RecordKind[Framework]:
+    """A form recording a round of ratings: one against each domain of a framework."""
+    own = capability is Capability.EDIT_OWN_RECORD
+    return RecordKind[Framework](
+        noun=noun,
+        capability=capability,
+        new_path=path,
+        scope=scope,
+        fields=lambda edit: assessment_fields(_round_framework(edit), self_assessment=own),
+        initial=lambda edit: {"assessed_on": dt.date.today()} if own else {},
+        page=_assessment_page,
+        imported=Imported("assessments", _round_rows),
+        create=lambda edit, values: _save_ratings(edit, values, clash),
+        audit=_round_audit(noun),
+        done=_to_person,
+    )
 
-SELF_ASSESSMENT = RecordKind[Framework](
-    noun="self-assessment",
-    capability=Capability.EDIT_OWN_RECORD,
-    new_path="/{person_id}/self-assessment",
-    scope=_own,
-    fields=lambda edit: assessment_fields(_round_framework(edit), self_assessment=True),
-    initial=lambda edit: {"assessed_on": dt.date.today()},
-    page=_assessment_page,
-    imported=Imported("assessments", _round_rows),
-    create=lambda edit, values: _save_ratings(
-        edit,
-        values,
-        "You have already recorded a self-assessment on this date: choose another date",
-    ),
-    audit=_round_audit("self-assessment"),
-    done=_to_person,
+
+ASSESSMENT = _round_kind(
+    "assessment",
+    Capability.EDIT_TALENT,
+    "/{person_id}/assessments/new",
+    _talent_editable,
+    "This rater's assessment on this date is already recorded: change a rating instead",
+)
+SELF_ASSESSMENT = _round_kind(
+    "self-assessment",
+    Capability.EDIT_OWN_RECORD,
+    "/{person_id}/self-assessment",
+    _own,
+    "You have already recorded a self-assessment on this date: choose another date",
 )
 
 
