@@ -32,6 +32,7 @@ from talentboard.stability.groups import (
     posts_at,
     prepare_board,
 )
+from talentboard.stability.metrics import FIGURE_LABELS, FIGURE_NAMES, frame_columns
 from talentboard.stability.survival import kaplan_meier, logrank
 
 __all__ = [
@@ -49,21 +50,6 @@ __all__ = [
     "tenure_sample",
 ]
 
-FIGURE_NAMES = (
-    "orgs_with_exec_vacancy_share",
-    "exec_vacancy_rate",
-    "interim_cover_share",
-    "median_tenure_years",
-    "median_tenure_ci",
-    "current_holders_median_years",
-    "appointed_within_3y_share",
-    "turnover_rate_12m",
-    "forced_exit_share_12m",
-    "bme_share_board_voting",
-    "bme_share_workforce",
-    "wres9_gap_pp",
-    "tenure_logrank_challenged",
-)
 COUNT_COLUMNS = (
     "orgs_with_exec_posts",
     "orgs_with_exec_vacancy",
@@ -82,22 +68,6 @@ COUNT_COLUMNS = (
     "workforce_orgs",
     "workforce_headcount",
 )
-# Plain-English names of the figures, for tables and reports.
-FIGURE_LABELS = {
-    "orgs_with_exec_vacancy_share": "Organisations with an executive vacancy",
-    "exec_vacancy_rate": "Executive posts with no substantive holder",
-    "interim_cover_share": "Executive posts covered by an interim, acting or seconded holder",
-    "median_tenure_years": "Median tenure of executive directors (Kaplan-Meier)",
-    "median_tenure_ci": "95% interval of the median tenure",
-    "current_holders_median_years": "Median time in post of current executives (snapshot)",
-    "appointed_within_3y_share": "Current executives appointed in the last 3 years",
-    "turnover_rate_12m": "Executive turnover in the last 12 months",
-    "forced_exit_share_12m": "Departures in the last 12 months that were forced",
-    "bme_share_board_voting": "Voting board members from a BME background",
-    "bme_share_workforce": "Staff from a BME background (same organisations)",
-    "wres9_gap_pp": "Board minus workforce BME share (WRES indicator 9)",
-    "tenure_logrank_challenged": "Tenure in segments 3-5 against 1-2 (log-rank test)",
-}
 FORCED_EXIT = "dismissed_or_forced"
 UNKNOWN_ETHNICITY = ("Z", "99")
 
@@ -331,17 +301,6 @@ def _diversity(posts: pl.DataFrame, board: BoardRegister, at: dt.date) -> pl.Dat
     return by_people.join(workforce, on="group", how="full", coalesce=True)
 
 
-# The figure columns of ``figures_frame``, in the order of ``FIGURE_NAMES``: the interval
-# and the log-rank test take two columns each.
-_FIGURE_COLUMN_PAIRS = {
-    "median_tenure_ci": ("median_tenure_ci_lower", "median_tenure_ci_upper"),
-    "tenure_logrank_challenged": ("tenure_logrank_statistic", "tenure_logrank_p_value"),
-}
-_FIGURE_COLUMNS = tuple(
-    column for name in FIGURE_NAMES for column in _FIGURE_COLUMN_PAIRS.get(name, (name,))
-)
-
-
 def _check_observed_from(at: dt.date, observed_from: dt.date | None) -> None:
     if observed_from is not None and observed_from > at:
         raise ValueError(
@@ -424,7 +383,7 @@ def figures_frame(
     board = frames if isinstance(frames, BoardRegister) else prepare_board(frames)
     posts = posts_at(board, at, by)
     table = _with_shares(_counts_table(board, posts, by, at, observed_from))
-    return table.select("group", "label", *COUNT_COLUMNS, *_FIGURE_COLUMNS)
+    return table.select("group", "label", *COUNT_COLUMNS, *frame_columns())
 
 
 def board_figures(

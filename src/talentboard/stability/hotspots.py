@@ -21,15 +21,19 @@ import polars as pl
 from talentboard.frames.register import RegisterFrames
 from talentboard.stability.board import figures_frame
 from talentboard.stability.groups import BoardRegister, posts_at, prepare_board
+from talentboard.stability.metrics import higher_is_worse
 
 __all__ = ["INDEX_COMPONENTS", "hotspots"]
 
 # Component, and whether a higher value is less stable.
 INDEX_COMPONENTS = {
-    "exec_vacancy_rate": True,
-    "interim_cover_share": True,
-    "turnover_rate_12m": True,
-    "median_tenure_years": False,
+    name: higher_is_worse(name)
+    for name in (
+        "exec_vacancy_rate",
+        "interim_cover_share",
+        "turnover_rate_12m",
+        "median_tenure_years",
+    )
 }
 
 

@@ -16,19 +16,10 @@ from talentboard.frames.register import RegisterFrames
 from talentboard.stability.board import figures_frame
 from talentboard.stability.calendar import month_ends
 from talentboard.stability.groups import OVERALL, BoardRegister, prepare_board
+from talentboard.stability.metrics import SERIES_METRICS
 from talentboard.stability.spc import SpcRules, XmrChart, xmr
 
 __all__ = ["SERIES_METRICS", "monthly_series", "series_charts"]
-
-# The figures charted, and whether a higher value is better: fewer vacancies, less interim
-# cover and less turnover are better; a higher BME share of voting board members moves
-# boards towards the workforce they lead (WRES indicator 9).
-SERIES_METRICS: dict[str, bool] = {
-    "exec_vacancy_rate": False,
-    "interim_cover_share": False,
-    "turnover_rate_12m": False,
-    "bme_share_board_voting": True,
-}
 
 
 def monthly_series(
