@@ -8,6 +8,7 @@ module only chooses what goes where and words it.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Final
 
 import polars as pl
@@ -24,20 +25,21 @@ from talentboard.reports.exits import exits_section
 from talentboard.reports.headlines import headlines
 from talentboard.reports.hotspots import hotspots_table
 from talentboard.reports.methods import CONVENTIONS, DEFINITIONS
-from talentboard.reports.model import Headline, Report, Section
+from talentboard.reports.model import ChartSpec, Headline, Report, Section, Table
 from talentboard.reports.presenters import format_date, mid_sentence
 from talentboard.reports.publish import publish_figures, published_row
 from talentboard.reports.scope import Scope, restrict_to_region, scope_for
 from talentboard.reports.tenure import segment_curves, tenure_chart, time_to_fill_table
 from talentboard.reports.trends import (
     SPC_DISCLOSURE,
+    Trend,
     monthly_figures,
     series_table,
     trend_series,
 )
 from talentboard.stability.board import figures_frame
 from talentboard.stability.disclosure import DEFAULT_RULE, DisclosureRule
-from talentboard.stability.groups import prepare_board
+from talentboard.stability.groups import BoardRegister, prepare_board
 
 __all__ = ["HOTSPOTS_SHOWN", "build_report", "disclosure_paragraphs"]
 
@@ -100,19 +102,37 @@ def _roles_paragraph(by_role: pl.DataFrame) -> str:
     )
 
 
-def build_report(
-    frames: RegisterFrames,
-    at: dt.date,
-    *,
-    region_code: str | None = None,
-    progress: Reporter = SILENT,
-) -> Report:
-    """The board report for ``at``, for England or the region ``region_code``."""
-    scope: Scope = scope_for(region_code)
-    scoped = frames if region_code is None else restrict_to_region(frames, region_code)
-    board = prepare_board(scoped)
-    progress.start("Building the report", total=_STEPS)
+@dataclass(frozen=True)
+class _Parts:
+    """What the report places, every figure already published.
 
+    ``dimension`` is the breakdown beside the segments: regions for England, kinds of
+    organisation for a region.
+    """
+
+    items: tuple[Headline, ...]
+    trends: tuple[Trend, ...]
+    by_segment: pl.DataFrame
+    tenure: ChartSpec
+    fill: Table
+    by_role: pl.DataFrame
+    executive_roles: pl.DataFrame
+    roles: ChartSpec
+    dimension: str
+    by_group: pl.DataFrame
+    diversity: ChartSpec
+    exits_chart: ChartSpec
+    forced: Table
+    top: Table
+    every: Table
+
+    @property
+    def group_word(self) -> str:
+        return "region" if self.dimension == "region" else "organisation kind"
+
+
+def _gather(board: BoardRegister, at: dt.date, scope: Scope, progress: Reporter) -> _Parts:
+    """Work out and publish every part of the report, one progress step at a time."""
     overall = publish_figures(figures_frame(board, at))
     items = headlines(published_row(overall), where=scope.where)
     progress.advance()
@@ -131,7 +151,7 @@ def build_report(
     roles = role_chart(executive_roles)
     progress.advance()
 
-    dimension = "region" if region_code is None else "org_kind"
+    dimension = "region" if scope.region_code is None else "org_kind"
     by_group = publish_figures(figures_frame(board, at, by=dimension), protect=True)
     progress.advance()
 
@@ -141,151 +161,221 @@ def build_report(
     exits_chart, forced = exits_section(board, at)
     progress.advance()
 
-    shown = HOTSPOTS_SHOWN["national" if region_code is None else "region"]
+    shown = HOTSPOTS_SHOWN["national" if scope.region_code is None else "region"]
     top = hotspots_table(board, at, top=shown)
     every = hotspots_table(board, at, sheet="Hotspots")
     progress.advance()
+    return _Parts(
+        items=items,
+        trends=trends,
+        by_segment=by_segment,
+        tenure=tenure,
+        fill=fill,
+        by_role=by_role,
+        executive_roles=executive_roles,
+        roles=roles,
+        dimension=dimension,
+        by_group=by_group,
+        diversity=diversity,
+        exits_chart=exits_chart,
+        forced=forced,
+        top=top,
+        every=every,
+    )
 
-    group_word = "region" if region_code is None else "organisation kind"
-    sections = (
-        Section(
-            "headline-figures",
-            "Headline figures",
-            (
-                f"The figures for {scope.name} as at {format_date(at)}. Each comes with its "
-                "definition; appendix A has them all, and appendix B explains the * marks.",
-            ),
-            headlines=items,
+
+def _headline_section(items: tuple[Headline, ...], scope: Scope, at: dt.date) -> Section:
+    return Section(
+        "headline-figures",
+        "Headline figures",
+        (
+            f"The figures for {scope.name} as at {format_date(at)}. Each comes with its "
+            "definition; appendix A has them all, and appendix B explains the * marks.",
         ),
-        Section(
-            "trends",
-            "Trends: statistical process control charts",
-            (
-                "Each chart shows a figure at the end of each month over two years, with its "
-                "mean (black line) and process limits (dashed lines): the range within which "
-                "the figure moves by chance. Grey points are that common cause variation. An "
-                "orange point is a special cause of concern and a blue point a special cause "
-                "of improvement: a change too large or too sustained to be chance. A month "
-                "whose figure is withheld is a gap; the mean, limits and special causes come "
-                "from the published months only (appendix B).",
-            ),
-            charts=tuple(t.chart for t in trends if t.chart is not None),
-            tables=tuple(t.table for t in trends if t.chart is None),
+        headlines=items,
+    )
+
+
+def _trends_section(trends: tuple[Trend, ...]) -> Section:
+    return Section(
+        "trends",
+        "Trends: statistical process control charts",
+        (
+            "Each chart shows a figure at the end of each month over two years, with its "
+            "mean (black line) and process limits (dashed lines): the range within which "
+            "the figure moves by chance. Grey points are that common cause variation. An "
+            "orange point is a special cause of concern and a blue point a special cause "
+            "of improvement: a change too large or too sustained to be chance. A month "
+            "whose figure is withheld is a gap; the mean, limits and special causes come "
+            "from the published months only (appendix B).",
         ),
-        Section(
-            "tenure",
-            "Tenure and time to fill",
-            (
-                "The curves count every executive spell, including those still going, for "
-                "the time served so far (Kaplan-Meier). Where a curve crosses 50% is the "
-                "median tenure of that group.",
-            ),
-            charts=(tenure,),
-            tables=(fill,),
+        charts=tuple(t.chart for t in trends if t.chart is not None),
+        tables=tuple(t.table for t in trends if t.chart is None),
+    )
+
+
+def _tenure_section(tenure: ChartSpec, fill: Table) -> Section:
+    return Section(
+        "tenure",
+        "Tenure and time to fill",
+        (
+            "The curves count every executive spell, including those still going, for "
+            "the time served so far (Kaplan-Meier). Where a curve crosses 50% is the "
+            "median tenure of that group.",
         ),
-        Section(
-            "roles",
-            "Vacancy and interim cover by role",
-            (_roles_paragraph(executive_roles),),
-            charts=(roles,),
-            tables=(
-                page_table(
-                    executive_roles,
-                    "role",
-                    name="by_role",
-                    caption="Executive posts by role",
-                ),
+        charts=(tenure,),
+        tables=(fill,),
+    )
+
+
+def _roles_section(executive_roles: pl.DataFrame, roles: ChartSpec) -> Section:
+    return Section(
+        "roles",
+        "Vacancy and interim cover by role",
+        (_roles_paragraph(executive_roles),),
+        charts=(roles,),
+        tables=(
+            page_table(
+                executive_roles,
+                "role",
+                name="by_role",
+                caption="Executive posts by role",
             ),
-        ),
-        Section(
-            "breakdowns",
-            f"By {group_word} and by oversight segment",
-            (
-                "Oversight segments run from 1 (least support needed) to 4 or 5 (most "
-                "challenged). Organisations not rated at the date are shown as not rated.",
-            ),
-            tables=(
-                page_table(
-                    by_group,
-                    dimension,
-                    name=f"by_{dimension}",
-                    caption=f"Executive posts by {group_word}",
-                ),
-                page_table(
-                    by_segment,
-                    "segment",
-                    name="by_segment",
-                    caption="Executive posts by oversight segment",
-                ),
-            ),
-        ),
-        Section(
-            "diversity",
-            "Diversity of boards against the workforce",
-            (
-                "Workforce Race Equality Standard indicator 9 compares the share of voting "
-                "board members from a Black or minority ethnic background with the same "
-                "share of the workforce. People whose ethnicity is not stated or not known "
-                "are left out of the board share.",
-            ),
-            charts=(diversity,),
-        ),
-        Section(
-            "exits",
-            "Why executives leave",
-            (
-                "Forced exits (dismissal or being forced out) are a measure of how boards "
-                "treat their leaders, not a footnote.",
-            ),
-            charts=(exits_chart,),
-            tables=(forced,),
-        ),
-        Section(
-            "hotspots",
-            "Hotspots",
-            (
-                "Organisations ranked by the instability index, with their oversight "
-                "segment, so instability can be read against performance. The workbook "
-                "version of this report lists every organisation.",
-            ),
-            tables=(top,),
         ),
     )
-    by_group_sheet = "By region" if region_code is None else "By organisation kind"
-    workbook = (
+
+
+def _breakdowns_section(parts: _Parts) -> Section:
+    group_word = parts.group_word
+    return Section(
+        "breakdowns",
+        f"By {group_word} and by oversight segment",
+        (
+            "Oversight segments run from 1 (least support needed) to 4 or 5 (most "
+            "challenged). Organisations not rated at the date are shown as not rated.",
+        ),
+        tables=(
+            page_table(
+                parts.by_group,
+                parts.dimension,
+                name=f"by_{parts.dimension}",
+                caption=f"Executive posts by {group_word}",
+            ),
+            page_table(
+                parts.by_segment,
+                "segment",
+                name="by_segment",
+                caption="Executive posts by oversight segment",
+            ),
+        ),
+    )
+
+
+def _diversity_section(diversity: ChartSpec) -> Section:
+    return Section(
+        "diversity",
+        "Diversity of boards against the workforce",
+        (
+            "Workforce Race Equality Standard indicator 9 compares the share of voting "
+            "board members from a Black or minority ethnic background with the same "
+            "share of the workforce. People whose ethnicity is not stated or not known "
+            "are left out of the board share.",
+        ),
+        charts=(diversity,),
+    )
+
+
+def _exits_section(exits_chart: ChartSpec, forced: Table) -> Section:
+    return Section(
+        "exits",
+        "Why executives leave",
+        (
+            "Forced exits (dismissal or being forced out) are a measure of how boards "
+            "treat their leaders, not a footnote.",
+        ),
+        charts=(exits_chart,),
+        tables=(forced,),
+    )
+
+
+def _hotspots_section(top: Table) -> Section:
+    return Section(
+        "hotspots",
+        "Hotspots",
+        (
+            "Organisations ranked by the instability index, with their oversight "
+            "segment, so instability can be read against performance. The workbook "
+            "version of this report lists every organisation.",
+        ),
+        tables=(top,),
+    )
+
+
+def _sections(parts: _Parts, scope: Scope, at: dt.date) -> tuple[Section, ...]:
+    """The sections of the document, in reading order."""
+    return (
+        _headline_section(parts.items, scope, at),
+        _trends_section(parts.trends),
+        _tenure_section(parts.tenure, parts.fill),
+        _roles_section(parts.executive_roles, parts.roles),
+        _breakdowns_section(parts),
+        _diversity_section(parts.diversity),
+        _exits_section(parts.exits_chart, parts.forced),
+        _hotspots_section(parts.top),
+    )
+
+
+def _workbook(parts: _Parts) -> tuple[Table, ...]:
+    """The tables of the XLSX export, one sheet each, in sheet order."""
+    group_word = parts.group_word
+    return (
         workbook_table(
-            by_role, "role", name="wb_by_role", caption="Figures by role", sheet="By role"
+            parts.by_role, "role", name="wb_by_role", caption="Figures by role", sheet="By role"
         ),
         workbook_table(
-            by_group,
-            dimension,
-            name=f"wb_by_{dimension}",
+            parts.by_group,
+            parts.dimension,
+            name=f"wb_by_{parts.dimension}",
             caption=f"Figures by {group_word}",
-            sheet=by_group_sheet,
+            sheet=f"By {group_word}",
         ),
         workbook_table(
-            by_segment,
+            parts.by_segment,
             "segment",
             name="wb_by_segment",
             caption="Figures by oversight segment",
             sheet="By segment",
         ),
-        every,
-        series_table(trends),
-        fill,
-        exits_chart.table,
-        forced,
+        parts.every,
+        series_table(parts.trends),
+        parts.fill,
+        parts.exits_chart.table,
+        parts.forced,
     )
+
+
+def build_report(
+    frames: RegisterFrames,
+    at: dt.date,
+    *,
+    region_code: str | None = None,
+    progress: Reporter = SILENT,
+) -> Report:
+    """The board report for ``at``, for England or the region ``region_code``."""
+    scope: Scope = scope_for(region_code)
+    scoped = frames if region_code is None else restrict_to_region(frames, region_code)
+    board = prepare_board(scoped)
+    progress.start("Building the report", total=_STEPS)
+    parts = _gather(board, at, scope, progress)
+    trend_variation = next(t.variation for t in parts.trends if t.metric == "exec_vacancy_rate")
     return Report(
         title="Leadership stability report",
         as_at=at,
         scope=scope.name,
         region_code=region_code,
-        summary=_summary(
-            items, next(t.variation for t in trends if t.metric == "exec_vacancy_rate")
-        ),
-        sections=sections,
+        summary=_summary(parts.items, trend_variation),
+        sections=_sections(parts, scope, at),
         methods=(*CONVENTIONS, *DEFINITIONS),
         disclosure=disclosure_paragraphs(),
-        workbook=workbook,
+        workbook=_workbook(parts),
     )

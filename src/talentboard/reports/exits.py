@@ -41,21 +41,26 @@ def period_label(end: dt.date) -> str:
     return f"Year to {end:%b %Y}"
 
 
-def exits_section(board: BoardRegister, at: dt.date) -> tuple[ChartSpec, Table]:
-    """The exit reasons chart (its table: periods by reasons) and the forced-exit table."""
-    long = exit_reasons(board, at, years=EXIT_YEARS)
-    shares = forced_exit_shares(board, at, years=EXIT_YEARS).sort("period_end")
-    periods = shares.select("period_end").unique().sort("period_end")["period_end"].to_list()
+_Published = list[list[tuple[int | None, bool]]]
+"""Per period, per reason then the period's total: the count published (None when
+withheld) and whether it was withheld."""
+
+
+def _reasons(long: pl.DataFrame) -> list[str]:
+    """The end reasons recorded, in vocabulary order; the forced exits when there are none."""
     codes = [*vocab.END_REASONS, "not_recorded"]
     present = set(long["end_reason"].to_list())
-    reasons = [code for code in codes if code in present] or [FORCED_EXIT]
+    return [code for code in codes if code in present] or [FORCED_EXIT]
+
+
+def _published(long: pl.DataFrame, periods: list[dt.date], reasons: list[str]) -> _Published:
     exact = {
         (row["period_end"], row["end_reason"]): int(row["exits"])
         for row in long.iter_rows(named=True)
     }
     matrix = [[exact.get((period, reason), 0) for reason in reasons] for period in periods]
     # Each period's row ends with its total: the table is published with row totals.
-    extended: list[list[tuple[int | None, bool]]] = []
+    extended: _Published = []
     if matrix:
         protected = protect_table(matrix, row_totals=True, column_totals=False)
         assert protected.row_totals is not None
@@ -67,14 +72,14 @@ def exits_section(board: BoardRegister, at: dt.date) -> tuple[ChartSpec, Table]:
                     for j, value in enumerate(line)
                 ]
             )
+    return extended
 
-    def published(i: int, j: int) -> tuple[int | None, bool]:
-        return extended[i][j]
 
+def _reasons_chart(periods: list[dt.date], reasons: list[str], published: _Published) -> ChartSpec:
     records = []
     for i, period in enumerate(periods):
         for j, reason in enumerate(reasons):
-            value, hidden = published(i, j)
+            value, hidden = published[i][j]
             records.append(
                 {
                     "period": period_label(period),
@@ -93,7 +98,7 @@ def exits_section(board: BoardRegister, at: dt.date) -> tuple[ChartSpec, Table]:
         },
         orient="row",
     )
-    chart = exit_reasons_chart(
+    return exit_reasons_chart(
         chart_frame,
         reasons=[REASON_LABELS[r] for r in reasons],
         description=(
@@ -102,14 +107,20 @@ def exits_section(board: BoardRegister, at: dt.date) -> tuple[ChartSpec, Table]:
             "out of the bars; the table gives every count."
         ),
     )
+
+
+def _forced_rows(
+    periods: list[dt.date], reasons: list[str], published: _Published, shares: pl.DataFrame
+) -> list[tuple[Cell, ...]]:
+    """Per period: spells ended, forced exits and the forced-exit share, as published."""
     rows: list[tuple[Cell, ...]] = []
     forced_index = reasons.index(FORCED_EXIT) if FORCED_EXIT in reasons else None
     for i, period in enumerate(periods):
-        total, total_hidden = published(i, len(reasons))
+        total, total_hidden = published[i][len(reasons)]
         forced: int | None = 0
         forced_hidden = False
         if forced_index is not None:
-            forced, forced_hidden = published(i, forced_index)
+            forced, forced_hidden = published[i][forced_index]
         share = shares.filter(pl.col("period_end") == period)["forced_exit_share"].to_list()
         exact_share = share[0] if share else None
         rows.append(
@@ -122,7 +133,11 @@ def exits_section(board: BoardRegister, at: dt.date) -> tuple[ChartSpec, Table]:
                 else exact_share,
             )
         )
-    table = Table(
+    return rows
+
+
+def _forced_table(rows: list[tuple[Cell, ...]]) -> Table:
+    return Table(
         name="forced_exits",
         caption="Executive spells ended and the forced-exit share, year by year",
         columns=(
@@ -134,4 +149,15 @@ def exits_section(board: BoardRegister, at: dt.date) -> tuple[ChartSpec, Table]:
         rows=tuple(rows),
         sheet="Forced exits",
     )
+
+
+def exits_section(board: BoardRegister, at: dt.date) -> tuple[ChartSpec, Table]:
+    """The exit reasons chart (its table: periods by reasons) and the forced-exit table."""
+    long = exit_reasons(board, at, years=EXIT_YEARS)
+    shares = forced_exit_shares(board, at, years=EXIT_YEARS).sort("period_end")
+    periods = shares.select("period_end").unique().sort("period_end")["period_end"].to_list()
+    reasons = _reasons(long)
+    published = _published(long, periods, reasons)
+    chart = _reasons_chart(periods, reasons, published)
+    table = _forced_table(_forced_rows(periods, reasons, published, shares))
     return chart, table

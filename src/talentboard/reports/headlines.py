@@ -68,59 +68,56 @@ def _make(
     )
 
 
-def headlines(row: Mapping[str, Cell], *, where: str) -> tuple[Headline, ...]:
-    """The headline figures of one published row; ``where`` names the scope in sentences
-    ("in England", "in the London region")."""
+def _count(row: Mapping[str, Cell], name: str) -> str:
+    return format_cell(row[name], "count")
 
-    def count(name: str) -> str:
-        return format_cell(row[name], "count")
 
-    def tenure(median: float) -> str:
-        lower, upper = row["median_tenure_ci_lower"], row["median_tenure_ci_upper"]
-        interval = (
-            f" (95% interval {_years(lower)} to {_years(upper)} years)"
-            if isinstance(lower, float) and isinstance(upper, float)
-            else ""
-        )
-        return (
-            f"Half of executive directors' spells in post end within {_years(median)} "
-            f"years{interval}, counting those still in post for the time served so far."
-        )
-
-    def diversity(board: float) -> str:
-        workforce, gap = row["bme_share_workforce"], row["wres9_gap_pp"]
-        text = (
-            f"{_pct(board)} of voting board members {where} are from a Black or minority "
-            "ethnic background"
-        )
-        if isinstance(workforce, float) and isinstance(gap, float):
-            return f"{text}, against {_pct(workforce)} of their staff: a gap of " + (
-                f"{format_cell(gap, 'pp')}."
-            )
-        return f"{text}."
-
-    def gap(value: float) -> str:
-        if value == 0:
-            return "Voting board members are as diverse as the workforce."
-        direction = "below" if value < 0 else "above"
-        return (
-            f"The BME share of voting board members is {abs(value):.1f} percentage points "
-            f"{direction} that of the workforce."
-        )
-
-    def logrank(p_value: float) -> str:
-        verdict = "differs from" if p_value < 0.05 else "shows no clear difference from"
-        return (
-            f"Executive tenure in organisations in oversight segments 3 to 5 {verdict} "
-            f"segments 1 and 2 (log-rank test, {_p(p_value)})."
-        )
-
-    p_value = row["tenure_logrank_p_value"]
-    p_shown: Cell = _p(p_value) if isinstance(p_value, float) else p_value
-    not_reached = (
-        "More than half of executive directors' spells are still going, so the median "
-        "has not been reached."
+def _tenure_sentence(row: Mapping[str, Cell], median: float) -> str:
+    lower, upper = row["median_tenure_ci_lower"], row["median_tenure_ci_upper"]
+    interval = (
+        f" (95% interval {_years(lower)} to {_years(upper)} years)"
+        if isinstance(lower, float) and isinstance(upper, float)
+        else ""
     )
+    return (
+        f"Half of executive directors' spells in post end within {_years(median)} "
+        f"years{interval}, counting those still in post for the time served so far."
+    )
+
+
+def _diversity_sentence(row: Mapping[str, Cell], where: str, board: float) -> str:
+    workforce, gap = row["bme_share_workforce"], row["wres9_gap_pp"]
+    text = (
+        f"{_pct(board)} of voting board members {where} are from a Black or minority "
+        "ethnic background"
+    )
+    if isinstance(workforce, float) and isinstance(gap, float):
+        return f"{text}, against {_pct(workforce)} of their staff: a gap of " + (
+            f"{format_cell(gap, 'pp')}."
+        )
+    return f"{text}."
+
+
+def _gap_sentence(value: float) -> str:
+    if value == 0:
+        return "Voting board members are as diverse as the workforce."
+    direction = "below" if value < 0 else "above"
+    return (
+        f"The BME share of voting board members is {abs(value):.1f} percentage points "
+        f"{direction} that of the workforce."
+    )
+
+
+def _logrank_sentence(p_value: float) -> str:
+    verdict = "differs from" if p_value < 0.05 else "shows no clear difference from"
+    return (
+        f"Executive tenure in organisations in oversight segments 3 to 5 {verdict} "
+        f"segments 1 and 2 (log-rank test, {_p(p_value)})."
+    )
+
+
+def _vacancy_headlines(row: Mapping[str, Cell], where: str) -> tuple[Headline, ...]:
+    """Organisations with a vacancy, the vacancy rate and interim cover."""
     return (
         _make(
             row,
@@ -129,8 +126,9 @@ def headlines(row: Mapping[str, Cell], *, where: str) -> tuple[Headline, ...]:
             "share",
             lambda v: (
                 f"{in_words(v).capitalize()} organisations {where} have at least one executive "
-                f"director post without a substantive holder ({count('orgs_with_exec_vacancy')} "
-                f"of {count('orgs_with_exec_posts')})."
+                "director post without a substantive holder "
+                f"({_count(row, 'orgs_with_exec_vacancy')} "
+                f"of {_count(row, 'orgs_with_exec_posts')})."
             ),
             "orgs_with_exec_vacancy",
             "orgs_with_exec_posts",
@@ -142,7 +140,7 @@ def headlines(row: Mapping[str, Cell], *, where: str) -> tuple[Headline, ...]:
             "share",
             lambda v: (
                 f"{_pct(v)} of executive director posts {where} have no substantive holder "
-                f"({count('exec_posts_vacant')} of {count('exec_posts')} posts)."
+                f"({_count(row, 'exec_posts_vacant')} of {_count(row, 'exec_posts')} posts)."
             ),
             "exec_posts_vacant",
             "exec_posts",
@@ -159,12 +157,22 @@ def headlines(row: Mapping[str, Cell], *, where: str) -> tuple[Headline, ...]:
             "exec_posts_interim",
             "exec_posts",
         ),
+    )
+
+
+def _tenure_headlines(row: Mapping[str, Cell], where: str) -> tuple[Headline, ...]:
+    """How long executive directors stay, and how recently those in post arrived."""
+    not_reached = (
+        "More than half of executive directors' spells are still going, so the median "
+        "has not been reached."
+    )
+    return (
         _make(
             row,
             "median_tenure_years",
             "Median tenure of executive directors",
             "years",
-            tenure,
+            lambda v: _tenure_sentence(row, v),
             "tenure_departures",
             "tenure_spells",
             missing=not_reached if isinstance(row["tenure_spells"], int) else NOT_APPLICABLE,
@@ -194,13 +202,19 @@ def headlines(row: Mapping[str, Cell], *, where: str) -> tuple[Headline, ...]:
             "appointed_within_3y",
             "current_holders",
         ),
+    )
+
+
+def _turnover_headlines(row: Mapping[str, Cell]) -> tuple[Headline, ...]:
+    """Spells ended in the last twelve months, and how many were forced."""
+    return (
         _make(
             row,
             "turnover_rate_12m",
             "Executive turnover, last 12 months",
             "share",
             lambda v: (
-                f"{count('ended_12m')} executive spells ended in the last 12 months: a "
+                f"{_count(row, 'ended_12m')} executive spells ended in the last 12 months: a "
                 f"turnover of {_pct(v)} of the average number in post."
             ),
             "ended_12m",
@@ -218,12 +232,18 @@ def headlines(row: Mapping[str, Cell], *, where: str) -> tuple[Headline, ...]:
             "forced_exits_12m",
             "ended_12m",
         ),
+    )
+
+
+def _diversity_headlines(row: Mapping[str, Cell], where: str) -> tuple[Headline, ...]:
+    """The BME share of boards and of the workforce, and the gap between them."""
+    return (
         _make(
             row,
             "bme_share_board_voting",
             "BME share of voting board members",
             "share",
-            diversity,
+            lambda v: _diversity_sentence(row, where, v),
             "board_voting_bme",
             "board_voting_known",
         ),
@@ -234,8 +254,8 @@ def headlines(row: Mapping[str, Cell], *, where: str) -> tuple[Headline, ...]:
             "share",
             lambda v: (
                 f"{_pct(v)} of staff in the organisations counted are from a Black or "
-                f"minority ethnic background ({count('workforce_orgs')} organisations with "
-                "workforce figures)."
+                f"minority ethnic background ({_count(row, 'workforce_orgs')} organisations "
+                "with workforce figures)."
             ),
             None,
             "workforce_orgs",
@@ -245,15 +265,33 @@ def headlines(row: Mapping[str, Cell], *, where: str) -> tuple[Headline, ...]:
             "wres9_gap_pp",
             "Board against workforce gap (WRES indicator 9)",
             "pp",
-            gap,
+            _gap_sentence,
         ),
-        _make(
-            row,
-            "tenure_logrank_challenged",
-            "Tenure where performance is most challenged",
-            "text",
-            logrank,
-            key="tenure_logrank_p_value",
-            value=p_shown,
-        ),
+    )
+
+
+def _logrank_headline(row: Mapping[str, Cell]) -> Headline:
+    """Whether tenure differs where performance is most challenged, shown as its p-value."""
+    p_value = row["tenure_logrank_p_value"]
+    p_shown: Cell = _p(p_value) if isinstance(p_value, float) else p_value
+    return _make(
+        row,
+        "tenure_logrank_challenged",
+        "Tenure where performance is most challenged",
+        "text",
+        _logrank_sentence,
+        key="tenure_logrank_p_value",
+        value=p_shown,
+    )
+
+
+def headlines(row: Mapping[str, Cell], *, where: str) -> tuple[Headline, ...]:
+    """The headline figures of one published row; ``where`` names the scope in sentences
+    ("in England", "in the London region")."""
+    return (
+        *_vacancy_headlines(row, where),
+        *_tenure_headlines(row, where),
+        *_turnover_headlines(row),
+        *_diversity_headlines(row, where),
+        _logrank_headline(row),
     )

@@ -37,11 +37,11 @@ from talentboard.stability.disclosure import (
 )
 from talentboard.stability.spc import (
     RULE_ORDER,
-    Assurance,
     Side,
     SpcRules,
-    Variation,
     XmrChart,
+    _assurance,
+    _classify,
 )
 
 __all__ = [
@@ -219,13 +219,128 @@ def _two_of_three_marks(beyond: Sequence[bool]) -> list[bool]:
     return marked
 
 
-def _classify(side: Side | None, higher_is_better: bool | None) -> Variation:
-    if side is None:
-        return "common_cause"
-    if higher_is_better is None:
-        return "special_cause_neither"
-    improving = (side == "high") == higher_is_better
-    return "special_cause_improving" if improving else "special_cause_concerning"
+_Marks = dict[str, tuple[list[bool], list[bool]]]
+"""Per rule, the points it flags on the high side and on the low side."""
+
+
+@dataclass(frozen=True)
+class _Months:
+    """The published months of a series, oldest first.
+
+    ``positions`` are their indices in the series and ``points`` their values;
+    ``follows`` says whether each comes straight after the one before it; ``base`` holds
+    the indices in ``points`` of those in the baseline, and ``moving`` the moving ranges
+    between consecutive baseline months.
+    """
+
+    positions: tuple[int, ...]
+    points: list[float]
+    follows: list[bool]
+    base: list[int]
+    moving: list[float]
+
+
+def _published_months(values: Sequence[float | None], rules: SpcRules) -> _Months:
+    positions = tuple(i for i, value in enumerate(values) if value is not None)
+    points = [float(v) for v in values if v is not None]
+    follows = [k > 0 and positions[k] == positions[k - 1] + 1 for k in range(len(points))]
+    in_baseline = len(values) if not rules.baseline else rules.baseline
+    base = [k for k, i in enumerate(positions) if i < in_baseline]
+    moving = [abs(points[k] - points[k - 1]) for k in base if follows[k]]
+    return _Months(positions, points, follows, base, moving)
+
+
+def _run_rules(
+    run: list[float],
+    rules: SpcRules,
+    mean: float,
+    limits: tuple[float, float],
+    two_sigma: tuple[float, float],
+) -> _Marks:
+    """The special-cause rules on one run of consecutive published months; ``limits`` and
+    ``two_sigma`` are (lower, upper) lines."""
+    lower, upper = limits
+    lower2, upper2 = two_sigma
+    marks: _Marks = {
+        "outside_limits": ([v > upper for v in run], [v < lower for v in run]),
+        "shift": (
+            _run_marks([v > mean for v in run], rules.shift_points),
+            _run_marks([v < mean for v in run], rules.shift_points),
+        ),
+        "trend": (
+            _trend_marks(run, rules.trend_points, 1),
+            _trend_marks(run, rules.trend_points, -1),
+        ),
+    }
+    if rules.two_of_three:
+        marks["two_of_three"] = (
+            _two_of_three_marks([v > upper2 for v in run]),
+            _two_of_three_marks([v < lower2 for v in run]),
+        )
+    return marks
+
+
+def _special_causes(
+    months: _Months,
+    rules: SpcRules,
+    mean: float,
+    limits: tuple[float, float],
+    two_sigma: tuple[float, float],
+) -> _Marks:
+    """Every rule's marks over the published months, found run by run so a gap breaks
+    a shift, trend or window of three."""
+    points = months.points
+    found: _Marks = {rule: ([False] * len(points), [False] * len(points)) for rule in RULE_ORDER}
+    starts = [k for k in range(len(points)) if not months.follows[k]]
+    for start, stop in zip(starts, [*starts[1:], len(points)], strict=True):
+        marks = _run_rules(points[start:stop], rules, mean, limits, two_sigma)
+        for rule, (high, low) in marks.items():
+            found[rule][0][start:stop] = high
+            found[rule][1][start:stop] = low
+    return found
+
+
+def _point_rules(found: _Marks, count: int) -> tuple[list[tuple[str, ...]], list[Side | None]]:
+    """Per point, the rules that flag it and the side of its special cause."""
+    per_point: list[tuple[str, ...]] = []
+    sides: list[Side | None] = []
+    for k in range(count):
+        flagged = [rule for rule in RULE_ORDER if found[rule][0][k] or found[rule][1][k]]
+        per_point.append(tuple(flagged))
+        # Rules are taken in order of strength; the first decides the side.
+        sides.append(None if not flagged else "high" if found[flagged[0]][0][k] else "low")
+    return per_point, sides
+
+
+def _chart(
+    months: _Months, higher_is_better: bool | None, target: float | None, rules: SpcRules
+) -> XmrChart:
+    """The XmR chart of the published months, which are enough to have limits."""
+    points = months.points
+    mean = sum(points[k] for k in months.base) / len(months.base)
+    mr_bar = sum(months.moving) / len(months.moving)
+    reach = rules.limit_factor * mr_bar
+    upper, lower = mean + reach, mean - reach
+    upper2, lower2 = mean + reach * 2 / 3, mean - reach * 2 / 3
+    found = _special_causes(months, rules, mean, (lower, upper), (lower2, upper2))
+    per_point, sides = _point_rules(found, len(points))
+    point_variation = tuple(_classify(side, higher_is_better) for side in sides)
+    return XmrChart(
+        values=tuple(points),
+        mean=mean,
+        mean_moving_range=mr_bar,
+        lower_limit=lower,
+        upper_limit=upper,
+        lower_two_sigma=lower2,
+        upper_two_sigma=upper2,
+        rules=tuple(per_point),
+        sides=tuple(sides),
+        point_variation=point_variation,
+        variation=point_variation[-1],
+        assurance=_assurance(lower, upper, target, higher_is_better),
+        target=target,
+        higher_is_better=higher_is_better,
+    )
 
 
 def published_xmr(
@@ -255,75 +370,8 @@ def published_xmr(
     to have limits).
     """
     rules = rules or SpcRules()
-    positions = tuple(i for i, value in enumerate(values) if value is not None)
-    points = [float(v) for v in values if v is not None]
-    follows = [k > 0 and positions[k] == positions[k - 1] + 1 for k in range(len(points))]
-    in_baseline = len(values) if not rules.baseline else rules.baseline
-    base = [k for k, i in enumerate(positions) if i < in_baseline]
-    moving = [abs(points[k] - points[k - 1]) for k in base if follows[k]]
-    if len(base) < MIN_SPC_MONTHS or len(moving) < MIN_SPC_MONTHS - 1:
-        return PublishedXmr(len(values), positions, len(moving), None)
-    mean = sum(points[k] for k in base) / len(base)
-    mr_bar = sum(moving) / len(moving)
-    reach = rules.limit_factor * mr_bar
-    upper, lower = mean + reach, mean - reach
-    upper2, lower2 = mean + reach * 2 / 3, mean - reach * 2 / 3
-
-    found: dict[str, tuple[list[bool], list[bool]]] = {
-        rule: ([False] * len(points), [False] * len(points)) for rule in RULE_ORDER
-    }
-    starts = [k for k in range(len(points)) if not follows[k]]
-    for start, stop in zip(starts, [*starts[1:], len(points)], strict=True):
-        run = points[start:stop]
-        marks: dict[str, tuple[list[bool], list[bool]]] = {
-            "outside_limits": ([v > upper for v in run], [v < lower for v in run]),
-            "shift": (
-                _run_marks([v > mean for v in run], rules.shift_points),
-                _run_marks([v < mean for v in run], rules.shift_points),
-            ),
-            "trend": (
-                _trend_marks(run, rules.trend_points, 1),
-                _trend_marks(run, rules.trend_points, -1),
-            ),
-        }
-        if rules.two_of_three:
-            marks["two_of_three"] = (
-                _two_of_three_marks([v > upper2 for v in run]),
-                _two_of_three_marks([v < lower2 for v in run]),
-            )
-        for rule, (high, low) in marks.items():
-            found[rule][0][start:stop] = high
-            found[rule][1][start:stop] = low
-
-    per_point: list[tuple[str, ...]] = []
-    sides: list[Side | None] = []
-    for k in range(len(points)):
-        flagged = [rule for rule in RULE_ORDER if found[rule][0][k] or found[rule][1][k]]
-        per_point.append(tuple(flagged))
-        # Rules are taken in order of strength; the first decides the side.
-        sides.append(None if not flagged else "high" if found[flagged[0]][0][k] else "low")
-    point_variation = tuple(_classify(side, higher_is_better) for side in sides)
-    assurance: Assurance | None = None
-    if target is not None and higher_is_better is not None:
-        if lower > target or upper < target:
-            passing = lower > target if higher_is_better else upper < target
-            assurance = "consistently_passing" if passing else "consistently_failing"
-        else:
-            assurance = "hit_and_miss"
-    chart = XmrChart(
-        values=tuple(points),
-        mean=mean,
-        mean_moving_range=mr_bar,
-        lower_limit=lower,
-        upper_limit=upper,
-        lower_two_sigma=lower2,
-        upper_two_sigma=upper2,
-        rules=tuple(per_point),
-        sides=tuple(sides),
-        point_variation=point_variation,
-        variation=point_variation[-1],
-        assurance=assurance,
-        target=target,
-        higher_is_better=higher_is_better,
-    )
-    return PublishedXmr(len(values), positions, len(moving), chart)
+    months = _published_months(values, rules)
+    if len(months.base) < MIN_SPC_MONTHS or len(months.moving) < MIN_SPC_MONTHS - 1:
+        return PublishedXmr(len(values), months.positions, len(months.moving), None)
+    chart = _chart(months, higher_is_better, target, rules)
+    return PublishedXmr(len(values), months.positions, len(months.moving), chart)

@@ -13,19 +13,8 @@ from talentboard.reports.presenters import mid_sentence
 __all__ = ["bme_share_chart", "vacancy_by_role_chart"]
 
 
-def vacancy_by_role_chart(
-    by_role: pl.DataFrame,
-    *,
-    name: str = "vacancy_by_role",
-    title: str = "Executive vacancy and interim cover by role",
-    description: str | None = None,
-) -> ChartSpec:
-    """Horizontal bars per executive role: vacancy rate and interim cover share.
-
-    ``by_role`` columns: ``role`` (label), ``posts`` (count), ``exec_vacancy_rate`` and
-    ``interim_cover_share`` (fractions, null where withheld); roles are drawn in row order.
-    """
-    roles = [str(r) for r in by_role["role"].to_list()]
+def _role_bars(by_role: pl.DataFrame, roles: list[str]) -> tuple[alt.Chart, alt.Chart]:
+    """A bar per role and measure, and its share written at the end of the bar."""
     measures = {
         "exec_vacancy_rate": "No substantive holder (vacancy rate)",
         "interim_cover_share": "Covered by an interim, acting or seconded holder",
@@ -62,19 +51,40 @@ def vacancy_by_role_chart(
     labels = base.mark_text(align="left", dx=3, fontSize=10, color=palette.NHS_TEXT).encode(
         x=alt.X("value:Q"), text=alt.Text("value:Q", format=".0%")
     )
-    layers: list[alt.Chart] = [bars, labels]
-    if "exec_vacancy_rate_suppressed" in by_role.columns:
-        # A role whose rate is withheld keeps its row, marked, rather than vanishing.
-        layers.append(
-            alt.Chart(by_role)
-            .transform_filter("datum.exec_vacancy_rate_suppressed")
-            .mark_text(align="left", dx=3, fontSize=10, color=palette.NHS_TEXT)
-            .encode(
-                y=alt.Y("role:N", sort=roles),
-                x=alt.datum(0),
-                text=alt.value("* withheld (small count)"),
-            )
+    return bars, labels
+
+
+def _withheld_roles(by_role: pl.DataFrame, roles: list[str]) -> alt.Chart:
+    # A role whose rate is withheld keeps its row, marked, rather than vanishing.
+    withheld: alt.Chart = (
+        alt.Chart(by_role)
+        .transform_filter("datum.exec_vacancy_rate_suppressed")
+        .mark_text(align="left", dx=3, fontSize=10, color=palette.NHS_TEXT)
+        .encode(
+            y=alt.Y("role:N", sort=roles),
+            x=alt.datum(0),
+            text=alt.value("* withheld (small count)"),
         )
+    )
+    return withheld
+
+
+def vacancy_by_role_chart(
+    by_role: pl.DataFrame,
+    *,
+    name: str = "vacancy_by_role",
+    title: str = "Executive vacancy and interim cover by role",
+    description: str | None = None,
+) -> ChartSpec:
+    """Horizontal bars per executive role: vacancy rate and interim cover share.
+
+    ``by_role`` columns: ``role`` (label), ``posts`` (count), ``exec_vacancy_rate`` and
+    ``interim_cover_share`` (fractions, null where withheld); roles are drawn in row order.
+    """
+    roles = [str(r) for r in by_role["role"].to_list()]
+    layers: list[alt.Chart] = [*_role_bars(by_role, roles)]
+    if "exec_vacancy_rate_suppressed" in by_role.columns:
+        layers.append(_withheld_roles(by_role, roles))
     height = max(palette.HEIGHT, 34 * len(roles))
     chart = alt.layer(*layers).properties(width=palette.WIDTH - 140, height=height)
     table = table_from_frame(
@@ -102,32 +112,9 @@ def vacancy_by_role_chart(
     )
 
 
-def bme_share_chart(
-    groups: pl.DataFrame,
-    *,
-    group_label: str,
-    name: str = "bme_share",
-    title: str = "Black and minority ethnic share: voting board members against the workforce",
-    description: str | None = None,
-) -> ChartSpec:
-    """A dot and range plot per group: BME share of voting board members and of staff.
-
-    ``groups`` columns: ``group`` (label), ``bme_share_board_voting``,
-    ``bme_share_workforce`` (fractions) and ``wres9_gap_pp`` (percentage points); a
-    null share draws no dot. Groups are drawn in row order.
-    """
-    names = [str(g) for g in groups["group"].to_list()]
-    measures = {
-        "bme_share_board_voting": "Voting board members",
-        "bme_share_workforce": "Workforce",
-    }
-    label_expr = (
-        "datum.measure == 'bme_share_board_voting' ? "
-        f"'{measures['bme_share_board_voting']}' : '{measures['bme_share_workforce']}'"
-    )
-    y = alt.Y("group:N", title=None, sort=names, axis=alt.Axis(labelLimit=220))
-    axis = alt.Axis(format=".0%", tickCount=6)
-    ranges = (
+def _gap_ranges(groups: pl.DataFrame, y: alt.Y, axis: alt.Axis) -> alt.Chart:
+    """A grey line per group from the workforce share to the board share: the gap."""
+    ranges: alt.Chart = (
         alt.Chart(groups)
         .mark_rule(color=palette.NHS_MID_GREY, strokeWidth=2)
         .encode(
@@ -136,7 +123,20 @@ def bme_share_chart(
             x2=alt.X2("bme_share_board_voting:Q"),
         )
     )
-    dots = (
+    return ranges
+
+
+def _share_dots(groups: pl.DataFrame, y: alt.Y, axis: alt.Axis, group_label: str) -> alt.Chart:
+    """A dot per group for each share, the board's and the workforce's."""
+    measures = {
+        "bme_share_board_voting": "Voting board members",
+        "bme_share_workforce": "Workforce",
+    }
+    label_expr = (
+        "datum.measure == 'bme_share_board_voting' ? "
+        f"'{measures['bme_share_board_voting']}' : '{measures['bme_share_workforce']}'"
+    )
+    dots: alt.Chart = (
         alt.Chart(groups)
         .transform_fold(list(measures), as_=["measure", "value"])
         .transform_calculate(measure_label=label_expr)
@@ -163,6 +163,28 @@ def bme_share_chart(
             ],
         )
     )
+    return dots
+
+
+def bme_share_chart(
+    groups: pl.DataFrame,
+    *,
+    group_label: str,
+    name: str = "bme_share",
+    title: str = "Black and minority ethnic share: voting board members against the workforce",
+    description: str | None = None,
+) -> ChartSpec:
+    """A dot and range plot per group: BME share of voting board members and of staff.
+
+    ``groups`` columns: ``group`` (label), ``bme_share_board_voting``,
+    ``bme_share_workforce`` (fractions) and ``wres9_gap_pp`` (percentage points); a
+    null share draws no dot. Groups are drawn in row order.
+    """
+    names = [str(g) for g in groups["group"].to_list()]
+    y = alt.Y("group:N", title=None, sort=names, axis=alt.Axis(labelLimit=220))
+    axis = alt.Axis(format=".0%", tickCount=6)
+    ranges = _gap_ranges(groups, y, axis)
+    dots = _share_dots(groups, y, axis, group_label)
     height = max(120, 26 * len(names))
     chart = alt.layer(ranges, dots).properties(width=palette.WIDTH - 140, height=height)
     table = table_from_frame(

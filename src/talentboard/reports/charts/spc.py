@@ -9,7 +9,7 @@ import polars as pl
 
 from talentboard.reports import palette
 from talentboard.reports.charts.base import finish
-from talentboard.reports.model import ChartSpec, Column, ColumnKind, table_from_frame
+from talentboard.reports.model import ChartSpec, Column, ColumnKind, Table, table_from_frame
 from talentboard.reports.presenters import mid_sentence
 
 __all__ = ["SPC_POINT_LABELS", "ValueKind", "spc_chart"]
@@ -43,6 +43,82 @@ def _column_kind(kind: ValueKind) -> ColumnKind:
     return kinds[kind]
 
 
+def _month_base(data: pl.DataFrame) -> alt.Chart:
+    return alt.Chart(data).encode(
+        x=alt.X(
+            "month:T",
+            title="Month",
+            axis=alt.Axis(format="%b %Y", labelAngle=0, labelOverlap="greedy", tickCount=6),
+        )
+    )
+
+
+def _points(base: alt.Chart, measure: str, fmt: str) -> alt.Chart:
+    """The monthly points, coloured and shaped by their type of variation."""
+    labels = list(SPC_POINT_LABELS.values())
+    points: alt.Chart = base.mark_point(filled=True, size=55, opacity=1).encode(
+        y=alt.Y("value:Q"),
+        color=alt.Color(
+            "variation:N",
+            scale=alt.Scale(domain=labels, range=list(_SPC_COLOURS)),
+            legend=alt.Legend(title=None, columns=2),
+        ),
+        shape=alt.Shape("variation:N", scale=alt.Scale(domain=labels, range=list(_SPC_SHAPES))),
+        tooltip=[
+            alt.Tooltip("month:T", title="Month", format="%B %Y"),
+            alt.Tooltip("value:Q", title=measure, format=fmt),
+            alt.Tooltip("variation:N", title="Variation"),
+        ],
+    )
+    return points
+
+
+def _layers(
+    data: pl.DataFrame, measure: str, kind: ValueKind, target: float | None
+) -> list[alt.Chart]:
+    """Process limits, mean, the line through the months, its points, then any target."""
+    fmt = _axis_format(kind)
+    base = _month_base(data)
+    y_title = alt.Y(
+        "value:Q", title=measure, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=False)
+    )
+    limits = [
+        base.mark_line(color=palette.NHS_MID_GREY, strokeDash=[5, 4], strokeWidth=1.5).encode(
+            y=alt.Y(f"{field}:Q")
+        )
+        for field in ("lower_limit", "upper_limit")
+    ]
+    mean = base.mark_line(color="#000000", strokeWidth=1.5).encode(y=alt.Y("mean:Q"))
+    line = base.mark_line(color=palette.SPC_COMMON, strokeWidth=1.5).encode(y=y_title)
+    layers: list[alt.Chart] = [*limits, mean, line, _points(base, measure, fmt)]
+    if target is not None:
+        layers.append(
+            alt.Chart(data)
+            .mark_rule(color=palette.SPC_TARGET, strokeDash=[2, 2], strokeWidth=1.5)
+            .encode(y=alt.datum(target))
+        )
+    return layers
+
+
+def _series_table(
+    data: pl.DataFrame, name: str, title: str, measure: str, kind: ValueKind
+) -> Table:
+    value_kind = _column_kind(kind)
+    return table_from_frame(
+        data,
+        (
+            Column("month", "Month", "date"),
+            Column("value", measure, value_kind),
+            Column("mean", "Mean", value_kind),
+            Column("lower_limit", "Lower process limit", value_kind),
+            Column("upper_limit", "Upper process limit", value_kind),
+            Column("variation", "Variation", "text"),
+        ),
+        name=name,
+        caption=f"{title}: monthly values, mean, process limits and variation",
+    )
+
+
 def spc_chart(
     series: pl.DataFrame,
     *,
@@ -65,68 +141,14 @@ def spc_chart(
     ``reports.wording``); they go in the subtitle. ``kind`` says how values read
     (``share`` as a percentage). A ``target``, when given, is drawn as a red dashed line.
     """
-    labels = list(SPC_POINT_LABELS.values())
     data = series.with_columns(
         pl.col("point_type").replace_strict(SPC_POINT_LABELS, default=None).alias("variation")
     )
-    fmt = _axis_format(kind)
-    base = alt.Chart(data).encode(
-        x=alt.X(
-            "month:T",
-            title="Month",
-            axis=alt.Axis(format="%b %Y", labelAngle=0, labelOverlap="greedy", tickCount=6),
-        )
-    )
-    y_title = alt.Y(
-        "value:Q", title=measure, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=False)
-    )
-    limits = [
-        base.mark_line(color=palette.NHS_MID_GREY, strokeDash=[5, 4], strokeWidth=1.5).encode(
-            y=alt.Y(f"{field}:Q")
-        )
-        for field in ("lower_limit", "upper_limit")
-    ]
-    mean = base.mark_line(color="#000000", strokeWidth=1.5).encode(y=alt.Y("mean:Q"))
-    line = base.mark_line(color=palette.SPC_COMMON, strokeWidth=1.5).encode(y=y_title)
-    points = base.mark_point(filled=True, size=55, opacity=1).encode(
-        y=alt.Y("value:Q"),
-        color=alt.Color(
-            "variation:N",
-            scale=alt.Scale(domain=labels, range=list(_SPC_COLOURS)),
-            legend=alt.Legend(title=None, columns=2),
-        ),
-        shape=alt.Shape("variation:N", scale=alt.Scale(domain=labels, range=list(_SPC_SHAPES))),
-        tooltip=[
-            alt.Tooltip("month:T", title="Month", format="%B %Y"),
-            alt.Tooltip("value:Q", title=measure, format=fmt),
-            alt.Tooltip("variation:N", title="Variation"),
-        ],
-    )
-    layers: list[alt.Chart] = [*limits, mean, line, points]
-    if target is not None:
-        layers.append(
-            alt.Chart(data)
-            .mark_rule(color=palette.SPC_TARGET, strokeDash=[2, 2], strokeWidth=1.5)
-            .encode(y=alt.datum(target))
-        )
+    layers = _layers(data, measure, kind, target)
     chart = alt.layer(*layers).properties(width=palette.WIDTH, height=palette.HEIGHT)
     key = (
         "Black line: mean. Dashed grey lines: process limits (mean ± 2.66 × the mean "
         "moving range)." + (" Red dotted line: target." if target is not None else "")
-    )
-    value_kind = _column_kind(kind)
-    table = table_from_frame(
-        data,
-        (
-            Column("month", "Month", "date"),
-            Column("value", measure, value_kind),
-            Column("mean", "Mean", value_kind),
-            Column("lower_limit", "Lower process limit", value_kind),
-            Column("upper_limit", "Upper process limit", value_kind),
-            Column("variation", "Variation", "text"),
-        ),
-        name=name,
-        caption=f"{title}: monthly values, mean, process limits and variation",
     )
     text = description or (
         f"Statistical process control chart of {mid_sentence(measure)} by month. "
@@ -138,5 +160,5 @@ def spc_chart(
         title=title,
         subtitle=(variation, assurance, key),
         description=text,
-        table=table,
+        table=_series_table(data, name, title, measure, kind),
     )

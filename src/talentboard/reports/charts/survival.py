@@ -7,7 +7,7 @@ import polars as pl
 
 from talentboard.reports import palette
 from talentboard.reports.charts.base import CATEGORY_DASHES, finish
-from talentboard.reports.model import ChartSpec, Column, table_from_frame
+from talentboard.reports.model import ChartSpec, Column, Table, table_from_frame
 from talentboard.reports.presenters import mid_sentence
 
 __all__ = ["survival_chart"]
@@ -33,22 +33,52 @@ def survival_chart(
     """
     groups = [str(g) for g in medians["group"].to_list()]
     colours = [palette.CATEGORICAL[i % len(palette.CATEGORICAL)] for i in range(len(groups))]
-    dashes = [CATEGORY_DASHES[i % len(CATEGORY_DASHES)] for i in range(len(groups))]
-    legend = alt.Legend(
+    x_scale = alt.Scale(nice=False) if x_max is None else alt.Scale(domain=[0, x_max])
+    base = alt.Chart(curves).encode(
+        x=alt.X("years:Q", title="Years since the spell began", scale=x_scale),
+    )
+    half = (
+        alt.Chart(curves)
+        .mark_rule(color=palette.NHS_DARK_GREY, strokeDash=[3, 3])
+        .encode(y=alt.datum(0.5))
+    )
+    chart = alt.layer(
+        _bands(base, group_label, groups, colours),
+        _lines(base, group_label, groups, colours),
+        half,
+    ).properties(width=palette.WIDTH, height=palette.HEIGHT)
+    text = description or (
+        f"Kaplan-Meier curves of the share of executive spells still going, by "
+        f"{mid_sentence(group_label)}, with 95% confidence bands. The dotted line marks half: "
+        "where a curve crosses it is that group's median tenure."
+    )
+    return finish(
+        chart,
+        name=name,
+        title=title,
+        subtitle=(
+            "Each line is the share of spells still going after the years on the axis; "
+            "shaded bands are 95% intervals.",
+            "Where a line crosses the dotted 50% line is the median tenure.",
+        ),
+        description=text,
+        table=_medians_table(medians, name, title, group_label),
+    )
+
+
+def _legend(group_label: str) -> alt.Legend:
+    return alt.Legend(
         title=group_label,
         symbolType="stroke",
         symbolOpacity=1,
         symbolStrokeWidth=2.5,
         symbolSize=400,
     )
-    colour = alt.Color(
-        "group:N", title=group_label, scale=alt.Scale(domain=groups, range=colours), legend=legend
-    )
-    x_scale = alt.Scale(nice=False) if x_max is None else alt.Scale(domain=[0, x_max])
-    base = alt.Chart(curves).encode(
-        x=alt.X("years:Q", title="Years since the spell began", scale=x_scale),
-    )
-    bands = base.mark_area(interpolate="step-after", opacity=0.15, clip=True).encode(
+
+
+def _bands(base: alt.Chart, group_label: str, groups: list[str], colours: list[str]) -> alt.Chart:
+    """The 95% confidence bands, shaded in each group's colour."""
+    bands: alt.Chart = base.mark_area(interpolate="step-after", opacity=0.15, clip=True).encode(
         y=alt.Y("lower:Q"),
         y2=alt.Y2("upper:Q"),
         # Fill, colour and dash share field and title, so Vega-Lite draws one legend.
@@ -56,10 +86,20 @@ def survival_chart(
             "group:N",
             title=group_label,
             scale=alt.Scale(domain=groups, range=colours),
-            legend=legend,
+            legend=_legend(group_label),
         ),
     )
-    lines = base.mark_line(interpolate="step-after", strokeWidth=2, clip=True).encode(
+    return bands
+
+
+def _lines(base: alt.Chart, group_label: str, groups: list[str], colours: list[str]) -> alt.Chart:
+    """The survival step lines, told apart by dash as well as colour."""
+    dashes = [CATEGORY_DASHES[i % len(CATEGORY_DASHES)] for i in range(len(groups))]
+    legend = _legend(group_label)
+    colour = alt.Color(
+        "group:N", title=group_label, scale=alt.Scale(domain=groups, range=colours), legend=legend
+    )
+    lines: alt.Chart = base.mark_line(interpolate="step-after", strokeWidth=2, clip=True).encode(
         y=alt.Y(
             "survival:Q",
             title="Share still in post",
@@ -80,13 +120,11 @@ def survival_chart(
             alt.Tooltip("survival:Q", title="Still in post", format=".0%"),
         ],
     )
-    half = (
-        alt.Chart(curves)
-        .mark_rule(color=palette.NHS_DARK_GREY, strokeDash=[3, 3])
-        .encode(y=alt.datum(0.5))
-    )
-    chart = alt.layer(bands, lines, half).properties(width=palette.WIDTH, height=palette.HEIGHT)
-    table = table_from_frame(
+    return lines
+
+
+def _medians_table(medians: pl.DataFrame, name: str, title: str, group_label: str) -> Table:
+    return table_from_frame(
         medians,
         (
             Column("group", group_label, "text"),
@@ -98,21 +136,4 @@ def survival_chart(
         name=name,
         caption=f"{title}: Kaplan-Meier median years in post, with 95% intervals",
         notes=("A median shown as a dash was not reached: over half are still in post.",),
-    )
-    text = description or (
-        f"Kaplan-Meier curves of the share of executive spells still going, by "
-        f"{mid_sentence(group_label)}, with 95% confidence bands. The dotted line marks half: "
-        "where a curve crosses it is that group's median tenure."
-    )
-    return finish(
-        chart,
-        name=name,
-        title=title,
-        subtitle=(
-            "Each line is the share of spells still going after the years on the axis; "
-            "shaded bands are 95% intervals.",
-            "Where a line crosses the dotted 50% line is the median tenure.",
-        ),
-        description=text,
-        table=table,
     )
