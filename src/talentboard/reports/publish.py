@@ -35,13 +35,14 @@ from talentboard.stability.disclosure import (
     disclose_count,
     protect_table,
 )
+from talentboard.stability.metrics import FIGURE_BASIS
 from talentboard.stability.spc import (
     RULE_ORDER,
     Side,
     SpcRules,
     XmrChart,
-    _assurance,
-    _classify,
+    assurance,
+    classify,
 )
 
 __all__ = [
@@ -53,27 +54,6 @@ __all__ = [
     "published_row",
     "published_xmr",
 ]
-
-# Each figure of figures_frame, and the counts it is built on.
-FIGURE_BASIS: Final[dict[str, tuple[str, ...]]] = {
-    "orgs_with_exec_vacancy_share": ("orgs_with_exec_vacancy", "orgs_with_exec_posts"),
-    "exec_vacancy_rate": ("exec_posts_vacant", "exec_posts"),
-    "interim_cover_share": ("exec_posts_interim", "exec_posts"),
-    "median_tenure_years": ("tenure_spells", "tenure_departures"),
-    "median_tenure_ci_lower": ("tenure_spells", "tenure_departures"),
-    "median_tenure_ci_upper": ("tenure_spells", "tenure_departures"),
-    "current_holders_median_years": ("current_holders",),
-    "appointed_within_3y_share": ("appointed_within_3y", "current_holders"),
-    "turnover_rate_12m": ("ended_12m", "holders_12m_ago", "current_holders"),
-    "forced_exit_share_12m": ("forced_exits_12m", "ended_12m"),
-    "bme_share_board_voting": ("board_voting_bme", "board_voting_known"),
-    "wres9_gap_pp": ("board_voting_bme", "board_voting_known"),
-    "tenure_logrank_statistic": ("tenure_spells", "tenure_departures"),
-    "tenure_logrank_p_value": ("tenure_spells", "tenure_departures"),
-    # The workforce share rests on published staff headcounts, not on counts of people
-    # in the register, so it is not withheld.
-    "bme_share_workforce": (),
-}
 
 
 def _shown(value: int | str | None, rule: DisclosureRule) -> tuple[int | None, bool]:
@@ -324,7 +304,7 @@ def _chart(
     upper2, lower2 = mean + reach * 2 / 3, mean - reach * 2 / 3
     found = _special_causes(months, rules, mean, (lower, upper), (lower2, upper2))
     per_point, sides = _point_rules(found, len(points))
-    point_variation = tuple(_classify(side, higher_is_better) for side in sides)
+    point_variation = tuple(classify(side, higher_is_better) for side in sides)
     return XmrChart(
         values=tuple(points),
         mean=mean,
@@ -337,7 +317,7 @@ def _chart(
         sides=tuple(sides),
         point_variation=point_variation,
         variation=point_variation[-1],
-        assurance=_assurance(lower, upper, target, higher_is_better),
+        assurance=assurance(lower, upper, target, higher_is_better),
         target=target,
         higher_is_better=higher_is_better,
     )

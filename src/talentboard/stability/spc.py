@@ -34,6 +34,8 @@ __all__ = [
     "SpcRules",
     "Variation",
     "XmrChart",
+    "assurance",
+    "classify",
     "xmr",
 ]
 
@@ -122,7 +124,7 @@ def _two_of_three(beyond: Sequence[bool]) -> list[bool]:
     return marked
 
 
-def _classify(side: Side | None, higher_is_better: bool | None) -> Variation:
+def classify(side: Side | None, higher_is_better: bool | None) -> Variation:
     if side is None:
         return "common_cause"
     if higher_is_better is None:
@@ -131,7 +133,7 @@ def _classify(side: Side | None, higher_is_better: bool | None) -> Variation:
     return "special_cause_improving" if improving else "special_cause_concerning"
 
 
-def _assurance(
+def assurance(
     lower: float | None, upper: float | None, target: float | None, higher_is_better: bool | None
 ) -> Assurance | None:
     if target is None or higher_is_better is None or lower is None or upper is None:
@@ -254,7 +256,7 @@ def xmr(
         return _short_chart(points, baseline, target, higher_is_better)
     limits = _limits(baseline, rules.limit_factor)
     per_point, sides = _flag_points(_rule_marks(points, limits, rules), len(points))
-    point_variation = tuple(_classify(s, higher_is_better) for s in sides)
+    point_variation = tuple(classify(s, higher_is_better) for s in sides)
     return XmrChart(
         values=tuple(points),
         mean=limits.mean,
@@ -267,7 +269,7 @@ def xmr(
         sides=tuple(sides),
         point_variation=point_variation,
         variation=point_variation[-1],
-        assurance=_assurance(limits.lower, limits.upper, target, higher_is_better),
+        assurance=assurance(limits.lower, limits.upper, target, higher_is_better),
         target=target,
         higher_is_better=higher_is_better,
     )
