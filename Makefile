@@ -15,12 +15,15 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 # Front-end assets come from npm (package-lock.json pins them) and are copied into the
-# package's static folder, which git ignores; nothing is fetched when the app runs.
+# package's static folder, which git ignores; nothing is fetched when the app runs. The
+# fonts (Arimo, metric-compatible with Arial, and Cousine; SIL Open Font License 1.1,
+# whose text goes with them) set both the web pages and the PDF report.
 WEB_STATIC := src/talentboard/web/static
+FONTSOURCE := node_modules/@fontsource
 $(WEB_STATIC)/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	rm -rf $(WEB_STATIC)/nhsuk $(WEB_STATIC)/vendor
-	mkdir -p $(WEB_STATIC)/nhsuk $(WEB_STATIC)/vendor
+	mkdir -p $(WEB_STATIC)/nhsuk $(WEB_STATIC)/vendor/fonts
 	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css \
 	   node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js $(WEB_STATIC)/nhsuk/
 	cp -R node_modules/nhsuk-frontend/dist/nhsuk/assets/. $(WEB_STATIC)/nhsuk/
@@ -28,6 +31,13 @@ $(WEB_STATIC)/.installed: package.json package-lock.json
 	   node_modules/vega-embed/build/vega-embed.min.js \
 	   node_modules/vega-interpreter/build/vega-interpreter.js \
 	   node_modules/axe-core/axe.min.js $(WEB_STATIC)/vendor/
+	cp $(FONTSOURCE)/arimo/files/arimo-latin-400-normal.woff2 \
+	   $(FONTSOURCE)/arimo/files/arimo-latin-ext-400-normal.woff2 \
+	   $(FONTSOURCE)/arimo/files/arimo-latin-700-normal.woff2 \
+	   $(FONTSOURCE)/arimo/files/arimo-latin-ext-700-normal.woff2 \
+	   $(FONTSOURCE)/cousine/files/cousine-latin-400-normal.woff2 $(WEB_STATIC)/vendor/fonts/
+	cp $(FONTSOURCE)/arimo/LICENSE $(WEB_STATIC)/vendor/fonts/arimo-OFL.txt
+	cp $(FONTSOURCE)/cousine/LICENSE $(WEB_STATIC)/vendor/fonts/cousine-OFL.txt
 	touch $@
 
 setup: $(BIN)/.installed $(WEB_STATIC)/.installed

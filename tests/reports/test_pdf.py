@@ -7,13 +7,20 @@ pypdfium2 extracts each page's text and renders pages to images.
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from talentboard.reports import build_report, render
 from tests.reports.registers import T, report_register
+
+ROOT = Path(__file__).parents[2]
 
 SECTIONS = [
     "Contents",
@@ -96,3 +103,49 @@ def test_a_pdf_page_renders_to_an_image(pdf: bytes) -> None:
     assert abs(red - 0x00) < 8
     assert abs(green - 0x5E) < 8
     assert abs(blue - 0xB8) < 8
+
+
+def _fonts(resources: DictionaryObject) -> dict[str, DictionaryObject]:
+    """The fonts a page's resources use, those of its form XObjects included (the charts
+    are drawn in them), keyed by base font name less the subset tag (``ABCDEF+``)."""
+    found = {}
+    for font in resources.get("/Font", DictionaryObject()).values():
+        font = font.get_object()
+        found[str(font["/BaseFont"]).split("+", 1)[-1]] = font
+    for xobject in resources.get("/XObject", DictionaryObject()).values():
+        inner = xobject.get_object().get("/Resources")
+        if inner is not None:
+            found |= _fonts(inner.get_object())
+    return found
+
+
+def test_the_pdf_embeds_the_package_fonts_and_no_other(pdf: bytes) -> None:
+    reader = PdfReader(io.BytesIO(pdf))
+    fonts: dict[str, DictionaryObject] = {}
+    for page in reader.pages:
+        fonts |= _fonts(page["/Resources"].get_object())
+    # Body text, bold headings and figures, and the metric names set as code: each in
+    # the package's own copy (its CSS family names), none in a font of the machine.
+    assert sorted(fonts) == ["talentboard-arimo", "talentboard-arimo-Bold", "talentboard-cousine"]
+    for name, font in fonts.items():
+        (descendant,) = font["/DescendantFonts"]
+        descriptor = descendant.get_object()["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor, f"{name} is not embedded"
+
+
+def test_the_pdf_is_the_same_where_the_machine_has_no_fonts(pdf: bytes, tmp_path: Path) -> None:
+    """Rendered again where fontconfig finds no font at all, the PDF is the same byte for
+    byte: nothing in it comes from the fonts a machine happens to have."""
+    config = tmp_path / "fonts.conf"
+    config.write_text(f"<fontconfig><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>")
+    out = tmp_path / "report.pdf"
+    code = (
+        "import sys\n"
+        "from talentboard.reports import build_report, render\n"
+        "from tests.reports.registers import T, report_register\n"
+        "pdf = render(build_report(report_register().frames(), T), 'pdf')\n"
+        "open(sys.argv[1], 'wb').write(pdf)\n"
+    )
+    environment = {**os.environ, "FONTCONFIG_FILE": str(config)}
+    subprocess.run([sys.executable, "-c", code, str(out)], cwd=ROOT, env=environment, check=True)
+    assert out.read_bytes() == pdf

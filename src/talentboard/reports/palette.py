@@ -43,9 +43,10 @@ SPC_CONCERN: Final = NHS_ORANGE
 SPC_NEITHER: Final = NHS_PURPLE
 SPC_TARGET: Final = NHS_RED
 
-# Arial is the NHS digital typeface; the metric-compatible Liberation Sans and DejaVu
-# Sans are the fall-backs a Debian machine has, so no font is ever fetched.
-FONT: Final = "Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
+# Arimo, metric-compatible with Arial (the NHS fall-back typeface), under the name the
+# PDF and the web app's stylesheets give the package's own copy of it, so charts look the
+# same on every machine; Arial and Liberation Sans serve where that name is not declared.
+FONT: Final = "talentboard-arimo, Arial, 'Liberation Sans', sans-serif"
 
 WIDTH: Final = 520
 HEIGHT: Final = 240

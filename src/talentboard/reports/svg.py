@@ -3,8 +3,8 @@
 vl-convert carries the Vega and Vega-Lite JavaScript inside its wheel, so rendering
 needs no browser and no network. To make sure nothing is ever fetched, a spec that
 names data by URL is refused before rendering, and vl-convert is told that no base URL
-is allowed. Text is left as SVG text in the theme's font stack (Arial, then the
-Liberation Sans and DejaVu Sans a Debian machine has), so no font is downloaded either.
+is allowed. Text is left as SVG text in the theme's font stack (the package's Arimo,
+then Arial), so no font is downloaded either.
 """
 
 from __future__ import annotations
