@@ -23,7 +23,7 @@ from talentboard.reports.breakdowns import (
 )
 from talentboard.reports.exits import exits_section
 from talentboard.reports.headlines import headlines
-from talentboard.reports.hotspots import hotspots_table
+from talentboard.reports.hotspots import hotspots_tables
 from talentboard.reports.methods import CONVENTIONS, DEFINITIONS
 from talentboard.reports.model import ChartSpec, Headline, Report, Section, Table
 from talentboard.reports.presenters import format_date, mid_sentence
@@ -162,8 +162,7 @@ def _gather(board: BoardRegister, at: dt.date, scope: Scope, progress: Reporter)
     progress.advance()
 
     shown = HOTSPOTS_SHOWN["national" if scope.region_code is None else "region"]
-    top = hotspots_table(board, at, top=shown)
-    every = hotspots_table(board, at, sheet="Hotspots")
+    top, every = hotspots_tables(board, at, top=shown, sheet="Hotspots")
     progress.advance()
     return _Parts(
         items=items,

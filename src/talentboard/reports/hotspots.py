@@ -19,7 +19,7 @@ from talentboard.stability.board import figures_frame
 from talentboard.stability.groups import ORG_KIND_LABELS, BoardRegister
 from talentboard.stability.hotspots import INDEX_COMPONENTS, hotspots
 
-__all__ = ["HOTSPOT_COLUMNS", "hotspots_table"]
+__all__ = ["HOTSPOT_COLUMNS", "hotspots_table", "hotspots_tables"]
 
 HOTSPOT_COLUMNS: Final = (
     Column("rank", "Rank", "count"),
@@ -48,20 +48,17 @@ _PAGE_KEYS: Final = (
 )
 
 
-def hotspots_table(
-    board: BoardRegister, at: dt.date, *, top: int | None = None, sheet: str | None = None
-) -> Table:
-    """The ``top`` least stable organisations (all when None), with published figures."""
-    ranked = hotspots(board, at)
-    if top is not None:
-        ranked = ranked.head(top)
-    published = publish_figures(figures_frame(board, at, by="org"), protect=True).select(
+def _ranked(board: BoardRegister, at: dt.date) -> pl.DataFrame:
+    """Every ranked organisation with its published figures beside its exact index."""
+    by_org = figures_frame(board, at, by="org")
+    ranked = hotspots(board, at, by_org=by_org)
+    published = publish_figures(by_org, protect=True).select(
         pl.col("group").alias("ods_code"),
         *INDEX_COMPONENTS,
         *(f"{c}_suppressed" for c in INDEX_COMPONENTS),
     )
     names = {r.code: r.name for r in regions()}
-    frame = (
+    return (
         ranked.select("rank", "ods_code", "name", "region_code", "kind", "oversight_segment")
         .join(published, on="ods_code", how="left")
         .join(ranked.select("ods_code", "instability_index"), on="ods_code", how="left")
@@ -74,6 +71,11 @@ def hotspots_table(
         )
         .sort("rank")
     )
+
+
+def _table(frame: pl.DataFrame, top: int | None, sheet: str | None) -> Table:
+    if top is not None:
+        frame = frame.head(top)
     caption = (
         f"The {top} organisations with the least stable executive teams"
         if top is not None
@@ -95,3 +97,19 @@ def hotspots_table(
         ),
         sheet=sheet,
     )
+
+
+def hotspots_table(
+    board: BoardRegister, at: dt.date, *, top: int | None = None, sheet: str | None = None
+) -> Table:
+    """The ``top`` least stable organisations (all when None), with published figures."""
+    return _table(_ranked(board, at), top, sheet)
+
+
+def hotspots_tables(
+    board: BoardRegister, at: dt.date, *, top: int, sheet: str
+) -> tuple[Table, Table]:
+    """The page's ``top`` least stable organisations and the workbook's ``sheet`` of every
+    one, from one ranking: the ranking reads every organisation's figures."""
+    ranked = _ranked(board, at)
+    return _table(ranked, top, None), _table(ranked, None, sheet)

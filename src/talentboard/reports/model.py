@@ -8,7 +8,9 @@ suppressed value is the ``SUPPRESSED`` marker, shown as ``*``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Final, Literal
 
 import polars as pl
@@ -123,14 +125,20 @@ class ChartSpec:
     """A Vega-Lite chart and the table of the data it draws (its accessible alternative).
 
     ``spec`` is plain JSON: the web app embeds it with vega-embed, the report renders it
-    to SVG with ``reports.svg.render_svg``. ``name`` is a stable identifier.
+    to SVG with ``reports.svg.render_svg``. ``name`` is a stable identifier. ``build``
+    makes the spec on first use: a workbook never draws its charts, and turning a chart
+    into validated JSON is most of what a chart costs.
     """
 
     name: str
     title: str
     description: str
-    spec: dict[str, Any]
     table: Table
+    build: Callable[[], dict[str, Any]] = field(repr=False, compare=False)
+
+    @cached_property
+    def spec(self) -> dict[str, Any]:
+        return self.build()
 
 
 @dataclass(frozen=True)

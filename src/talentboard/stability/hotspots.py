@@ -51,12 +51,17 @@ def _score(column: str, higher_is_worse: bool) -> pl.Expr:
     )
 
 
-def hotspots(frames: RegisterFrames | BoardRegister, at: dt.date) -> pl.DataFrame:
+def hotspots(
+    frames: RegisterFrames | BoardRegister, at: dt.date, *, by_org: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Organisations with executive posts at ``at``, least stable first: ``rank``,
     ``ods_code``, ``name``, ``region_code``, ``kind``, ``oversight_segment``, the four
-    components, their scores, and ``instability_index``."""
+    components, their scores, and ``instability_index``. ``by_org`` is
+    ``figures_frame(frames, at, by="org")`` when the caller has it already."""
     board = frames if isinstance(frames, BoardRegister) else prepare_board(frames)
-    figures = figures_frame(board, at, by="org").filter(pl.col("exec_posts") > 0)
+    if by_org is None:
+        by_org = figures_frame(board, at, by="org")
+    figures = by_org.filter(pl.col("exec_posts") > 0)
     # A median never reached is longer than any reached one: rank it as infinite tenure.
     tenure = (
         pl.when(pl.col("median_tenure_years").is_null() & (pl.col("tenure_spells") > 0))

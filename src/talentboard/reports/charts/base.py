@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import altair as alt
 
@@ -24,10 +25,16 @@ def finish(
     description: str,
     table: Table,
 ) -> ChartSpec:
-    """The chart as a validated Vega-Lite spec with its title, description and table."""
-    spec = chart.properties(
-        title=alt.Title(text=title, subtitle=list(subtitle)),
-        description=description,
-    ).to_dict(validate=True)
-    spec["config"] = palette.theme()
-    return ChartSpec(name=name, title=title, description=description, spec=spec, table=table)
+    """The chart with its title, description and table; its spec is validated Vega-Lite,
+    made when first read."""
+    lines = list(subtitle)
+
+    def spec() -> dict[str, Any]:
+        built: dict[str, Any] = chart.properties(
+            title=alt.Title(text=title, subtitle=lines),
+            description=description,
+        ).to_dict(validate=True)
+        built["config"] = palette.theme()
+        return built
+
+    return ChartSpec(name=name, title=title, description=description, table=table, build=spec)
