@@ -2,6 +2,12 @@
 
 Nothing is computed here: this module only loads the frames once per request and hands
 them, narrowed to the caller's scope, to the talent and stability services.
+
+What it keeps (``web.cache``) is kept with the stamp of the tables it reads (``READS``),
+so an edit to the talent tables keeps the register and the dashboards. After an edit to a
+few posts, people or appointments the register is patched with just those rows
+(``frames.patch``), and a dashboard's figures at each month are kept by what they are
+computed from, so the months and organisations an edit does not reach keep theirs.
 """
 
 from __future__ import annotations
@@ -15,29 +21,55 @@ import polars as pl
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
-from talentboard.frames.register import RegisterFrames, load_register
+from talentboard.frames.patch import (
+    PATCHABLE,
+    KeptRegister,
+    patch_register,
+    read_register,
+    register_counts,
+)
+from talentboard.frames.register import RegisterFrames
 from talentboard.reports.headlines import headlines
 from talentboard.reports.model import ChartSpec, Headline
 from talentboard.reports.publish import publish_figures, published_row
 from talentboard.reports.scope import restrict_to_region, scope_for
-from talentboard.reports.trends import monthly_figures, trend_series
+from talentboard.reports.trends import SERIES_MONTHS, Trend, trend_series
 from talentboard.stability.board import (
     BoardFigures,
     board_figures,
     board_figures_by,
     figures_frame,
 )
-from talentboard.stability.groups import prepare_board
+from talentboard.stability.calendar import month_ends
+from talentboard.stability.groups import BoardRegister, prepare_board
 from talentboard.talent import services
 from talentboard.talent.board_skills import BoardSkills
 from talentboard.talent.conversations import grid_counts, placements
 from talentboard.talent.pool import PoolFilter
 from talentboard.talent.succession import coverage_share
-from talentboard.web.cache import AnalysisCache
+from talentboard.web.cache import STAMPED_TABLES, AnalysisCache, DataStamp
 from talentboard.web.permissions import AnalysisScope
 from talentboard.web.queries import configured_as_at
 
 T = TypeVar("T")
+
+REGISTER_TABLES = ("organisations", "performance_ratings", "posts", "people", "appointments")
+# The tables each kind of kept value reads, by the first item of its key (or the key): a
+# kind not named here is taken to read every stamped table, so forgetting one here costs
+# recomputation, never a stale page.
+READS: dict[str, tuple[str, ...]] = {
+    "as_at": ("settings",),
+    "segment": ("performance_ratings",),
+    "register": REGISTER_TABLES,
+    "dashboard": REGISTER_TABLES,
+    "charts": REGISTER_TABLES,
+}
+
+
+def reads(key: Hashable) -> tuple[str, ...]:
+    """The tables a kept value of this key reads (``READS``)."""
+    kind = key[0] if isinstance(key, tuple) and key else key
+    return READS.get(kind, STAMPED_TABLES) if isinstance(kind, str) else STAMPED_TABLES
 
 
 def _cache(request: Request) -> AnalysisCache:
@@ -52,7 +84,7 @@ def cached(request: Request, session: Session, key: Hashable, build: Callable[[]
     decided (and checked against their scope) outside, and is part of ``key``.
     """
     cache = _cache(request)
-    return cache.get(key, cache.stamp(session), build)
+    return cache.get(key, cache.stamp(session).of(reads(key)), build)
 
 
 def shown_date(request: Request, session: Session) -> dt.date:
@@ -91,9 +123,49 @@ def talent_grid(context: services.TalentContext, members: pl.DataFrame) -> pl.Da
 
 def register(request: Request, session: Session) -> RegisterFrames:
     """The whole register as frames, as ``talentboard stats`` loads it."""
-    return _cache(request).get(
-        "register", _cache(request).stamp(session), lambda: load_register(session)
-    )
+    return kept_register(request, session).frames
+
+
+@dataclass(frozen=True)
+class _Kept:
+    register: KeptRegister
+    stamp: DataStamp
+    sequence: int  # the last change noted before it was read
+
+
+def kept_register(request: Request, session: Session) -> KeptRegister:
+    """The register as the cache keeps it: patched after edits noted in this process,
+    read whole after any other change."""
+    cache = _cache(request)
+    stamp = cache.stamp(session)
+
+    def update(stale: _Kept | None) -> _Kept:
+        sequence = cache.sequence
+        patched = None if stale is None else _patched(request, session, stale, stamp)
+        return _Kept(patched or read_register(session), stamp, sequence)
+
+    kept: _Kept = cache.refresh("register", stamp.of(REGISTER_TABLES), update)
+    return kept.register
+
+
+def _patched(
+    request: Request, session: Session, stale: _Kept, stamp: DataStamp
+) -> KeptRegister | None:
+    """``stale`` with the rows noted since it was read re-read, if that is all that
+    changed: organisations and ratings as they were, every change to the other tables
+    noted with its rows, and the patched frames agreeing with the stamp."""
+    changes = _cache(request).changes_since(stale.sequence)
+    whole = ("organisations", "performance_ratings")
+    if changes is None or stamp.of(whole) != stale.stamp.of(whole):
+        return None
+    rows = {table: keys for table, keys in changes.rows.items() if table in REGISTER_TABLES}
+    if any(keys is None for keys in rows.values()) or not set(rows) <= PATCHABLE:
+        return None
+    patched = patch_register(session, stale.register, {t: k for t, k in rows.items() if k})
+    counts = register_counts(patched)
+    if any(stamp.read[table] != counts[table] for table in counts):
+        return None
+    return patched
 
 
 def restrict_to_organisation(frames: RegisterFrames, ods_code: str) -> RegisterFrames:
@@ -157,23 +229,98 @@ def dashboard(
     for people with personal-data access, otherwise after disclosure control (each chart
     then drawn from its published months only, as in the report)."""
     frames = register(request, session)
+    cache = _cache(request)
 
     def build() -> Dashboard:
         board = prepare_board(scoped(frames, scope))
-        overall = figures_frame(board, at)
+        overall = kept_figures(cache, board, [at])[0]
         shown = overall if exact else publish_figures(overall)
         items = (
             headlines(published_row(shown), where=where(scope, organisation_name))
             if shown.height
             else ()
         )
-        series = trend_series(monthly_figures(board, at), disclose=not exact) if trends else ()
+        series = kept_trends(cache, board, at, disclose=not exact) if trends else ()
         charts = tuple(t.chart for t in series if t.chart is not None)
         undrawn = tuple(t.title for t in series if t.chart is None)
         return Dashboard(at, items, charts, undrawn, exact)
 
     key = ("dashboard", scope, at, exact, trends)
-    return _cache(request).get(key, _cache(request).stamp(session), build)
+    return cached(request, session, key, build)
+
+
+# Row hashes are cut to 48 bits, so that their sums over a register's rows cannot overflow.
+_SHIFT = 1 << 16
+
+
+def _known_by(frame: pl.DataFrame, days: list[dt.date]) -> list[int]:
+    """For each day, a fingerprint of the rows of ``frame`` begun by then, each as it
+    stood that day: an end date after it (and its reason) not yet known."""
+    later = [c for c in ("end_date", "end_reason") if c in frame.columns]
+    hashed = pl.DataFrame(
+        {
+            "start": frame["start_date"],
+            "end": frame["end_date"],
+            "ended": frame.hash_rows() // _SHIFT,
+            "open": frame.with_columns(pl.lit(None).alias(c) for c in later).hash_rows() // _SHIFT,
+        }
+    )
+    row = hashed.select(
+        pl.when(pl.col("start") <= day)
+        .then(pl.when(pl.col("end") <= day).then("ended").otherwise("open"))
+        .otherwise(0)
+        .sum()
+        .alias(str(index))
+        for index, day in enumerate(days)
+    ).row(0)
+    return [int(value) for value in row]
+
+
+def _whole(frame: pl.DataFrame) -> int:
+    return int((frame.hash_rows() // _SHIFT).sum())
+
+
+def kept_figures(
+    cache: AnalysisCache, board: BoardRegister, days: list[dt.date]
+) -> list[pl.DataFrame]:
+    """``figures_frame(board, day)`` for each day, each kept by what it is computed from.
+
+    A figure as at a day reads the board posts and ratings, and of the spells, cover and
+    voting appointments only those begun by that day, as they stood then
+    (docs/metrics.md): so after an edit, the days and scopes whose fingerprint of those is
+    unchanged keep their figures, and only the others are computed again.
+    """
+    fixed = (_whole(board.posts), _whole(board.frames.ratings))
+    prints = zip(
+        _known_by(board.executive_spells, days),
+        _known_by(board.cover, days),
+        _known_by(board.voting_appointments, days),
+        strict=True,
+    )
+
+    def at(day: dt.date) -> Callable[[], pl.DataFrame]:
+        return lambda: figures_frame(board, day)
+
+    return [
+        cache.get(("figures", day, *fixed, *known), (), at(day))
+        for day, known in zip(days, prints, strict=True)
+    ]
+
+
+def kept_trends(
+    cache: AnalysisCache, board: BoardRegister, at: dt.date, *, disclose: bool
+) -> tuple[Trend, ...]:
+    """The report's trends over the months to ``at`` (``monthly_figures`` with
+    ``trend_series``), from kept monthly figures; kept whole while those are unchanged."""
+    days = month_ends(at, SERIES_MONTHS)
+    monthly = pl.concat(
+        [
+            figures.with_columns(as_at=pl.lit(day, dtype=pl.Date))
+            for day, figures in zip(days, kept_figures(cache, board, days), strict=True)
+        ]
+    ).sort("as_at")
+    key = ("trends", disclose, tuple(monthly.hash_rows().to_list()))
+    return cache.get(key, (), lambda: trend_series(monthly, disclose=disclose))
 
 
 def stats_json(

@@ -14,7 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from talentboard import __version__
 from talentboard.db import make_engine, session_factory
-from talentboard.web.cache import AnalysisCache, ClearOnChange, keep_out_of_collections
+from talentboard.web.cache import AnalysisCache, NoteChanges, keep_out_of_collections
 from talentboard.web.csrf import API_PREFIX, CsrfError, verify_csrf
 from talentboard.web.deps import SignInRequiredError
 from talentboard.web.permissions import NotFoundError
@@ -70,7 +70,7 @@ def create_app(
         https_only=settings.https,
     )
     app.add_middleware(SecurityHeaders, https=settings.https)
-    app.add_middleware(ClearOnChange, cache=app.state.analysis_cache)
+    app.add_middleware(NoteChanges, cache=app.state.analysis_cache)
 
     if not (NHSUK_ASSETS / "nhsuk-frontend.min.css").exists():
         log.warning("NHS.UK frontend assets missing from %s: run 'make setup'", NHSUK_ASSETS)

@@ -1,26 +1,37 @@
-"""A small in-process cache for the analysis inputs the pages share.
+"""A small in-process cache for the analysis inputs the pages share, and what invalidates it.
 
 Loading the register and talent frames is the slow part of a dashboard or succession page,
 and the frames are immutable, so one load serves every request made while the data is
-unchanged. Each entry is kept with a *stamp* of the data, a single cheap query over row
-counts, highest ids, edit versions and end dates of the tables the analysis reads: an edit
-made through the web application or a new row changes the stamp at once. Changes the stamp
-cannot see (an import rewriting a value in place) are picked up when the entry expires,
+unchanged. Each value is kept with the *stamp of the tables it reads*: one cheap query
+gives, for each analysed table, its row count and expressions over highest ids, edit
+versions and end dates, so a new row or an edit made anywhere changes that table's stamp.
+
+A change made through the application is also *noted*: every session's flushes and write
+statements during a request are collected (``watch_sessions``), and at the end of the
+request the tables and rows they touched are handed to the cache (``NoteChanges``). A noted
+table's stamp then changes at once in this process, even for an edit its expressions cannot
+see (a post's title), and the register can be brought up to date by re-reading only the
+noted rows (``web.analysis.register``). Changes the stamp cannot see made outside the
+application (an import rewriting a value in place) are picked up when the value expires,
 after ``ttl_seconds``.
 """
 
 from __future__ import annotations
 
+import contextvars
 import gc
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import text
-from sqlalchemy.orm import Session
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from sqlalchemy import event, inspect, text
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import BinaryExpression, BindParameter, BooleanClauseList
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 T = TypeVar("T")
 
@@ -48,6 +59,7 @@ _STAMPED: tuple[tuple[str, tuple[str, ...]], ...] = (
     # A decision sets decided_at to its time; putting one back to proposed clears it.
     ("buddy_pairings", ("MAX(id)", "COUNT(decided_at)", "MAX(decided_at)")),
 )
+STAMPED_TABLES: tuple[str, ...] = tuple(table for table, _ in _STAMPED)
 _STAMP_SQL = "SELECT " + ", ".join(
     f"(SELECT {expression} FROM {table})"
     for table, extra in _STAMPED
@@ -55,18 +67,56 @@ _STAMP_SQL = "SELECT " + ", ".join(
 )
 
 
-def data_stamp(session: Session) -> tuple[Any, ...]:
-    """A value that changes when the analysed data changes (see the module docstring)."""
-    row = session.execute(text(_STAMP_SQL)).one()
-    return tuple(row)
+@dataclass(frozen=True)
+class DataStamp:
+    """For each stamped table, the values read (``COUNT(*)`` and its expressions, in
+    ``_STAMPED`` order) and how many changes to it this process has noted."""
+
+    read: Mapping[str, tuple[Any, ...]]
+    noted: Mapping[str, int] = field(default_factory=dict)
+
+    def of(self, tables: Iterable[str]) -> tuple[Any, ...]:
+        """The stamp of the named tables only: what a value reading just those is kept with."""
+        return tuple((self.read[table], self.noted.get(table, 0)) for table in tables)
+
+
+def data_stamp(session: Session) -> DataStamp:
+    """The stamp of every analysed table (see the module docstring), in one query."""
+    row = iter(session.execute(text(_STAMP_SQL)).one())
+    return DataStamp(
+        {table: tuple(next(row) for _ in range(1 + len(extra))) for table, extra in _STAMPED}
+    )
+
+
+class Changes:
+    """Rows a request wrote: for each table, the keys of the rows, or None when a statement
+    may have written any of them."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, set[Hashable] | None] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    def add(self, table: str, keys: Iterable[Hashable] | None) -> None:
+        if keys is None:
+            self.rows[table] = None
+            return
+        kept = self.rows.setdefault(table, set())
+        if kept is not None:
+            kept.update(keys)
+
+    def merge(self, other: Changes) -> None:
+        for table, keys in other.rows.items():
+            self.add(table, keys)
 
 
 class AnalysisCache:
-    """Values computed from the data, kept while the data stamp is unchanged.
+    """Values computed from the data, each kept while the stamp it was computed at holds.
 
     Only one request computes a missing value; others asking for it meanwhile wait for
     that result rather than computing it again. The stamp itself is read at most every
-    ``stamp_seconds``; a change made through the application clears the cache at once.
+    ``stamp_seconds``, and at once after a change made through the application is noted.
     """
 
     # Each organisation page keeps a few entries (its headline figures per figure kind,
@@ -81,18 +131,23 @@ class AnalysisCache:
         stamp_seconds: float = 2.0,
         *,
         freeze: bool = False,
+        log_entries: int = 256,
     ) -> None:
         self.ttl = ttl_seconds
         self.freeze = freeze
         self.max_entries = max_entries
         self.stamp_seconds = stamp_seconds
-        self._entries: OrderedDict[Hashable, tuple[tuple[Any, ...], float, Any]] = OrderedDict()
+        self.log_entries = log_entries
+        self._entries: OrderedDict[Hashable, tuple[Hashable, float, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self._computing: dict[Hashable, threading.Lock] = {}
-        self._stamp: tuple[tuple[Any, ...], float] | None = None
+        self._stamp: tuple[DataStamp, float] | None = None
         self._stamp_reading = threading.Lock()
+        self._noted: dict[str, int] = {}
+        self._log: list[tuple[int, Changes]] = []
+        self._sequence = 0
 
-    def stamp(self, session: Session) -> tuple[Any, ...]:
+    def stamp(self, session: Session) -> DataStamp:
         """The data stamp, read again when the last reading is older than stamp_seconds."""
         now = time.monotonic()
         with self._lock:
@@ -107,22 +162,69 @@ class AnalysisCache:
         if last is None:
             self._stamp_reading.acquire()
         try:
-            value = data_stamp(session)
+            read = data_stamp(session)
             with self._lock:
+                value = DataStamp(read.read, dict(self._noted))
                 self._stamp = (value, now)
         finally:
             self._stamp_reading.release()
         return value
 
-    def _fresh(self, key: Hashable, stamp: tuple[Any, ...]) -> tuple[bool, Any]:
+    def note(self, changes: Changes) -> None:
+        """Changes made through the application: the stamps of the tables they wrote change
+        at once, and ``changes_since`` hands them to incremental refreshes."""
+        stamped = Changes()
+        for table, keys in changes.rows.items():
+            if table in STAMPED_TABLES:
+                stamped.add(table, keys)
+        if not stamped:
+            return
+        with self._lock:
+            for table in stamped.rows:
+                self._noted[table] = self._noted.get(table, 0) + 1
+            self._sequence += 1
+            self._log.append((self._sequence, stamped))
+            del self._log[: -self.log_entries]
+            self._stamp = None
+
+    @property
+    def sequence(self) -> int:
+        """How many notes this cache has taken: where the next ``changes_since`` starts."""
+        with self._lock:
+            return self._sequence
+
+    def changes_since(self, sequence: int) -> Changes | None:
+        """Every change noted after ``sequence``, or None when the oldest of them has
+        already left the log (the caller then reads everything again)."""
+        with self._lock:
+            if sequence < self._sequence and (not self._log or self._log[0][0] > sequence + 1):
+                return None
+            merged = Changes()
+            for number, changes in self._log:
+                if number > sequence:
+                    merged.merge(changes)
+            return merged
+
+    def _fresh(self, key: Hashable, stamp: Hashable) -> tuple[bool, Any]:
         entry = self._entries.get(key)
         if entry is not None and entry[0] == stamp and time.monotonic() - entry[1] < self.ttl:
             self._entries.move_to_end(key)
             return True, entry[2]
         return False, None
 
-    def get(self, key: Hashable, stamp: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    def _stale(self, key: Hashable) -> Any:
+        entry = self._entries.get(key)
+        if entry is not None and time.monotonic() - entry[1] < self.ttl:
+            return entry[2]
+        return None
+
+    def get(self, key: Hashable, stamp: Hashable, compute: Callable[[], T]) -> T:
         """The cached value for ``key`` when its stamp matches and it has not expired."""
+        return self.refresh(key, stamp, lambda _stale: compute())
+
+    def refresh(self, key: Hashable, stamp: Hashable, update: Callable[[T | None], T]) -> T:
+        """As ``get``, but a value kept at another stamp (and not expired) is handed to
+        ``update`` to bring up to date, rather than computed again from nothing."""
         with self._lock:
             found, value = self._fresh(key, stamp)
             if found:
@@ -132,10 +234,11 @@ class AnalysisCache:
         with guard:
             with self._lock:
                 found, value = self._fresh(key, stamp)
+                stale = None if found else self._stale(key)
             if found:
                 computed_meanwhile: T = value
                 return computed_meanwhile
-            result = compute()
+            result = update(stale)
             with self._lock:
                 self._entries[key] = (stamp, time.monotonic(), result)
                 self._entries.move_to_end(key)
@@ -166,29 +269,119 @@ def keep_out_of_collections() -> None:
     gc.freeze()
 
 
-# Forms that change no analysed data: signing in and out.
-UNCHANGING_POSTS = frozenset({"/sign-in", "/sign-out"})
+# What the sessions of the request being served have written; None outside a request.
+_writing: contextvars.ContextVar[Changes | None] = contextvars.ContextVar(
+    "talentboard_writes", default=None
+)
+_watching = threading.Lock()
+_watched = False
 
 
-class ClearOnChange:
-    """ASGI middleware: after a request that changed data and succeeded, clear the cache."""
+def watch_sessions() -> None:
+    """Collect what every session writes while a request is served (once per process).
+
+    Listening on the ``Session`` class rather than one session factory catches every
+    session a request opens, including those tests hand the application.
+    """
+    global _watched
+    with _watching:
+        if not _watched:
+            event.listen(Session, "after_flush", _flushed)
+            event.listen(Session, "do_orm_execute", _executing)
+            _watched = True
+
+
+def _flushed(session: Session, _context: UOWTransaction) -> None:
+    changes = _writing.get()
+    if changes is None:
+        return
+    for record in (*session.new, *session.dirty, *session.deleted):
+        state = inspect(record)
+        table = getattr(state.mapper.persist_selectable, "name", None)
+        identity = state.identity
+        if table is None:
+            _anything(changes)
+        else:
+            key = identity[0] if identity is not None and len(identity) == 1 else None
+            changes.add(table, None if key is None else (key,))
+
+
+def _executing(state: ORMExecuteState) -> None:
+    changes = _writing.get()
+    if changes is None or state.is_select:
+        return
+    statement = state.statement
+    table = getattr(getattr(statement, "table", None), "name", None)
+    if table is None:
+        source = str(getattr(statement, "text", "")).lstrip().upper()
+        if not source.startswith("SELECT"):
+            _anything(changes)
+        return
+    changes.add(table, _ids_named(statement) if state.is_update or state.is_delete else None)
+
+
+def _anything(changes: Changes) -> None:
+    # A statement whose table cannot be told: as if it wrote every analysed table.
+    for table in STAMPED_TABLES:
+        changes.add(table, None)
+
+
+def _ids_named(statement: Any) -> Collection[Hashable] | None:
+    """The id an UPDATE or DELETE is confined to by ``id = value`` in its WHERE clause
+    (as ``editing.save_edit`` writes), or None when it may touch any row."""
+    where = statement.whereclause
+    if where is None:
+        return None
+    terms = where.clauses if isinstance(where, BooleanClauseList) else [where]
+    if isinstance(where, BooleanClauseList) and where.operator is not operators.and_:
+        return None
+    for term in terms:
+        if (
+            isinstance(term, BinaryExpression)
+            and term.operator is operators.eq
+            and getattr(term.left, "name", None) == "id"
+            and getattr(getattr(term.left, "table", None), "name", None) == statement.table.name
+            and isinstance(term.right, BindParameter)
+        ):
+            return (term.right.effective_value,)
+    return None
+
+
+class NoteChanges:
+    """ASGI middleware: note what the request wrote as soon as its response begins.
+
+    Noting before the answer leaves the server means a browser following the redirect
+    after a saved form always asks after the change is noted. What is written later (a
+    failed request's rolled-back flush) is noted at the end: noting too much only costs a
+    refresh, never a stale page.
+    """
 
     def __init__(self, app: ASGIApp, cache: AnalysisCache) -> None:
         self.app = app
         self.cache = cache
+        watch_sessions()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope.get("method") in ("GET", "HEAD", "OPTIONS")
-            or scope.get("path") in UNCHANGING_POSTS
-        ):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        changes = Changes()
+        token = _writing.set(changes)
 
-        async def watch(message: Message) -> None:
-            if message["type"] == "http.response.start" and message["status"] < 400:
-                self.cache.clear()
+        def note() -> None:
+            if changes:
+                taken = Changes()
+                taken.merge(changes)
+                changes.rows.clear()
+                self.cache.note(taken)
+
+        async def watch(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                note()
             await send(message)
 
-        await self.app(scope, receive, watch)
+        try:
+            await self.app(scope, receive, watch)
+        finally:
+            _writing.reset(token)
+            note()
