@@ -8,8 +8,8 @@ takes over without a Python object per value.
 These readers open their own connections, so they see committed data only: the caller
 decides when that is enough (``frames.register.load_register``).
 
-- SQLite: the larger tables are split into ranges of their integer key, and every range is
-  read on its own read-only connection, in parallel (the driver releases the GIL while it
+- SQLite: the larger tables are split into ranges of their integer key, and the ranges are
+  read on a few read-only connections in parallel (the driver releases the GIL while it
   steps through rows, and SQLite's own work per row is most of the cost). Each connection
   opens its read transaction before any range is read, so all of them read the database as
   it was within the few milliseconds it takes to open them. Each range comes back as one
@@ -24,6 +24,7 @@ decides when that is enough (``frames.register.load_register``).
 from __future__ import annotations
 
 import os
+import queue
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, closing
@@ -109,20 +110,27 @@ def _read_parts(
     *,
     batch_rows: bool,
 ) -> dict[str, pl.DataFrame]:
-    """Read every table, the large ones in key ranges, one connection per range, ``workers``
-    at a time; ``first`` is an open connection and ``connect`` opens the others, each
-    reading the same data as ``first``."""
+    """Read every table, the large ones in key ranges, on ``workers`` connections at once;
+    ``first`` is an open connection and ``connect`` opens the others, each reading the same
+    data as ``first``."""
     parts: list[_Part] = []
     for name, spec in tables.items():
         parts += _parts(name, spec, first, workers, split_rows)
-    connections = [first] + [connect() for _ in parts[1:]]
+    workers = min(workers, len(parts))
+    idle: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    for connection in [first] + [connect() for _ in range(workers - 1)]:
+        idle.put(connection)
     # Largest first, so that no worker is left with a large range at the end.
     order = sorted(range(len(parts)), key=lambda index: -parts[index].rows)
 
     def read(index: int) -> pl.DataFrame:
         part = parts[index]
-        with closing(connections[index].cursor()) as cursor:
-            return _fetch(cursor, part.query, part.rows + 1 if batch_rows else None)
+        connection = idle.get()
+        try:
+            with closing(connection.cursor()) as cursor:
+                return _fetch(cursor, part.query, part.rows + 1 if batch_rows else None)
+        finally:
+            idle.put(connection)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         frames = dict(zip(order, pool.map(read, order), strict=True))
