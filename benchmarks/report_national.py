@@ -1,0 +1,161 @@
+"""The national board report end to end: ``talentboard report`` as PDF and as XLSX (and
+HTML, the step both PDF and the browser share), timed as a user runs it.
+
+Each run is a fresh ``talentboard report`` process on the national demo (generated into a
+SQLite file, which ``--db`` keeps between runs). With ``--previous REV`` the same commands
+also run, interleaved with the current ones so both meet the same machine load, against
+the report code of an earlier commit: a copy of the working tree's ``src`` whose
+``--previous-paths`` (by default ``reports`` and ``stability``) are taken from ``REV``.
+For every run the wall time, the CPU time (user + system, less sensitive to what else
+the machine is doing) and the peak resident memory of the process are recorded; the
+table gives the median wall and CPU times, the fastest wall time and the largest peak.
+Results go to this script's section of benchmarks/RESULTS.md.
+
+    .venv/bin/python benchmarks/report_national.py [--db sqlite:////tmp/rep_nat.db]
+        [--runs 3] [--previous REV] [--formats pdf,xlsx,html]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from _results import cpu_model, write_section
+
+NAME = "report_national"
+GOALS = {"pdf": 4.0, "xlsx": 2.0}
+ROOT = Path(__file__).resolve().parent.parent
+TALENTBOARD = ROOT / ".venv" / "bin" / "talentboard"
+
+
+@dataclass(frozen=True)
+class Run:
+    wall: float
+    cpu: float
+    peak_mb: float
+
+
+def _sqlite_path(url: str) -> Path:
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def _ensure_demo(db: str) -> None:
+    if db.startswith("sqlite:///") and _sqlite_path(db).exists():
+        return
+    for args in (["init", "--db", db], ["demo", "--db", db, "--scale", "national", "--seed", "1"]):
+        subprocess.run([str(TALENTBOARD), *args], check=True, capture_output=True)
+
+
+def _previous_tree(rev: str, paths: list[str], into: Path) -> Path:
+    """The working tree's ``src`` with ``paths`` (under ``src/talentboard``) as at ``rev``."""
+    src = into / "src"
+    shutil.copytree(ROOT / "src", src, ignore=shutil.ignore_patterns("__pycache__"))
+    members = [f"src/talentboard/{p}" for p in paths]
+    for member in members:
+        shutil.rmtree(into / member, ignore_errors=True)
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", rev, "--", *members],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return src
+
+
+def _run(db: str, out: Path, pythonpath: Path | None) -> Run:
+    env = dict(os.environ)
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    command = [str(TALENTBOARD), "report", "--db", db, "--at", "demo", "--out", str(out)]
+    # A file, not a pipe, takes the progress output: nobody reads a pipe while we wait.
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        # wait4 gives this child's own peak memory, not the largest of all children so far.
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(command)} failed: {errors.read().decode()}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def _row(label: str, kind: str, runs: list[Run]) -> str:
+    goal = GOALS.get(kind)
+    median = statistics.median(r.wall for r in runs)
+    met = "" if goal is None else (" yes" if median <= goal else " no")
+    return (
+        f"| {kind.upper()} | {label} | {median:.2f} | {min(r.wall for r in runs):.2f} | "
+        f"{statistics.median(r.cpu for r in runs):.2f} | "
+        f"{max(r.peak_mb for r in runs):.0f} | {'' if goal is None else f'{goal:.0f} s'}{met} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", default="sqlite:////tmp/rep_nat.db")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--formats", default="pdf,xlsx,html")
+    parser.add_argument("--previous", metavar="REV")
+    parser.add_argument("--previous-paths", default="reports,stability")
+    parser.add_argument("--no-write", action="store_true", help="print, leave RESULTS.md")
+    args = parser.parse_args()
+    kinds = [k.strip() for k in args.formats.split(",") if k.strip()]
+    _ensure_demo(args.db)
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        trees: dict[str, Path | None] = {"current": None}
+        if args.previous:
+            paths = [p for p in args.previous_paths.split(",") if p]
+            trees[f"previous ({args.previous})"] = _previous_tree(args.previous, paths, work)
+        load_before = os.getloadavg()
+        results: dict[tuple[str, str], list[Run]] = {}
+        for kind in kinds:
+            for _ in range(args.runs):
+                for label, tree in trees.items():
+                    run = _run(args.db, work / f"board.{kind}", tree)
+                    results.setdefault((kind, label), []).append(run)
+                    print(f"{kind} {label}: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU", flush=True)
+        load_after = os.getloadavg()
+    command = " ".join(["python", "benchmarks/report_national.py", *sys.argv[1:]])
+    rows = [_row(label, kind, results[kind, label]) for kind in kinds for label in trees]
+    body = "\n".join(
+        [
+            "## Board report, national demo, end to end (`talentboard report`)",
+            "",
+            f"`{command}`, {dt.datetime.now().isoformat(timespec='minutes')}; "
+            f"{cpu_model()}, {os.cpu_count()} CPUs; load average (1, 5, 15 min) "
+            f"{', '.join(f'{v:.1f}' for v in load_before)} before, "
+            f"{', '.join(f'{v:.1f}' for v in load_after)} after. "
+            f"{args.runs} runs each, each a fresh process on `{args.db}` (`--at demo`), "
+            "the code paths interleaved.",
+            "",
+            "| Format | Code | Median wall (s) | Fastest wall (s) | Median CPU (s) "
+            "| Peak RSS (MB) | Goal |",
+            "|---|---|---:|---:|---:|---:|---|",
+            *rows,
+            "",
+            "CPU time is user plus system time of the process: on a loaded machine it moves "
+            "less than the wall time. HTML is the step PDF and the browser share.",
+        ]
+    )
+    print(body)
+    if not args.no_write:
+        write_section(NAME, body)
+
+
+if __name__ == "__main__":
+    main()
