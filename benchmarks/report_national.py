@@ -120,7 +120,15 @@ def main() -> None:
         trees: dict[str, Path | None] = {"current": None}
         if args.previous:
             paths = [p for p in args.previous_paths.split(",") if p]
-            trees[f"previous ({args.previous})"] = _previous_tree(args.previous, paths, work)
+            # A commit id, not the name given: HEAD~1 moves as others commit.
+            commit = subprocess.run(
+                ["git", "rev-parse", "--short", args.previous],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+            trees[f"previous ({commit})"] = _previous_tree(commit, paths, work)
         load_before = os.getloadavg()
         results: dict[tuple[str, str], list[Run]] = {}
         for kind in kinds:
