@@ -1,4 +1,4 @@
-"""The Typer application, shared options and error handling."""
+"""The Typer application, its error handling and the database engine for commands."""
 
 from __future__ import annotations
 
@@ -18,16 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Database URL (default: TALENTBOARD_DATABASE_URL, else sqlite:///talentboard.db).",
-        show_default=False,
-    ),
-]
-
-__all__ = ["CliError", "DbOption", "app", "describe", "engine_for"]
+__all__ = ["CliError", "app", "describe", "engine_for"]
 
 
 class CliError(Exception):

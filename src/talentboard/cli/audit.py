@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
-from talentboard.cli.app import CliError, DbOption, app, engine_for
+from talentboard.cli.app import CliError, app, engine_for
+from talentboard.cli.options import DbOption, format_option, print_json
 from talentboard.db import session_factory
 from talentboard.web.audit import AuditFilter, as_json, list_events
 
 
 @app.command("audit")
 def audit_command(
-    output: Annotated[
-        str, typer.Option("--format", help="table or json (one JSON array).")
-    ] = "table",
+    output: Annotated[str, format_option("table or json (one JSON array).")] = "table",
     username: Annotated[str | None, typer.Option("--user", help="Only this user's events.")] = None,
     entity: Annotated[
         str | None, typer.Option(help="Only events about this kind of record (person, user, ...).")
@@ -39,7 +37,7 @@ def audit_command(
             )
         ]
     if output == "json":
-        typer.echo(json.dumps(events, indent=2))
+        print_json(events)
         return
     typer.echo("at\tusername\taction\tentity\tkey\tsource")
     for e in events:

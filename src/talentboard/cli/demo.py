@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from talentboard.cli.app import CliError, DbOption, app, engine_for
+from talentboard.cli.app import CliError, app, engine_for
+from talentboard.cli.options import DbOption, region_option
 from talentboard.db import session_factory
 from talentboard.demo import DEFAULT_REGION, SCALES, DemoRefusedError, generate_demo
 from talentboard.progress import reporter
@@ -25,10 +26,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 1,
     region: Annotated[
         str | None,
-        typer.Option(
-            help=f"Region code for --scale region (default {DEFAULT_REGION} Midlands).",
-            show_default=False,
-        ),
+        region_option(f"Region code for --scale region (default {DEFAULT_REGION} Midlands)."),
     ] = None,
     replace: Annotated[
         bool,

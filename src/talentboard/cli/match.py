@@ -8,23 +8,34 @@ decline each proposal with ``match decide``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from enum import StrEnum
 from fractions import Fraction
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from talentboard.cli.app import CliError, DbOption, app, engine_for
-from talentboard.cli.report import parse_as_at
+from talentboard.cli.app import CliError, app, engine_for
+from talentboard.cli.options import (
+    AtOption,
+    DbOption,
+    Format,
+    FormatOption,
+    RegionOption,
+    check_region,
+    parse_as_at,
+    print_json,
+)
 from talentboard.db import session_factory
-from talentboard.reference import REGION_CODES
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    import polars as pl
     from sqlalchemy.orm import Session
 
     from talentboard.db.models import BuddyPairing, MatchProposal
+    from talentboard.matching.buddying import BuddyResult
+    from talentboard.matching.opportunities import MatchResult, MatchSettings
 
 __all__ = ["match_app"]
 
@@ -36,24 +47,6 @@ match_app = typer.Typer(
 app.add_typer(match_app, name="match")
 
 
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-
-
-AtOption = Annotated[
-    str | None,
-    typer.Option(
-        "--at",
-        help="The date: YYYY-MM-DD, DD/MM/YYYY or 'demo' (default today).",
-        show_default=False,
-    ),
-]
-FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
-RegionOption = Annotated[
-    str | None,
-    typer.Option("--region", help="One NHS England region (e.g. Y56).", show_default=False),
-]
 AllPairsOption = Annotated[
     bool,
     typer.Option("--all-pairs", help="Also list every eligible pair with its score."),
@@ -65,24 +58,77 @@ ByOption = Annotated[
     str | None,
     typer.Option("--by", help="Who is running or deciding, for the record.", show_default=False),
 ]
-
-
-def _region(region: str | None) -> str | None:
-    if region is not None and region not in REGION_CODES:
-        raise CliError(
-            f"--region {region!r}: not an NHS England region code ({', '.join(REGION_CODES)})",
-            exit_code=2,
-        )
-    return region
-
-
-def _print_json(document: Any) -> None:
-    typer.echo(json.dumps(document, indent=2))
+SourceLimitOption = Annotated[
+    int | None,
+    typer.Option(
+        "--source-limit",
+        help="At most N people from one source organisation at one host organisation.",
+        show_default=False,
+    ),
+]
+MinShareOption = Annotated[
+    str | None,
+    typer.Option(
+        "--min-share",
+        help="A minimum share of places for a group: GROUP=SHARE (bme, disabled, women).",
+        show_default=False,
+    ),
+]
+PositiveActionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--positive-action",
+        help=(
+            "Positive action (Equality Act 2010 s.158) for under-represented groups, "
+            "comma-separated: bme, disabled, women. Off unless given; always shown."
+        ),
+        show_default=False,
+    ),
+]
+PositiveActionPointsOption = Annotated[
+    int, typer.Option("--positive-action-points", help="Points positive action adds.")
+]
 
 
 def _indent(lines: list[str]) -> None:
     for line in lines:
         typer.echo(f"    {line}")
+
+
+def _section(*lines: str) -> None:
+    """Lines set off by a blank line before them."""
+    for line in ("", *lines):
+        typer.echo(line)
+
+
+def _rows(title: str, frame: pl.DataFrame, line: str, *header: str) -> None:
+    """A section: ``title``, ``header``, then each row as ``line``, formatted by column."""
+    _section(title, *header, *(line.format(**row) for row in frame.iter_rows(named=True)))
+
+
+def _stored_ids(
+    session: Session, model: type[Any], run_ref: int | None, key: Callable[[Any], Any]
+) -> dict[Any, int]:
+    """The stored rows of the run, by ``key``, so that the printed table can number them."""
+    if run_ref is None:
+        return {}
+    return {key(row): row.id for row in session.query(model).filter_by(run_ref=run_ref)}
+
+
+def _print_run_json(
+    result: MatchResult | BuddyResult, all_pairs: bool, run_ref: int | None
+) -> None:
+    print_json(result.to_json(all_pairs=all_pairs))
+    if run_ref is not None:
+        typer.echo(f"Stored as run {run_ref}.", err=True)
+
+
+def _print_stored(run_ref: int | None, decide: str) -> None:
+    if run_ref is not None:
+        typer.echo(
+            f"Stored as run {run_ref}: record decisions with "
+            f"'talentboard match {decide} accept|decline'."
+        )
 
 
 def _parse_share(text: str) -> tuple[str, Fraction]:
@@ -98,55 +144,15 @@ def _parse_share(text: str) -> tuple[str, Fraction]:
     return group.strip(), share
 
 
-@match_app.command("opportunities")
-def opportunities_command(
-    at: AtOption = None,
-    output: FormatOption = Format.table,
-    all_pairs: AllPairsOption = False,
-    region: RegionOption = None,
-    source_limit: Annotated[
-        int | None,
-        typer.Option(
-            "--source-limit",
-            help="At most N people from one source organisation at one host organisation.",
-            show_default=False,
-        ),
-    ] = None,
-    min_share: Annotated[
-        str | None,
-        typer.Option(
-            "--min-share",
-            help="A minimum share of places for a group: GROUP=SHARE (bme, disabled, women).",
-            show_default=False,
-        ),
-    ] = None,
-    positive_action: Annotated[
-        str | None,
-        typer.Option(
-            "--positive-action",
-            help=(
-                "Positive action (Equality Act 2010 s.158) for under-represented groups, "
-                "comma-separated: bme, disabled, women. Off unless given; always shown."
-            ),
-            show_default=False,
-        ),
-    ] = None,
-    positive_action_points: Annotated[
-        int,
-        typer.Option("--positive-action-points", help="Points positive action adds."),
-    ] = 10,
-    dry_run: DryRunOption = False,
-    by: ByOption = None,
-    db: DbOption = None,
-) -> None:
-    """Propose development opportunities to people: the exact best allocation, with reasons."""
-    from talentboard.matching.assignment import InfeasibleAllocationError
+def _match_settings(
+    source_limit: int | None,
+    min_share: str | None,
+    positive_action: str | None,
+    positive_action_points: int,
+) -> MatchSettings:
     from talentboard.matching.opportunities import MatchSettings, MinShare
     from talentboard.matching.scoring import PositiveAction, ScoringWeights
-    from talentboard.matching.services import run_opportunity_match
-    from talentboard.progress import reporter
 
-    day = parse_as_at(at)
     try:
         action = None
         if positive_action:
@@ -155,38 +161,22 @@ def opportunities_command(
         share = None
         if min_share:
             share = MinShare(*_parse_share(min_share))
-        settings = MatchSettings(
+        return MatchSettings(
             weights=ScoringWeights(positive_action=action),
             source_limit=source_limit,
             min_share=share,
         )
     except ValueError as exc:
         raise CliError(str(exc), exit_code=2) from exc
-    engine = engine_for(db)
-    with session_factory(engine).begin() as session, reporter() as progress:
-        try:
-            result, run_ref = run_opportunity_match(
-                session,
-                day,
-                settings,
-                region=_region(region),
-                save=not dry_run,
-                created_by=by,
-                progress=progress,
-            )
-        except InfeasibleAllocationError as exc:
-            raise CliError(str(exc)) from exc
-        proposal_ids: dict[tuple[int, int], int] = {}
-        if run_ref is not None:
-            from talentboard.db.models import MatchProposal
 
-            for proposal in session.query(MatchProposal).filter_by(run_ref=run_ref):
-                proposal_ids[(proposal.person_ref, proposal.opportunity_ref)] = proposal.id
-    if output is Format.json:
-        _print_json(result.to_json(all_pairs=all_pairs))
-        if run_ref is not None:
-            typer.echo(f"Stored as run {run_ref}.", err=True)
-        return
+
+def _print_opportunities(
+    day: dt.date,
+    result: MatchResult,
+    run_ref: int | None,
+    proposal_ids: dict[tuple[int, int], int],
+    all_pairs: bool,
+) -> None:
     assignments = result.assignments
     typer.echo(
         f"Development opportunities at {day.isoformat()}: {assignments.height} assignment(s), "
@@ -194,14 +184,9 @@ def opportunities_command(
         f"{result.method.replace('_', ' ')}); {result.unassigned.height} candidate(s) "
         "unassigned."
     )
-    if run_ref is not None:
-        typer.echo(
-            f"Stored as run {run_ref}: record decisions with "
-            "'talentboard match decide PROPOSAL accept|decline'."
-        )
+    _print_stored(run_ref, "decide PROPOSAL")
     if assignments.height:
-        typer.echo("")
-        typer.echo(f"{'PROPOSAL':<9}{'PERSON':<14}{'OPPORTUNITY':<16}{'SCORE':>6}  STATUS")
+        _section(f"{'PROPOSAL':<9}{'PERSON':<14}{'OPPORTUNITY':<16}{'SCORE':>6}  STATUS")
     for row in assignments.iter_rows(named=True):
         key = (row["person_ref"], row["opportunity_ref"])
         ident = row["proposal_ref"] if row["kept"] else proposal_ids.get(key)
@@ -212,18 +197,59 @@ def opportunities_command(
         )
         _indent(list(row["reasons"]))
     if result.unassigned.height:
-        typer.echo("")
-        typer.echo("Unassigned:")
-        for row in result.unassigned.iter_rows(named=True):
-            typer.echo(f"  {row['person_id']}: {row['reason']}")
+        _rows("Unassigned:", result.unassigned, "  {person_id}: {reason}")
     if all_pairs:
-        typer.echo("")
-        typer.echo(f"Eligible pairs ({result.eligible_pairs.height}):")
-        typer.echo(f"  {'PERSON':<14}{'OPPORTUNITY':<16}{'SCORE':>6}")
-        for person_id, opportunity_id, score in result.eligible_pairs.select(
-            "person_id", "opportunity_id", "score"
-        ).iter_rows():
-            typer.echo(f"  {person_id:<14}{opportunity_id:<16}{score:>6}")
+        _rows(
+            f"Eligible pairs ({result.eligible_pairs.height}):",
+            result.eligible_pairs,
+            "  {person_id:<14}{opportunity_id:<16}{score:>6}",
+            f"  {'PERSON':<14}{'OPPORTUNITY':<16}{'SCORE':>6}",
+        )
+
+
+@match_app.command("opportunities")
+def opportunities_command(
+    at: AtOption = None,
+    output: FormatOption = Format.table,
+    all_pairs: AllPairsOption = False,
+    region: RegionOption = None,
+    source_limit: SourceLimitOption = None,
+    min_share: MinShareOption = None,
+    positive_action: PositiveActionOption = None,
+    positive_action_points: PositiveActionPointsOption = 10,
+    dry_run: DryRunOption = False,
+    by: ByOption = None,
+    db: DbOption = None,
+) -> None:
+    """Propose development opportunities to people: the exact best allocation, with reasons."""
+    from talentboard.db.models import MatchProposal
+    from talentboard.matching.assignment import InfeasibleAllocationError
+    from talentboard.matching.services import run_opportunity_match
+    from talentboard.progress import reporter
+
+    day = parse_as_at(at)
+    settings = _match_settings(source_limit, min_share, positive_action, positive_action_points)
+    engine = engine_for(db)
+    with session_factory(engine).begin() as session, reporter() as progress:
+        try:
+            result, run_ref = run_opportunity_match(
+                session,
+                day,
+                settings,
+                region=check_region(region),
+                save=not dry_run,
+                created_by=by,
+                progress=progress,
+            )
+        except InfeasibleAllocationError as exc:
+            raise CliError(str(exc)) from exc
+        proposal_ids = _stored_ids(
+            session, MatchProposal, run_ref, lambda p: (p.person_ref, p.opportunity_ref)
+        )
+    if output is Format.json:
+        _print_run_json(result, all_pairs, run_ref)
+    else:
+        _print_opportunities(day, result, run_ref, proposal_ids, all_pairs)
 
 
 @match_app.command("vacancy")
@@ -244,7 +270,7 @@ def vacancy_command(
         except UnknownPostError as exc:
             raise CliError(str(exc), exit_code=2) from exc
     if output is Format.json:
-        _print_json(shortlist.to_json())
+        print_json(shortlist.to_json())
         return
     post = shortlist.post
     typer.echo(
@@ -258,6 +284,35 @@ def vacancy_command(
         typer.echo(f"  not shortlisted: {row['person_id']}: {row['reason']}")
     if shortlist.not_ready:
         typer.echo(f"  {shortlist.not_ready} more aim for this role but are not yet ready.")
+
+
+def _print_buddies(
+    day: dt.date,
+    result: BuddyResult,
+    run_ref: int | None,
+    pairing_ids: dict[str, int],
+    all_pairs: bool,
+) -> None:
+    typer.echo(
+        f"Buddying at {day.isoformat()}: {result.pairs.height} pair(s), total score "
+        f"{result.total_score} (exact optimum)."
+    )
+    _print_stored(run_ref, "decide-pairing PAIRING")
+    for row in result.pairs.iter_rows(named=True):
+        ident = pairing_ids.get(row["challenged_ods_code"], "-")
+        typer.echo(
+            f"{ident!s:<6}{row['challenged_ods_code']} with {row['strong_ods_code']}: "
+            f"score {row['score']}"
+        )
+        _indent(list(row["reasons"]))
+    if result.unpaired.height:
+        _rows("Unpaired:", result.unpaired, "  {ods_code} ({side}): {reason}")
+    if all_pairs:
+        _rows(
+            f"Eligible pairs ({result.eligible_pairs.height}):",
+            result.eligible_pairs,
+            "  {challenged_ods_code} with {strong_ods_code}: {score}",
+        )
 
 
 @match_app.command("buddies")
@@ -274,106 +329,67 @@ def buddies_command(
     db: DbOption = None,
 ) -> None:
     """Pair challenged organisations with strong ones that have stable boards."""
+    from talentboard.db.models import BuddyPairing
     from talentboard.matching.buddying import BuddySettings
     from talentboard.matching.services import run_buddying
 
     day = parse_as_at(at)
     try:
-        settings = BuddySettings(capacity=capacity, region=_region(region))
+        settings = BuddySettings(capacity=capacity, region=check_region(region))
     except ValueError as exc:
         raise CliError(str(exc), exit_code=2) from exc
     engine = engine_for(db)
     with session_factory(engine).begin() as session:
         result, run_ref = run_buddying(session, day, settings, save=not dry_run, created_by=by)
-        pairing_ids: dict[str, int] = {}
-        if run_ref is not None:
-            from talentboard.db.models import BuddyPairing
-
-            for pairing in session.query(BuddyPairing).filter_by(run_ref=run_ref):
-                pairing_ids[pairing.challenged_ods_code] = pairing.id
+        pairing_ids = _stored_ids(session, BuddyPairing, run_ref, lambda p: p.challenged_ods_code)
     if output is Format.json:
-        _print_json(result.to_json(all_pairs=all_pairs))
-        if run_ref is not None:
-            typer.echo(f"Stored as run {run_ref}.", err=True)
-        return
-    typer.echo(
-        f"Buddying at {day.isoformat()}: {result.pairs.height} pair(s), total score "
-        f"{result.total_score} (exact optimum)."
-    )
-    if run_ref is not None:
-        typer.echo(
-            f"Stored as run {run_ref}: record decisions with "
-            "'talentboard match decide-pairing PAIRING accept|decline'."
-        )
-    for row in result.pairs.iter_rows(named=True):
-        ident = pairing_ids.get(row["challenged_ods_code"], "-")
-        typer.echo(
-            f"{ident!s:<6}{row['challenged_ods_code']} with {row['strong_ods_code']}: "
-            f"score {row['score']}"
-        )
-        _indent(list(row["reasons"]))
-    if result.unpaired.height:
-        typer.echo("")
-        typer.echo("Unpaired:")
-        for row in result.unpaired.iter_rows(named=True):
-            typer.echo(f"  {row['ods_code']} ({row['side']}): {row['reason']}")
-    if all_pairs:
-        typer.echo("")
-        typer.echo(f"Eligible pairs ({result.eligible_pairs.height}):")
-        for c, s, score in result.eligible_pairs.select(
-            "challenged_ods_code", "strong_ods_code", "score"
-        ).iter_rows():
-            typer.echo(f"  {c} with {s}: {score}")
+        _print_run_json(result, all_pairs, run_ref)
+    else:
+        _print_buddies(day, result, run_ref, pairing_ids, all_pairs)
 
 
-DecisionArgument = Annotated[str, typer.Argument(help="accept, decline or reopen.")]
+def _add_decide_command(name: str, metavar: str, label: str, decider: str, doc: str) -> None:
+    """Add ``match NAME``: accept, decline or reopen a stored ``label`` by its number.
+
+    Proposals and buddy pairings are decided alike. The number is declared as a default,
+    not in an annotation: annotations are read in the module's namespace, where this
+    command's name and help for it are not.
+    """
+
+    @match_app.command(name, help=doc)
+    def command(
+        ref: int = typer.Argument(metavar=metavar, help=f"The {label}'s number."),
+        decision: str = typer.Argument(help="accept, decline or reopen."),
+        by: ByOption = None,
+        db: DbOption = None,
+    ) -> None:
+        from talentboard.matching import store
+
+        decide: Callable[..., BuddyPairing | MatchProposal] = getattr(store, decider)
+        engine = engine_for(db)
+        with session_factory(engine).begin() as session:
+            try:
+                row = decide(session, ref, decision.strip().lower(), by)
+            except store.DecisionError as exc:
+                raise CliError(str(exc), exit_code=exc.exit_code) from exc
+            status = row.status
+        typer.echo(f"{label.capitalize()} {ref} is now {status}.")
 
 
-def _decide(
-    db: str | None,
-    decide: Callable[[Session, int, str, str | None], BuddyPairing | MatchProposal],
-    ref: int,
-    decision: str,
-    by: str | None,
-) -> str:
-    """Record the decision in one transaction; the row's status after it."""
-    from talentboard.matching.store import DecisionError
-
-    engine = engine_for(db)
-    with session_factory(engine).begin() as session:
-        try:
-            row = decide(session, ref, decision.strip().lower(), by)
-        except DecisionError as exc:
-            raise CliError(str(exc), exit_code=exc.exit_code) from exc
-        return row.status
-
-
-@match_app.command("decide")
-def decide_command(
-    proposal: Annotated[int, typer.Argument(help="The proposal's number.")],
-    decision: DecisionArgument,
-    by: ByOption = None,
-    db: DbOption = None,
-) -> None:
-    """Accept or decline a proposed opportunity (reopen puts it back to proposed)."""
-    from talentboard.matching.store import decide_proposal
-
-    status = _decide(db, decide_proposal, proposal, decision, by)
-    typer.echo(f"Proposal {proposal} is now {status}.")
-
-
-@match_app.command("decide-pairing")
-def decide_pairing_command(
-    pairing: Annotated[int, typer.Argument(help="The buddy pairing's number.")],
-    decision: DecisionArgument,
-    by: ByOption = None,
-    db: DbOption = None,
-) -> None:
-    """Accept or decline a proposed buddy pairing."""
-    from talentboard.matching.store import decide_pairing
-
-    status = _decide(db, decide_pairing, pairing, decision, by)
-    typer.echo(f"Buddy pairing {pairing} is now {status}.")
+_add_decide_command(
+    "decide",
+    "proposal",
+    "proposal",
+    "decide_proposal",
+    "Accept or decline a proposed opportunity (reopen puts it back to proposed).",
+)
+_add_decide_command(
+    "decide-pairing",
+    "pairing",
+    "buddy pairing",
+    "decide_pairing",
+    "Accept or decline a proposed buddy pairing.",
+)
 
 
 @match_app.command("proposals")
@@ -400,7 +416,7 @@ def proposals_command(
     with session_factory(engine)() as session:
         frame = list_proposals(session, run, status)
     if output is Format.json:
-        _print_json(
+        print_json(
             [{**row, "as_at": row["as_at"].isoformat()} for row in frame.iter_rows(named=True)]
         )
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import tempfile
 from pathlib import Path
@@ -10,28 +9,13 @@ from typing import Annotated
 
 import typer
 
-from talentboard.cli.app import CliError, DbOption, app, engine_for
+from talentboard.cli.app import CliError, app, engine_for
+from talentboard.cli.options import DbOption, at_option, parse_as_at, region_option
 from talentboard.reference import REGION_CODES, regions
 
-__all__ = ["FORMATS", "parse_as_at", "report"]
+__all__ = ["FORMATS", "report"]
 
 FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf", ".xlsx": "xlsx"}
-
-
-def parse_as_at(text: str | None) -> dt.date:
-    """``--at``: ``YYYY-MM-DD``, ``DD/MM/YYYY``, ``demo`` (the demo's date) or today."""
-    if text is None:
-        return dt.date.today()
-    if text.strip().lower() == "demo":
-        from talentboard.demo.calibration import DEMO_AS_AT
-
-        return DEMO_AS_AT
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
-    raise CliError(f"--at {text!r}: not a date (use YYYY-MM-DD or DD/MM/YYYY)", exit_code=2)
 
 
 def _write_atomically(path: Path, content: bytes) -> None:
@@ -59,18 +43,14 @@ def report(
     ],
     at: Annotated[
         str | None,
-        typer.Option(
-            "--at",
-            help="The date figures are taken at: YYYY-MM-DD, DD/MM/YYYY or 'demo' (default today).",
-            show_default=False,
+        at_option(
+            "The date figures are taken at: YYYY-MM-DD, DD/MM/YYYY or 'demo' (default today)."
         ),
     ] = None,
     region: Annotated[
         str | None,
-        typer.Option(
-            "--region",
-            help="Restrict the report to one NHS England region, by its code (e.g. Y56 London).",
-            show_default=False,
+        region_option(
+            "Restrict the report to one NHS England region, by its code (e.g. Y56 London)."
         ),
     ] = None,
     db: DbOption = None,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from talentboard.cli.app import DbOption, app
+from talentboard.cli.app import app
+from talentboard.cli.options import DbOption
 from talentboard.config import database_url
 from talentboard.db import make_engine, session_factory, upgrade
 from talentboard.db.seed import load_reference_organisations

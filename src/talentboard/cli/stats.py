@@ -9,17 +9,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import enum
-import importlib
 import io
 import json
+from dataclasses import dataclass
 from typing import Annotated, Any
 
+import polars as pl
 import typer
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from talentboard.cli.app import CliError, DbOption, app, engine_for
+from talentboard.cli.app import CliError, app, engine_for
+from talentboard.cli.options import DbOption, at_option, format_option, parse_date
 from talentboard.frames.register import RegisterFrames, load_register
 from talentboard.stability.board import (
     FIGURE_LABELS,
@@ -34,7 +36,7 @@ from talentboard.stability.hazard import HazardModel, departure_model
 from talentboard.stability.series import SERIES_METRICS, monthly_series, series_charts
 from talentboard.stability.spc import XmrChart
 
-__all__ = ["parse_date", "stats"]
+__all__ = ["stats"]
 
 SHARES = {
     "orgs_with_exec_vacancy_share",
@@ -76,33 +78,6 @@ class OutputFormat(enum.StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
-
-
-def parse_date(text: str, option: str) -> dt.date:
-    """An ISO (YYYY-MM-DD) or UK (DD/MM/YYYY) date; ``today``; ``demo`` (the demo's date)."""
-    value = text.strip()
-    if value == "today":
-        return dt.date.today()
-    if value == "demo":
-        try:
-            demo = importlib.import_module("talentboard.demo")
-            demo_as_at: dt.date = demo.DEMO_AS_AT
-        except (ImportError, AttributeError) as exc:
-            raise CliError(f"{option}: this installation has no demo date", 2) from exc
-        return demo_as_at
-    try:
-        if "/" in value:
-            day, month, year = value.split("/")
-            if len(year) != 4:
-                raise ValueError(value)
-            return dt.date(int(year), int(month), int(day))
-        if len(value) != 10:
-            raise ValueError(value)
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise CliError(
-            f"{option}: {text!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)", 2
-        ) from exc
 
 
 def _chart_dict(chart: XmrChart, dates: list[str]) -> dict[str, Any]:
@@ -292,18 +267,154 @@ def _csv_header() -> list[str]:
     return header
 
 
+@dataclass(frozen=True)
+class _Results:
+    """What ``stats`` worked out, for whichever output format is asked for."""
+
+    frames: RegisterFrames
+    as_at: dt.date
+    truncation: dt.date | None
+    dimension: str | None
+    overall: BoardFigures
+    groups: dict[str, BoardFigures]
+    labels: dict[str, str]
+    hazard: HazardModel | None
+    monthly: pl.DataFrame | None
+    charts: dict[str, XmrChart]
+
+
+def _dates(at: str | None, observed_from: str | None) -> tuple[dt.date, dt.date | None]:
+    """``--at`` (default today) and ``--observed-from``, which cannot come after it."""
+    as_at = parse_date(at, "--at") if at is not None else dt.date.today()
+    truncation = parse_date(observed_from, "--observed-from") if observed_from else None
+    if truncation is not None and truncation > as_at:
+        raise CliError(
+            f"--observed-from ({truncation.isoformat()}) is after --at ({as_at.isoformat()})", 2
+        )
+    return as_at, truncation
+
+
+def _load_frames(db: str | None) -> RegisterFrames:
+    engine = engine_for(db)
+    try:
+        with Session(engine) as session:
+            return load_register(session)
+    finally:
+        engine.dispose()
+
+
+def _work_out(
+    frames: RegisterFrames,
+    as_at: dt.date,
+    truncation: dt.date | None,
+    dimension: str | None,
+    *,
+    model: bool,
+    series: bool,
+) -> _Results:
+    board = prepare_board(frames)
+    overall = board_figures(board, as_at, observed_from=truncation)
+    groups = (
+        board_figures_by(board, as_at, dimension, observed_from=truncation) if dimension else {}
+    )
+    labels = dict(zip(groups, group_labels(dimension, list(groups), frames), strict=True))
+    hazard = None
+    if model:
+        try:
+            hazard = departure_model(board, as_at, observed_from=truncation)
+        except CoxFitError as exc:
+            raise CliError(f"the departure hazard model cannot be fitted: {exc}") from exc
+    monthly = monthly_series(board, as_at, months=SERIES_MONTHS) if series else None
+    # The board's BME share is charted against the workforce's, its target.
+    targets = (
+        None
+        if overall.bme_share_workforce is None
+        else {"bme_share_board_voting": overall.bme_share_workforce}
+    )
+    return _Results(
+        frames=frames,
+        as_at=as_at,
+        truncation=truncation,
+        dimension=dimension,
+        overall=overall,
+        groups=groups,
+        labels=labels,
+        hazard=hazard,
+        monthly=monthly,
+        charts=series_charts(monthly, targets=targets) if monthly is not None else {},
+    )
+
+
+def _print_json(results: _Results) -> None:
+    payload: dict[str, Any] = results.overall.as_dict()
+    if results.dimension:
+        payload["by"] = {
+            results.dimension: {code: f.figures() for code, f in results.groups.items()}
+        }
+    if results.truncation is not None:
+        payload["observed_from"] = results.truncation.isoformat()
+    if results.hazard is not None:
+        payload["hazard_model"] = results.hazard.as_dict()
+    if results.monthly is not None:
+        payload["series"] = _series_payload(results.monthly, results.charts)
+    typer.echo(json.dumps(payload, indent=2, allow_nan=False))
+
+
+def _print_csv(results: _Results) -> None:
+    """One table: the hazard model, else the monthly series, else the figures by group."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if results.hazard is not None:
+        writer.writerow(
+            ["factor", "level", "reference", "hazard_ratio", "lower", "upper", "p_value"]
+        )
+        for r in results.hazard.ratios:
+            writer.writerow(
+                [r.factor, r.level, r.reference, r.hazard_ratio, r.lower, r.upper, r.p_value]
+            )
+    elif results.monthly is not None:
+        writer.writerow(["as_at", *SERIES_METRICS])
+        for row in results.monthly.iter_rows():
+            writer.writerow([row[0].isoformat(), *row[2:]])
+    else:
+        as_at = results.as_at.isoformat()
+        writer.writerow(_csv_header())
+        writer.writerow([as_at, "all", "all", "All organisations", *_csv_rows(results.overall)])
+        for code, figures in results.groups.items():
+            writer.writerow(
+                [as_at, results.dimension, code, results.labels[code], *_csv_rows(figures)]
+            )
+    typer.echo(buffer.getvalue(), nl=False)
+
+
+def _print_rich(results: _Results) -> None:
+    # Piped output is not wrapped to a terminal's width: the table by group is wide.
+    console = Console() if Console().is_terminal else Console(width=220)
+    _print_tables(console, results.overall, results.dimension, results.groups, results.labels)
+    if results.truncation is not None:
+        console.print(f"Tenure observed from {results.truncation:%d %B %Y} (left truncation).")
+    if results.hazard is not None:
+        _print_model(console, results.hazard, results.frames)
+    if results.charts:
+        _print_series(console, results.charts)
+
+
+_PRINTERS = {
+    OutputFormat.json: _print_json,
+    OutputFormat.csv: _print_csv,
+    OutputFormat.table: _print_rich,
+}
+
+
 @app.command()
 def stats(
     at: Annotated[
-        str | None,
-        typer.Option(help="As-at date, YYYY-MM-DD or DD/MM/YYYY (default: today)."),
+        str | None, at_option("As-at date, YYYY-MM-DD or DD/MM/YYYY (default: today).")
     ] = None,
     by: Annotated[
         Dimension | None, typer.Option(help="Break the figures down by this dimension.")
     ] = None,
-    output: Annotated[
-        OutputFormat, typer.Option("--format", help="Output format.")
-    ] = OutputFormat.table,
+    output: Annotated[OutputFormat, format_option()] = OutputFormat.table,
     observed_from: Annotated[
         str | None,
         typer.Option(
@@ -320,91 +431,10 @@ def stats(
     db: DbOption = None,
 ) -> None:
     """Board stability figures: vacancy, tenure, turnover and diversity (docs/metrics.md)."""
-    as_at = parse_date(at, "--at") if at is not None else dt.date.today()
-    truncation = parse_date(observed_from, "--observed-from") if observed_from else None
-    if truncation is not None and truncation > as_at:
-        raise CliError(
-            f"--observed-from ({truncation.isoformat()}) is after --at ({as_at.isoformat()})", 2
-        )
+    as_at, truncation = _dates(at, observed_from)
     if output is OutputFormat.csv and model and series:
         raise CliError("--format csv prints one table: use --model or --series, not both", 2)
-    engine = engine_for(db)
-    try:
-        with Session(engine) as session:
-            frames = load_register(session)
-    finally:
-        engine.dispose()
-    board = prepare_board(frames)
+    frames = _load_frames(db)
     dimension = by.value if by is not None else None
-    overall = board_figures(board, as_at, observed_from=truncation)
-    groups = (
-        board_figures_by(board, as_at, dimension, observed_from=truncation) if dimension else {}
-    )
-    labels = dict(zip(groups, group_labels(dimension, list(groups), frames), strict=True))
-    hazard = None
-    if model:
-        try:
-            hazard = departure_model(board, as_at, observed_from=truncation)
-        except CoxFitError as exc:
-            raise CliError(f"the departure hazard model cannot be fitted: {exc}") from exc
-    monthly = monthly_series(board, as_at, months=SERIES_MONTHS) if series else None
-    charts = (
-        series_charts(
-            monthly,
-            targets=(
-                None
-                if overall.bme_share_workforce is None
-                else {"bme_share_board_voting": overall.bme_share_workforce}
-            ),
-        )
-        if monthly is not None
-        else {}
-    )
-
-    if output is OutputFormat.json:
-        payload: dict[str, Any] = overall.as_dict()
-        if dimension:
-            payload["by"] = {dimension: {code: f.figures() for code, f in groups.items()}}
-        if truncation is not None:
-            payload["observed_from"] = truncation.isoformat()
-        if hazard is not None:
-            payload["hazard_model"] = hazard.as_dict()
-        if monthly is not None:
-            payload["series"] = _series_payload(monthly, charts)
-        typer.echo(json.dumps(payload, indent=2, allow_nan=False))
-        return
-    if output is OutputFormat.csv:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        if hazard is not None:
-            writer.writerow(
-                ["factor", "level", "reference", "hazard_ratio", "lower", "upper", "p_value"]
-            )
-            for r in hazard.ratios:
-                writer.writerow(
-                    [r.factor, r.level, r.reference, r.hazard_ratio, r.lower, r.upper, r.p_value]
-                )
-        elif monthly is not None:
-            writer.writerow(["as_at", *SERIES_METRICS])
-            for row in monthly.iter_rows():
-                writer.writerow([row[0].isoformat(), *row[2:]])
-        else:
-            writer.writerow(_csv_header())
-            writer.writerow(
-                [as_at.isoformat(), "all", "all", "All organisations", *_csv_rows(overall)]
-            )
-            for code, figures in groups.items():
-                writer.writerow(
-                    [as_at.isoformat(), dimension, code, labels[code], *_csv_rows(figures)]
-                )
-        typer.echo(buffer.getvalue(), nl=False)
-        return
-    # Piped output is not wrapped to a terminal's width: the table by group is wide.
-    console = Console() if Console().is_terminal else Console(width=220)
-    _print_tables(console, overall, dimension, groups, labels)
-    if truncation is not None:
-        console.print(f"Tenure observed from {truncation:%d %B %Y} (left truncation).")
-    if hazard is not None:
-        _print_model(console, hazard, frames)
-    if charts:
-        _print_series(console, charts)
+    results = _work_out(frames, as_at, truncation, dimension, model=model, series=series)
+    _PRINTERS[output](results)

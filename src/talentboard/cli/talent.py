@@ -6,7 +6,7 @@ and prints a table or JSON. Errors in options exit with code 2.
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -16,8 +16,20 @@ import typer
 from sqlalchemy.orm import Session
 
 from talentboard import vocab
-from talentboard.cli.app import CliError, DbOption, app, engine_for
-from talentboard.cli.report import parse_as_at
+from talentboard.cli.app import CliError, app, engine_for
+from talentboard.cli.options import (
+    AtOption,
+    DbOption,
+    Format,
+    FormatOption,
+    Scope,
+    check_codes,
+    org_option,
+    parse_as_at,
+    print_json,
+    region_option,
+    scope_options,
+)
 from talentboard.db import session_factory
 from talentboard.reference import REGION_CODES, ROLE_CODES, programmes
 from talentboard.reference.expected import expected_frame
@@ -37,28 +49,11 @@ from talentboard.talent.succession import MAX_PLANS
 __all__ = ["board_skills_command", "fppt_app", "succession_app", "talent_app"]
 
 
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-
-
 class RollupBy(StrEnum):
     org = "org"
     region = "region"
 
 
-AtOption = Annotated[
-    str | None,
-    typer.Option(
-        "--at",
-        help="The date: YYYY-MM-DD, DD/MM/YYYY or 'demo' (default today).",
-        show_default=False,
-    ),
-]
-FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
-OrgOption = Annotated[
-    str | None, typer.Option("--org", help="One organisation (ODS code).", show_default=False)
-]
 ExactOption = Annotated[
     bool,
     typer.Option(
@@ -66,14 +61,13 @@ ExactOption = Annotated[
         help="Exact group figures, without disclosure control (administrators only).",
     ),
 ]
-RegionOption = Annotated[
-    str | None,
-    typer.Option("--region", help="One NHS England region (e.g. Y56).", show_default=False),
+MaxPlansOption = Annotated[
+    int, typer.Option("--max-plans", min=1, help="Flag people named on more plans.")
 ]
 
 
 def _print_json(document: Any) -> None:
-    typer.echo(json.dumps(present.json_value(document), indent=2))
+    print_json(present.json_value(document))
 
 
 @contextmanager
@@ -84,19 +78,17 @@ def _context(db: str | None, at: str | None) -> Iterator[tuple[Session, services
         yield session, services.load_context(session, day)
 
 
-def _check(values: list[str] | None, allowed: tuple[str, ...], option: str) -> tuple[str, ...]:
-    chosen = tuple(v.strip() for v in values or [])
-    unknown = [v for v in chosen if v not in allowed]
-    if unknown:
-        raise CliError(f"{option} {unknown[0]!r}: not one of the known values", exit_code=2)
-    return chosen
-
-
 def _scoped(call: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return call(*args, **kwargs)
     except services.UnknownScopeError as exc:
         raise CliError(str(exc), exit_code=2) from exc
+
+
+def _scoped_view(call: Any, scope: Scope, db: str | None, **options: Any) -> tuple[dt.date, Any]:
+    """The date and what ``call`` gives for the scope's organisation or region then."""
+    with _context(db, scope.at) as (_, context):
+        return context.at, _scoped(call, context, scope.org, scope.region, **options)
 
 
 # talentboard talent ------------------------------------------------------------------
@@ -116,12 +108,8 @@ ManyOption = list[str] | None
 def talent_pool_command(
     ctx: typer.Context,
     at: AtOption = None,
-    region: Annotated[
-        ManyOption, typer.Option("--region", help="Current NHS England region (repeatable).")
-    ] = None,
-    org: Annotated[
-        ManyOption, typer.Option("--org", help="Current organisation, ODS code (repeatable).")
-    ] = None,
+    region: Annotated[ManyOption, region_option("Current NHS England region (repeatable).")] = None,
+    org: Annotated[ManyOption, org_option("Current organisation, ODS code (repeatable).")] = None,
     willing_region: Annotated[
         ManyOption,
         typer.Option("--willing-region", help="A region the person will work in (repeatable)."),
@@ -147,13 +135,13 @@ def talent_pool_command(
     if ctx.invoked_subcommand is not None:
         return
     filters = PoolFilter(
-        region_code=_check(region, REGION_CODES, "--region"),
+        region_code=check_codes(region, REGION_CODES, "--region"),
         ods_code=tuple(o.strip().upper() for o in org or []),
-        willing_region=_check(willing_region, REGION_CODES, "--willing-region"),
-        target_role_code=_check(target, ROLE_CODES, "--target"),
-        readiness=_check(readiness, vocab.READINESS, "--readiness"),
-        level=_check(level, vocab.POST_LEVELS, "--level"),
-        programme_code=_check(programme, tuple(p.code for p in programmes()), "--programme"),
+        willing_region=check_codes(willing_region, REGION_CODES, "--willing-region"),
+        target_role_code=check_codes(target, ROLE_CODES, "--target"),
+        readiness=check_codes(readiness, vocab.READINESS, "--readiness"),
+        level=check_codes(level, vocab.POST_LEVELS, "--level"),
+        programme_code=check_codes(programme, tuple(p.code for p in programmes()), "--programme"),
     )
     with _context(db, at) as (_, context):
         view = services.talent_pool(context, filters)
@@ -225,16 +213,11 @@ def talent_person(
 
 
 @talent_app.command("grid")
-def talent_grid(
-    at: AtOption = None,
-    org: OrgOption = None,
-    region: RegionOption = None,
-    output: FormatOption = Format.table,
-    db: DbOption = None,
-) -> None:
+@scope_options
+def talent_grid(scope: Scope, output: FormatOption = Format.table, db: DbOption = None) -> None:
     """The 3x3 talent grid from Scope for Growth conversations, plans and conversations due."""
-    with _context(db, at) as (_, context):
-        view = _scoped(services.talent_pool, context, _scope_filter(org, region))
+    with _context(db, scope.at) as (_, context):
+        view = _scoped(services.talent_pool, context, _scope_filter(scope))
         people = view.members.select("person_ref")
         talent = context.talent
         profiles = talent.profiles.join(people, on="person_ref", how="semi")
@@ -262,29 +245,27 @@ def talent_grid(
         typer.echo(f"{key.replace('_', ' ')}: {present.cell(value)}")
 
 
-def _scope_filter(org: str | None, region: str | None) -> PoolFilter:
+def _scope_filter(scope: Scope) -> PoolFilter:
     return PoolFilter(
-        ods_code=(org.strip().upper(),) if org else (),
-        region_code=_check([region] if region else None, REGION_CODES, "--region"),
+        ods_code=(scope.org.strip().upper(),) if scope.org else (),
+        region_code=check_codes([scope.region] if scope.region else None, REGION_CODES, "--region"),
     )
 
 
 @talent_app.command("diversity")
+@scope_options
 def talent_diversity(
-    at: AtOption = None,
-    org: OrgOption = None,
-    region: RegionOption = None,
+    scope: Scope,
     output: FormatOption = Format.table,
     exact: ExactOption = False,
     db: DbOption = None,
 ) -> None:
     """Pipeline diversity: BME, women and disabled shares up the ladder, and where they drop."""
-    with _context(db, at) as (_, context):
-        ladder = _scoped(services.pipeline_diversity, context, org, region)
+    as_at, ladder = _scoped_view(services.pipeline_diversity, scope, db)
     rows = present.ladder_rows(ladder, exact=exact)
     drops = where_it_drops(ladder, rule=None if exact else DEFAULT_RULE)
     if output is Format.json:
-        _print_json({"as_at": context.at, "exact": exact, "rungs": rows, "drops": drops})
+        _print_json({"as_at": as_at, "exact": exact, "rungs": rows, "drops": drops})
         return
     typer.echo(present.ladder_text(rows))
     typer.echo("")
@@ -292,10 +273,9 @@ def talent_diversity(
 
 
 @talent_app.command("exits")
+@scope_options
 def talent_exits(
-    at: AtOption = None,
-    org: OrgOption = None,
-    region: RegionOption = None,
+    scope: Scope,
     months: Annotated[int, typer.Option("--months", min=1, help="The window, in months.")] = 12,
     executive: Annotated[
         bool, typer.Option("--executive", help="Executive board posts only.")
@@ -304,10 +284,9 @@ def talent_exits(
     db: DbOption = None,
 ) -> None:
     """Exit records: spells that ended in the window, why, and the exit-conversation notes."""
-    with _context(db, at) as (_, context):
-        view = _scoped(
-            services.exit_view, context, org, region, months=months, executive_only=executive
-        )
+    as_at, view = _scoped_view(
+        services.exit_view, scope, db, months=months, executive_only=executive
+    )
     columns = [
         "person_id",
         "post_id",
@@ -321,7 +300,7 @@ def talent_exits(
     if output is Format.json:
         _print_json(
             {
-                "as_at": context.at,
+                "as_at": as_at,
                 "months": months,
                 "summary": view.summary.to_json(),
                 "records": present.records(view.records, columns),
@@ -362,16 +341,12 @@ def talent_record_exit(
 
 
 @talent_app.command("appraisals")
+@scope_options
 def talent_appraisals(
-    at: AtOption = None,
-    org: OrgOption = None,
-    region: RegionOption = None,
-    output: FormatOption = Format.table,
-    db: DbOption = None,
+    scope: Scope, output: FormatOption = Format.table, db: DbOption = None
 ) -> None:
     """Board member appraisals: each member's latest appraisal and what it lacks."""
-    with _context(db, at) as (_, context):
-        status = _scoped(services.appraisal_view, context, org, region)
+    as_at, status = _scoped_view(services.appraisal_view, scope, db)
     columns = [
         "ods_code",
         "person_id",
@@ -386,7 +361,7 @@ def talent_appraisals(
         "issues",
     ]
     if output is Format.json:
-        _print_json({"as_at": context.at, "members": present.records(status, columns)})
+        _print_json({"as_at": as_at, "members": present.records(status, columns)})
         return
     typer.echo(present.frame_table(status, columns))
 
@@ -402,22 +377,18 @@ app.add_typer(succession_app, name="succession")
 
 
 @succession_app.callback()
+@scope_options
 def succession_command(
     ctx: typer.Context,
-    at: AtOption = None,
-    org: OrgOption = None,
-    region: RegionOption = None,
+    scope: Scope,
     output: FormatOption = Format.table,
-    max_plans: Annotated[
-        int, typer.Option("--max-plans", min=1, help="Flag people named on more plans.")
-    ] = MAX_PLANS,
+    max_plans: MaxPlansOption = MAX_PLANS,
     db: DbOption = None,
 ) -> None:
     """Critical posts with their successors by readiness, coverage and succession risk."""
     if ctx.invoked_subcommand is not None:
         return
-    with _context(db, at) as (_, context):
-        view = _scoped(services.succession_view, context, org, region, max_plans=max_plans)
+    _, view = _scoped_view(services.succession_view, scope, db, max_plans=max_plans)
     if output is Format.json:
         _print_json(view.report.to_json())
     else:
@@ -425,17 +396,15 @@ def succession_command(
 
 
 @succession_app.command("rollup")
+@scope_options
 def succession_rollup_command(
     by: Annotated[RollupBy, typer.Option("--by", help="Roll up by organisation or region.")],
-    at: AtOption = None,
-    org: OrgOption = None,
-    region: RegionOption = None,
+    scope: Scope,
     output: FormatOption = Format.table,
     db: DbOption = None,
 ) -> None:
     """Succession rolled up by organisation or region."""
-    with _context(db, at) as (_, context):
-        view = _scoped(services.succession_view, context, org, region)
+    _, view = _scoped_view(services.succession_view, scope, db)
     key = "ods_code" if by is RollupBy.org else "region_code"
     if output is Format.json:
         _print_json(present.rollup_json(view, key))
@@ -445,19 +414,15 @@ def succession_rollup_command(
 
 
 @succession_app.command("flags")
+@scope_options
 def succession_flags_command(
-    at: AtOption = None,
-    org: OrgOption = None,
-    region: RegionOption = None,
-    max_plans: Annotated[
-        int, typer.Option("--max-plans", min=1, help="Flag people named on more plans.")
-    ] = MAX_PLANS,
+    scope: Scope,
+    max_plans: MaxPlansOption = MAX_PLANS,
     output: FormatOption = Format.table,
     db: DbOption = None,
 ) -> None:
     """People named as successor on more than --max-plans plans."""
-    with _context(db, at) as (_, context):
-        view = _scoped(services.succession_view, context, org, region, max_plans=max_plans)
+    _, view = _scoped_view(services.succession_view, scope, db, max_plans=max_plans)
     if output is Format.json:
         _print_json(present.flags_json(view))
         return
@@ -530,10 +495,9 @@ app.add_typer(fppt_app, name="fppt")
 
 
 @fppt_app.command("due")
+@scope_options
 def fppt_due(
-    at: AtOption = None,
-    org: OrgOption = None,
-    region: RegionOption = None,
+    scope: Scope,
     within: Annotated[
         int, typer.Option("--within", min=0, help="Also list checks due within this many days.")
     ] = 30,
@@ -541,10 +505,9 @@ def fppt_due(
     db: DbOption = None,
 ) -> None:
     """Checks missing, overdue, due soon or with a concern, and leavers without a reference."""
-    with _context(db, at) as (_, context):
-        view = _scoped(services.fppt_view, context, org, region, within_days=within)
+    as_at, view = _scoped_view(services.fppt_view, scope, db, within_days=within)
     if output is Format.json:
-        _print_json(present.fppt_json(view, context.at))
+        _print_json(present.fppt_json(view, as_at))
         return
     typer.echo(present.frame_table(view.attention, present.FPPT_COLUMNS))
     typer.echo(f"\n{view.attention.height} checks need attention.")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from sqlalchemy.orm import Session
 
-from talentboard.cli.app import CliError, DbOption, app, engine_for
+from talentboard.cli.app import CliError, app, engine_for
+from talentboard.cli.options import DbOption, org_option, region_option
 from talentboard.db import session_factory
 from talentboard.web import audit
 from talentboard.web.accounts import (
@@ -24,8 +28,28 @@ users = typer.Typer(help="Manage the users of the web application and their API 
 app.add_typer(users, name="users")
 
 
-def _actor() -> str:
-    return f"cli:{getpass.getuser()}"
+@contextmanager
+def _accounts(db: str | None, exit_code: int = 2) -> Iterator[Session]:
+    """One transaction on the accounts; an account error ends it with ``exit_code``."""
+    engine = engine_for(db)
+    with session_factory(engine).begin() as session:
+        try:
+            yield session
+        except AccountError as exc:
+            raise CliError(str(exc), exit_code) from exc
+
+
+def _audit(session: Session, action: str, key: str, detail: dict[str, Any] | None = None) -> None:
+    """Audit a change made from the command line, as the system user who ran it."""
+    audit.record(
+        session,
+        username=f"cli:{getpass.getuser()}",
+        action=action,
+        entity="user",
+        key=key,
+        source="cli",
+        detail=detail,
+    )
 
 
 def _read_password(path: Path) -> str:
@@ -47,37 +71,25 @@ def add(
         Path, typer.Option("--password-file", help="A file whose first line is the password.")
     ],
     region: Annotated[
-        str | None, typer.Option(help="NHS England region code (regional, viewer).")
+        str | None, region_option("NHS England region code (regional, viewer).")
     ] = None,
-    org: Annotated[str | None, typer.Option(help="ODS code (org_admin, viewer).")] = None,
+    org: Annotated[str | None, org_option("ODS code (org_admin, viewer).")] = None,
     person: Annotated[str | None, typer.Option(help="Person ID (individual).")] = None,
     db: DbOption = None,
 ) -> None:
     """Add a user; the password is read from a file so it never appears in a command line."""
     password = _read_password(password_file)
-    engine = engine_for(db)
-    with session_factory(engine).begin() as session:
-        try:
-            user = add_user(
-                session,
-                name,
-                role=role,
-                password=password,
-                region_code=region,
-                ods_code=org,
-                person_id=person,
-            )
-        except AccountError as exc:
-            raise CliError(str(exc), 2) from exc
-        audit.record(
+    with _accounts(db) as session:
+        user = add_user(
             session,
-            username=_actor(),
-            action="user_created",
-            entity="user",
-            key=user.username,
-            source="cli",
-            detail={"role": role},
+            name,
+            role=role,
+            password=password,
+            region_code=region,
+            ods_code=org,
+            person_id=person,
         )
+        _audit(session, "user_created", user.username, {"role": role})
     typer.echo(f"Added {name} ({role}).")
 
 
@@ -101,40 +113,18 @@ def disable(
     name: Annotated[str, typer.Argument(help="The username.")], db: DbOption = None
 ) -> None:
     """Disable a user: they can no longer sign in, and their API tokens are revoked."""
-    engine = engine_for(db)
-    with session_factory(engine).begin() as session:
-        try:
-            disable_user(session, name)
-        except AccountError as exc:
-            raise CliError(str(exc), 2) from exc
-        audit.record(
-            session,
-            username=_actor(),
-            action="user_disabled",
-            entity="user",
-            key=name,
-            source="cli",
-        )
+    with _accounts(db) as session:
+        disable_user(session, name)
+        _audit(session, "user_disabled", name)
     typer.echo(f"Disabled {name}; their API tokens are revoked.")
 
 
 @users.command("token")
 def token(name: Annotated[str, typer.Argument(help="The username.")], db: DbOption = None) -> None:
     """Make a new API token for a user and print it, as the last line; only a hash is kept."""
-    engine = engine_for(db)
-    with session_factory(engine).begin() as session:
-        try:
-            value = create_token(session, name)
-        except AccountError as exc:
-            raise CliError(str(exc), 2) from exc
-        audit.record(
-            session,
-            username=_actor(),
-            action="token_created",
-            entity="user",
-            key=name,
-            source="cli",
-        )
+    with _accounts(db) as session:
+        value = create_token(session, name)
+        _audit(session, "token_created", name)
     typer.echo(f"New API token for {name} (shown once; send it as 'Authorization: Bearer TOKEN'):")
     typer.echo(value)
 
@@ -142,22 +132,10 @@ def token(name: Annotated[str, typer.Argument(help="The username.")], db: DbOpti
 @users.command("demo")
 def demo(db: DbOption = None) -> None:
     """Add one user of each role over the demo data, and print how to sign in as each."""
-    engine = engine_for(db)
-    with session_factory(engine).begin() as session:
-        try:
-            accounts = add_demo_accounts(session)
-        except AccountError as exc:
-            raise CliError(str(exc)) from exc
+    with _accounts(db, exit_code=1) as session:
+        accounts = add_demo_accounts(session)
         for account in accounts:
-            audit.record(
-                session,
-                username=_actor(),
-                action="user_created",
-                entity="user",
-                key=account.username,
-                source="cli",
-                detail={"role": account.role, "demo": True},
-            )
+            _audit(session, "user_created", account.username, {"role": account.role, "demo": True})
     typer.echo("Demo sign-in details (new passwords, shown once):")
     for account in accounts:
         typer.echo(

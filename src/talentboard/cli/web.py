@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from talentboard.cli.app import DbOption, app, engine_for
+from talentboard.cli.app import app, engine_for
+from talentboard.cli.options import DbOption
 
 
 @app.command()
