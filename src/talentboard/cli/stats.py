@@ -33,36 +33,12 @@ from talentboard.stability.board import (
 from talentboard.stability.cox import CoxFitError
 from talentboard.stability.groups import group_labels, prepare_board
 from talentboard.stability.hazard import HazardModel, departure_model
+from talentboard.stability.metrics import BY_NAME, SHARES, SHORT_LABELS, frame_columns
 from talentboard.stability.series import SERIES_METRICS, monthly_series, series_charts
 from talentboard.stability.spc import XmrChart
 
 __all__ = ["stats"]
 
-SHARES = {
-    "orgs_with_exec_vacancy_share",
-    "exec_vacancy_rate",
-    "interim_cover_share",
-    "appointed_within_3y_share",
-    "turnover_rate_12m",
-    "forced_exit_share_12m",
-    "bme_share_board_voting",
-    "bme_share_workforce",
-}
-# Column headings of the table by group, with the unit of each column.
-SHORT_LABELS = {
-    "orgs_with_exec_vacancy_share": "Orgs with vacancy %",
-    "exec_vacancy_rate": "Vacant %",
-    "interim_cover_share": "Interim %",
-    "median_tenure_years": "Tenure KM (years)",
-    "current_holders_median_years": "Snapshot (years)",
-    "appointed_within_3y_share": "Appointed <3y %",
-    "turnover_rate_12m": "Turnover %",
-    "forced_exit_share_12m": "Forced %",
-    "bme_share_board_voting": "BME board %",
-    "bme_share_workforce": "BME staff %",
-    "wres9_gap_pp": "Gap (pp)",
-    "tenure_logrank_challenged": "Log-rank p",
-}
 SERIES_MONTHS = 24
 
 
@@ -120,16 +96,17 @@ def _display(name: str, figures: BoardFigures) -> str:
     value = getattr(figures, name)
     if name in SHARES:
         return _percent(value)
-    if name in ("median_tenure_years", "current_holders_median_years"):
+    unit = BY_NAME[name].unit
+    if unit == "years":
         return _years(value)
-    if name == "median_tenure_ci":
+    if unit == "interval":
         low, high = value
         if low is None and high is None:
             return "–"
         upper = "not reached" if high is None else f"{high:.2f}"
         lower = "–" if low is None else f"{low:.2f}"
         return f"{lower} to {upper} years"
-    if name == "wres9_gap_pp":
+    if unit == "points":
         return "–" if value is None else f"{value:+.1f} percentage points"
     if value is None:
         return "– (needs spells in both groups)"
@@ -246,7 +223,7 @@ def _csv_rows(figures: BoardFigures) -> list[Any]:
     row: list[Any] = []
     for name in FIGURE_NAMES:
         value = values[name]
-        if name == "median_tenure_ci":
+        if BY_NAME[name].unit == "interval":
             row.extend(value)
         elif name == "tenure_logrank_challenged":
             row.extend([None, None] if value is None else [value["statistic"], value["p_value"]])
@@ -256,15 +233,7 @@ def _csv_rows(figures: BoardFigures) -> list[Any]:
 
 
 def _csv_header() -> list[str]:
-    header = ["as_at", "dimension", "group", "label"]
-    for name in FIGURE_NAMES:
-        if name == "median_tenure_ci":
-            header.extend(["median_tenure_ci_lower", "median_tenure_ci_upper"])
-        elif name == "tenure_logrank_challenged":
-            header.extend(["tenure_logrank_statistic", "tenure_logrank_p_value"])
-        else:
-            header.append(name)
-    return header
+    return ["as_at", "dimension", "group", "label", *frame_columns()]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
+    "BY_NAME",
     "FIGURE_BASIS",
     "FIGURE_LABELS",
     "FIGURE_NAMES",
