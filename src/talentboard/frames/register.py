@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -260,15 +259,15 @@ def load_register(session: Session, *, reader: Reader = "auto") -> RegisterFrame
 
     ``"auto"`` (the default) takes the Arrow reader unless the session's transaction may
     have written: when the session is bound to an engine and has not begun a transaction,
-    it cannot have; otherwise the database is asked. PostgreSQL assigns a transaction id
-    at the first write (``pg_current_xact_id_if_assigned()``, savepoints included), and a
-    SQLite writer holds the database's write lock until it commits or rolls back, so a
-    second connection that cannot take that lock at once (``BEGIN IMMEDIATE``) means
-    someone, perhaps this session, has uncommitted writes. Either sign, or any doubt (an
-    in-memory SQLite database, another database, the probe failing), means the session
-    reader. The signs err one way only: another writer's open transaction can send a read
-    to the slower reader, never the session's own writes to the faster one. Objects added
-    to the session but not yet flushed are seen by neither reader, as before.
+    it cannot have. Inside a transaction, PostgreSQL is asked: it assigns a transaction id
+    at the first write (``pg_current_xact_id_if_assigned()``, savepoints included). A
+    SQLite session inside a transaction always takes the session reader: reading the file
+    on other connections while such a session, in a server under concurrent requests, goes
+    on to write made that write fail with "database is locked" (the browser journey that
+    runs matching shows it), and the web app keeps the register between requests anyway.
+    Any doubt (an in-memory SQLite database, another database) means the session reader
+    too. Objects added to the session but not yet flushed are seen by neither reader, as
+    before.
     """
     if reader == "session" or (reader == "auto" and reader_for(session) == "session"):
         return RegisterFrames(**{name: _read_table(session, name) for name in _TABLES})
@@ -292,12 +291,12 @@ def _arrow_sees_everything(session: Session) -> bool:
         return False
     if not isinstance(bind, Connection) and not session.in_transaction():
         return True
-    if url.get_backend_name() == "postgresql":
-        written = session.connection().execute(
-            text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")
-        )
-        return not written.scalar_one()
-    return _sqlite_write_lock_free(_sqlite_file(url) or "")
+    if url.get_backend_name() != "postgresql":
+        return False
+    written = session.connection().execute(
+        text("SELECT pg_current_xact_id_if_assigned() IS NOT NULL")
+    )
+    return not written.scalar_one()
 
 
 def _sqlite_file(url: URL) -> str | None:
@@ -305,21 +304,6 @@ def _sqlite_file(url: URL) -> str | None:
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
     return database
-
-
-def _sqlite_write_lock_free(path: str) -> bool:
-    try:
-        probe = sqlite3.connect(path, timeout=0, isolation_level=None)
-    except sqlite3.Error:
-        return False
-    try:
-        probe.execute("BEGIN IMMEDIATE")
-        probe.execute("ROLLBACK")
-    except sqlite3.Error:
-        return False
-    finally:
-        probe.close()
-    return True
 
 
 def _arrow_select(dialect: str, columns: dict[str, str], schema: dict[str, pl.DataType]) -> str:
