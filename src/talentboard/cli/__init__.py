@@ -1,7 +1,8 @@
 """The ``talentboard`` command line: thin commands that parse, call and print.
 
 Every module in this package registers its commands on the shared ``app`` when imported;
-a new command group is a new module here, with nothing else to wire.
+a new command group is a new module here, with nothing else to wire. A module whose name
+starts with an underscore holds a command's work and is imported only when it runs.
 
 Exit codes: 0 success, 1 failure, 2 bad input (an invalid file or option).
 """
@@ -17,7 +18,7 @@ import typer
 from talentboard.cli.app import CliError, app, describe
 
 for _module in pkgutil.iter_modules(__path__):
-    if _module.name != "app":
+    if _module.name != "app" and not _module.name.startswith("_"):
         importlib.import_module(f"{__name__}.{_module.name}")
 
 __all__ = ["app", "main"]

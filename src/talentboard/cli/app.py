@@ -1,14 +1,19 @@
-"""The Typer application, its error handling and the database engine for commands."""
+"""The Typer application, its error handling and the database engine for commands.
+
+Every command module is imported to build the application, for ``--help`` too, so the
+modules of this package import SQLAlchemy, Polars and the rest only inside the commands
+that use them (tests/cli/test_startup.py).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from talentboard.db import make_engine
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 app = typer.Typer(
     name="talentboard",
@@ -18,7 +23,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-__all__ = ["CliError", "app", "describe", "engine_for"]
+__all__ = ["CliError", "app", "describe", "engine_for", "session_factory"]
 
 
 class CliError(Exception):
@@ -31,6 +36,8 @@ class CliError(Exception):
 
 def describe(exc: BaseException) -> str:
     """A one-line description of an unexpected error, without the SQL statement."""
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
     if isinstance(exc, OperationalError):
         return f"the database could not be used: {str(exc.orig).strip().splitlines()[0]}"
     if isinstance(exc, SQLAlchemyError):
@@ -42,7 +49,9 @@ def describe(exc: BaseException) -> str:
 def engine_for(db: str | None, **options: Any) -> Engine:
     """An engine for ``--db`` (``options`` go to ``create_engine``), checking the schema is
     there and current."""
-    from talentboard.db import current_revision, head_revision
+    from sqlalchemy.exc import OperationalError
+
+    from talentboard.db import current_revision, head_revision, make_engine
 
     engine = make_engine(db, **options)
     try:
@@ -54,6 +63,13 @@ def engine_for(db: str | None, **options: Any) -> Engine:
     if current != head_revision():
         raise CliError("the database schema is out of date: run 'talentboard init' to migrate it")
     return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """``talentboard.db.session_factory``, imported when a command first opens a session."""
+    from talentboard.db import session_factory as factory
+
+    return factory(engine)
 
 
 @app.callback()

@@ -6,10 +6,8 @@ from typing import Annotated
 
 import typer
 
-from talentboard.cli.app import CliError, app, engine_for
+from talentboard.cli.app import CliError, app, engine_for, session_factory
 from talentboard.cli.options import DbOption, format_option, print_json
-from talentboard.db import session_factory
-from talentboard.web.audit import AuditFilter, as_json, list_events
 
 
 @app.command("audit")
@@ -28,6 +26,8 @@ def audit_command(
     """List who saw or changed what, when and from where, newest first."""
     if output not in ("table", "json"):
         raise CliError(f"unknown format {output!r}: use table or json", 2)
+    from talentboard.web.audit import AuditFilter, as_json, list_events
+
     engine = engine_for(db)
     with session_factory(engine)() as session:
         events = [

@@ -9,40 +9,48 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from talentboard.cli.app import CliError, app, engine_for
+from talentboard.cli.app import CliError, app, engine_for, session_factory
 from talentboard.cli.options import DbOption
-from talentboard.db import session_factory
-from talentboard.ingest import (
-    KINDS,
-    ImportResult,
-    Problem,
-    UnknownKindError,
-    WriteError,
-    export_kind,
-    get_kind,
-    import_file,
-    write_errors,
-    write_template,
-)
-from talentboard.progress import reporter
+
+if TYPE_CHECKING:
+    from talentboard.ingest import ImportResult, Problem
 
 SCREEN_LIMIT = 50
+
+# The import kinds in load order, named here so that ``--help`` need not load their schemas
+# (tests/cli/test_startup.py checks them against ``talentboard.ingest.KINDS``).
+KIND_NAMES = (
+    "organisations",
+    "performance",
+    "posts",
+    "people",
+    "appointments",
+    "talent",
+    "assessments",
+    "succession",
+    "opportunities",
+    "conversations",
+    "fppt",
+    "appraisals",
+)
 
 KindArgument = Annotated[
     str,
     typer.Argument(
-        metavar="KIND", help="What the file holds: " + ", ".join(KINDS) + ".", show_default=False
+        metavar="KIND",
+        help="What the file holds: " + ", ".join(KIND_NAMES) + ".",
+        show_default=False,
     ),
 ]
 
 
 def _kind(name: str) -> str:
+    from talentboard.ingest import UnknownKindError, get_kind
+
     try:
         return get_kind(name).name
     except UnknownKindError as exc:
@@ -54,6 +62,9 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _show_problems(problems: Sequence[Problem], errors_out: Path | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console(stderr=True, highlight=False)
     shown = problems[:SCREEN_LIMIT]
     if console.is_terminal:
@@ -106,6 +117,9 @@ def import_command(
     db: DbOption = None,
 ) -> None:
     """Import a CSV or Excel file of KIND: every row is checked first; all or nothing."""
+    from talentboard.ingest import import_file, write_errors
+    from talentboard.progress import reporter
+
     name = _kind(kind)
     engine = engine_for(db)
     try:
@@ -140,6 +154,8 @@ def export_command(
     db: DbOption = None,
 ) -> None:
     """Write every stored row of KIND to a CSV or Excel file that imports back unchanged."""
+    from talentboard.ingest import WriteError, export_kind
+
     name = _kind(kind)
     engine = engine_for(db)
     try:
@@ -160,6 +176,8 @@ def template_command(
     ],
 ) -> None:
     """Write the columns of KIND and two example rows, to fill in and import."""
+    from talentboard.ingest import WriteError, write_template
+
     name = _kind(kind)
     try:
         write_template(name, file)

@@ -6,12 +6,14 @@ from typing import Annotated
 
 import typer
 
-from talentboard.cli.app import CliError, app, engine_for
+from talentboard.cli.app import CliError, app, engine_for, session_factory
 from talentboard.cli.options import DbOption, region_option
-from talentboard.db import session_factory
-from talentboard.demo import DEFAULT_REGION, SCALES, DemoRefusedError, generate_demo
-from talentboard.progress import reporter
 from talentboard.reference import REGION_CODES
+
+# As ``talentboard.demo`` has them, named here so that ``--help`` need not load the
+# generator (tests/cli/test_startup.py checks them against it).
+SCALES = ("region", "national", "all-levels")
+DEFAULT_REGION = "Y60"
 
 
 @app.command()
@@ -52,6 +54,9 @@ def demo(
             f"(one of {', '.join(REGION_CODES)})",
             2,
         )
+    from talentboard.demo import DemoRefusedError, generate_demo
+    from talentboard.progress import reporter
+
     engine = engine_for(db)
     try:
         with reporter() as progress, session_factory(engine).begin() as session:

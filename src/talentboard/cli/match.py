@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from talentboard.cli.app import CliError, app, engine_for
+from talentboard.cli.app import CliError, app, engine_for, session_factory
 from talentboard.cli.options import (
     AtOption,
     DbOption,
@@ -25,7 +25,6 @@ from talentboard.cli.options import (
     parse_as_at,
     print_json,
 )
-from talentboard.db import session_factory
 
 if TYPE_CHECKING:
     import datetime as dt

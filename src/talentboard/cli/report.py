@@ -57,7 +57,7 @@ def report(
 ) -> None:
     """Write the board report on leadership stability, with disclosure control applied."""
     from talentboard.db import session_factory
-    from talentboard.frames import load_register
+    from talentboard.frames import snapshot
     from talentboard.progress import reporter
     from talentboard.reports import build_report, render
 
@@ -79,7 +79,7 @@ def report(
     with reporter() as progress:
         progress.start("Reading the register", total=1)
         with session_factory(engine)() as session:
-            frames = load_register(session)
+            frames = snapshot.register(session)
         progress.advance()
         document = build_report(frames, as_at, region_code=region_code, progress=progress)
         progress.start(f"Writing {kind.upper()}", total=1)

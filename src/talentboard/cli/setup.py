@@ -6,14 +6,14 @@ import typer
 
 from talentboard.cli.app import app
 from talentboard.cli.options import DbOption
-from talentboard.config import database_url
-from talentboard.db import make_engine, session_factory, upgrade
-from talentboard.db.seed import load_reference_organisations
 
 
 @app.command()
 def init(db: DbOption = None) -> None:
     """Create or migrate the database, and load the NHS trusts of England."""
+    from talentboard.db import make_engine, session_factory, upgrade
+    from talentboard.db.seed import load_reference_organisations
+
     engine = make_engine(db)
     upgrade(engine)
     with session_factory(engine).begin() as session:
@@ -25,4 +25,4 @@ def init(db: DbOption = None) -> None:
     )
 
 
-__all__ = ["database_url", "init"]
+__all__ = ["init"]

@@ -10,13 +10,12 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlalchemy.orm import Session
 
 from talentboard import vocab
-from talentboard.cli.app import CliError, app, engine_for
+from talentboard.cli.app import CliError, app, engine_for, session_factory
 from talentboard.cli.options import (
     AtOption,
     DbOption,
@@ -30,23 +29,19 @@ from talentboard.cli.options import (
     region_option,
     scope_options,
 )
-from talentboard.db import session_factory
 from talentboard.reference import REGION_CODES, ROLE_CODES, programmes
-from talentboard.reference.expected import expected_frame
-from talentboard.stability.disclosure import DEFAULT_RULE
-from talentboard.talent import present, services
-from talentboard.talent.assessments import assessment_summary, development_gaps, development_needs
-from talentboard.talent.conversations import (
-    conversations_due,
-    development_plans,
-    grid_counts,
-    placements,
-)
-from talentboard.talent.diversity import where_it_drops
-from talentboard.talent.pool import PoolFilter
-from talentboard.talent.succession import MAX_PLANS
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from talentboard.talent import services
+    from talentboard.talent.pool import PoolFilter
 
 __all__ = ["board_skills_command", "fppt_app", "succession_app", "talent_app"]
+
+# ``talentboard.talent.succession.MAX_PLANS``, the default of --max-plans, named here so
+# that ``--help`` need not load the analysis (tests/cli/test_startup.py checks it).
+MAX_PLANS = 3
 
 
 class RollupBy(StrEnum):
@@ -67,11 +62,15 @@ MaxPlansOption = Annotated[
 
 
 def _print_json(document: Any) -> None:
+    from talentboard.talent import present
+
     print_json(present.json_value(document))
 
 
 @contextmanager
 def _context(db: str | None, at: str | None) -> Iterator[tuple[Session, services.TalentContext]]:
+    from talentboard.talent import services
+
     day = parse_as_at(at)
     engine = engine_for(db)
     with session_factory(engine)() as session:
@@ -79,6 +78,8 @@ def _context(db: str | None, at: str | None) -> Iterator[tuple[Session, services
 
 
 def _scoped(call: Any, *args: Any, **kwargs: Any) -> Any:
+    from talentboard.talent import services
+
     try:
         return call(*args, **kwargs)
     except services.UnknownScopeError as exc:
@@ -132,6 +133,9 @@ def talent_pool_command(
     db: DbOption = None,
 ) -> None:
     """List the talent pool: people with a talent profile, filtered; with group figures."""
+    from talentboard.talent import present, services
+    from talentboard.talent.pool import PoolFilter
+
     if ctx.invoked_subcommand is not None:
         return
     filters = PoolFilter(
@@ -159,6 +163,15 @@ def talent_person(
     db: DbOption = None,
 ) -> None:
     """One person's targets, placement, assessments, gaps, needs and development plan."""
+    from talentboard.reference.expected import expected_frame
+    from talentboard.talent import present
+    from talentboard.talent.assessments import (
+        assessment_summary,
+        development_gaps,
+        development_needs,
+    )
+    from talentboard.talent.conversations import development_plans, placements
+
     with _context(db, at) as (_, context):
         people = context.register.people
         found = people.filter(people["person_id"] == person_id)
@@ -216,6 +229,14 @@ def talent_person(
 @scope_options
 def talent_grid(scope: Scope, output: FormatOption = Format.table, db: DbOption = None) -> None:
     """The 3x3 talent grid from Scope for Growth conversations, plans and conversations due."""
+    from talentboard.talent import present, services
+    from talentboard.talent.conversations import (
+        conversations_due,
+        development_plans,
+        grid_counts,
+        placements,
+    )
+
     with _context(db, scope.at) as (_, context):
         view = _scoped(services.talent_pool, context, _scope_filter(scope))
         people = view.members.select("person_ref")
@@ -246,6 +267,8 @@ def talent_grid(scope: Scope, output: FormatOption = Format.table, db: DbOption 
 
 
 def _scope_filter(scope: Scope) -> PoolFilter:
+    from talentboard.talent.pool import PoolFilter
+
     return PoolFilter(
         ods_code=(scope.org.strip().upper(),) if scope.org else (),
         region_code=check_codes([scope.region] if scope.region else None, REGION_CODES, "--region"),
@@ -261,6 +284,10 @@ def talent_diversity(
     db: DbOption = None,
 ) -> None:
     """Pipeline diversity: BME, women and disabled shares up the ladder, and where they drop."""
+    from talentboard.stability.disclosure import DEFAULT_RULE
+    from talentboard.talent import present, services
+    from talentboard.talent.diversity import where_it_drops
+
     as_at, ladder = _scoped_view(services.pipeline_diversity, scope, db)
     rows = present.ladder_rows(ladder, exact=exact)
     drops = where_it_drops(ladder, rule=None if exact else DEFAULT_RULE)
@@ -284,6 +311,8 @@ def talent_exits(
     db: DbOption = None,
 ) -> None:
     """Exit records: spells that ended in the window, why, and the exit-conversation notes."""
+    from talentboard.talent import present, services
+
     as_at, view = _scoped_view(
         services.exit_view, scope, db, months=months, executive_only=executive
     )
@@ -330,6 +359,8 @@ def talent_record_exit(
     db: DbOption = None,
 ) -> None:
     """Record an exit: the appointment's end date, structured reason and notes."""
+    from talentboard.talent import services
+
     ended_on = parse_as_at(on)
     engine = engine_for(db)
     with session_factory(engine).begin() as session:
@@ -346,6 +377,8 @@ def talent_appraisals(
     scope: Scope, output: FormatOption = Format.table, db: DbOption = None
 ) -> None:
     """Board member appraisals: each member's latest appraisal and what it lacks."""
+    from talentboard.talent import present, services
+
     as_at, status = _scoped_view(services.appraisal_view, scope, db)
     columns = [
         "ods_code",
@@ -386,6 +419,8 @@ def succession_command(
     db: DbOption = None,
 ) -> None:
     """Critical posts with their successors by readiness, coverage and succession risk."""
+    from talentboard.talent import present, services
+
     if ctx.invoked_subcommand is not None:
         return
     _, view = _scoped_view(services.succession_view, scope, db, max_plans=max_plans)
@@ -404,6 +439,8 @@ def succession_rollup_command(
     db: DbOption = None,
 ) -> None:
     """Succession rolled up by organisation or region."""
+    from talentboard.talent import present, services
+
     _, view = _scoped_view(services.succession_view, scope, db)
     key = "ods_code" if by is RollupBy.org else "region_code"
     if output is Format.json:
@@ -422,6 +459,8 @@ def succession_flags_command(
     db: DbOption = None,
 ) -> None:
     """People named as successor on more than --max-plans plans."""
+    from talentboard.talent import present, services
+
     _, view = _scoped_view(services.succession_view, scope, db, max_plans=max_plans)
     if output is Format.json:
         _print_json(present.flags_json(view))
@@ -440,6 +479,8 @@ def board_skills_command(
     db: DbOption = None,
 ) -> None:
     """The board as a team: LCF domain coverage, backgrounds, gaps, the next appointment."""
+    from talentboard.talent import present, services
+
     with _context(db, at) as (_, context):
         skills = _scoped(services.board_skills_view, context, ods_code.strip().upper())
     document = skills.to_json()
@@ -505,6 +546,8 @@ def fppt_due(
     db: DbOption = None,
 ) -> None:
     """Checks missing, overdue, due soon or with a concern, and leavers without a reference."""
+    from talentboard.talent import present, services
+
     as_at, view = _scoped_view(services.fppt_view, scope, db, within_days=within)
     if output is Format.json:
         _print_json(present.fppt_json(view, as_at))
@@ -531,6 +574,8 @@ def fppt_reference(
     db: DbOption = None,
 ) -> None:
     """Record the board member reference written when someone left a board."""
+    from talentboard.talent import services
+
     day = parse_as_at(written_on)
     engine = engine_for(db)
     with session_factory(engine).begin() as session:

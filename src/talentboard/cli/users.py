@@ -6,23 +6,15 @@ import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlalchemy.orm import Session
 
-from talentboard.cli.app import CliError, app, engine_for
+from talentboard.cli.app import CliError, app, engine_for, session_factory
 from talentboard.cli.options import DbOption, org_option, region_option
-from talentboard.db import session_factory
-from talentboard.web import audit
-from talentboard.web.accounts import (
-    AccountError,
-    add_demo_accounts,
-    add_user,
-    create_token,
-    disable_user,
-    list_users,
-)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 users = typer.Typer(help="Manage the users of the web application and their API tokens.")
 app.add_typer(users, name="users")
@@ -31,6 +23,8 @@ app.add_typer(users, name="users")
 @contextmanager
 def _accounts(db: str | None, exit_code: int = 2) -> Iterator[Session]:
     """One transaction on the accounts; an account error ends it with ``exit_code``."""
+    from talentboard.web.accounts import AccountError
+
     engine = engine_for(db)
     with session_factory(engine).begin() as session:
         try:
@@ -41,6 +35,8 @@ def _accounts(db: str | None, exit_code: int = 2) -> Iterator[Session]:
 
 def _audit(session: Session, action: str, key: str, detail: dict[str, Any] | None = None) -> None:
     """Audit a change made from the command line, as the system user who ran it."""
+    from talentboard.web import audit
+
     audit.record(
         session,
         username=f"cli:{getpass.getuser()}",
@@ -78,6 +74,8 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Add a user; the password is read from a file so it never appears in a command line."""
+    from talentboard.web.accounts import add_user
+
     password = _read_password(password_file)
     with _accounts(db) as session:
         user = add_user(
@@ -96,6 +94,8 @@ def add(
 @users.command("list")
 def list_(db: DbOption = None) -> None:
     """List the users, their roles, scopes and whether they are active."""
+    from talentboard.web.accounts import list_users
+
     engine = engine_for(db)
     with session_factory(engine)() as session:
         rows = list_users(session)
@@ -113,6 +113,8 @@ def disable(
     name: Annotated[str, typer.Argument(help="The username.")], db: DbOption = None
 ) -> None:
     """Disable a user: they can no longer sign in, and their API tokens are revoked."""
+    from talentboard.web.accounts import disable_user
+
     with _accounts(db) as session:
         disable_user(session, name)
         _audit(session, "user_disabled", name)
@@ -122,6 +124,8 @@ def disable(
 @users.command("token")
 def token(name: Annotated[str, typer.Argument(help="The username.")], db: DbOption = None) -> None:
     """Make a new API token for a user and print it, as the last line; only a hash is kept."""
+    from talentboard.web.accounts import create_token
+
     with _accounts(db) as session:
         value = create_token(session, name)
         _audit(session, "token_created", name)
@@ -132,6 +136,8 @@ def token(name: Annotated[str, typer.Argument(help="The username.")], db: DbOpti
 @users.command("demo")
 def demo(db: DbOption = None) -> None:
     """Add one user of each role over the demo data, and print how to sign in as each."""
+    from talentboard.web.accounts import add_demo_accounts
+
     with _accounts(db, exit_code=1) as session:
         accounts = add_demo_accounts(session)
         for account in accounts:

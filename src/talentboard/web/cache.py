@@ -2,9 +2,10 @@
 
 Loading the register and talent frames is the slow part of a dashboard or succession page,
 and the frames are immutable, so one load serves every request made while the data is
-unchanged. Each value is kept with the *stamp of the tables it reads*: one cheap query
-gives, for each analysed table, its row count and expressions over highest ids, edit
-versions and end dates, so a new row or an edit made anywhere changes that table's stamp.
+unchanged. Each value is kept with the *stamp of the tables it reads* (``db.stamp``): one
+cheap query gives, for each analysed table, its row count and expressions over highest ids,
+edit versions and end dates, so a new row or an edit made anywhere changes that table's
+stamp.
 
 A change made through the application is also *noted*: every session's flushes and write
 statements during a request are collected (``watch_sessions``), and at the end of the
@@ -23,69 +24,19 @@ import gc
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Hashable, Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import event, inspect, text
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter, BooleanClauseList
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+# The stamp lives with the database code so that the CLI can read it without the web app.
+from talentboard.db.stamp import STAMPED_TABLES, DataStamp, data_stamp
+
 T = TypeVar("T")
-
-# Tables the analysis and the cached page sections read, with expressions that change when
-# their rows are added, removed or edited.
-_STAMPED: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("settings", ()),
-    ("organisations", ("COUNT(staff_headcount)",)),
-    ("performance_ratings", ("MAX(id)",)),
-    ("posts", ("COUNT(established_to)",)),
-    ("people", ("SUM(version)",)),
-    ("appointments", ("SUM(version) + COUNT(end_date)",)),
-    ("talent_profiles", ("SUM(version)",)),
-    ("readiness_reviews", ("MAX(id)",)),
-    ("career_conversations", ("SUM(version)",)),
-    ("development_actions", ("MAX(id)",)),
-    ("assessments", ("SUM(version)",)),
-    ("succession_plans", ("MAX(id)",)),
-    ("successors", ("SUM(version)",)),
-    ("opportunities", ("SUM(version)",)),
-    ("fit_and_proper_checks", ("MAX(id)",)),
-    ("appraisal_records", ("MAX(id)",)),
-    ("board_member_references", ("MAX(id)",)),
-    ("match_proposals", ("MAX(id)",)),
-    # A decision sets decided_at to its time; putting one back to proposed clears it.
-    ("buddy_pairings", ("MAX(id)", "COUNT(decided_at)", "MAX(decided_at)")),
-)
-STAMPED_TABLES: tuple[str, ...] = tuple(table for table, _ in _STAMPED)
-_STAMP_SQL = "SELECT " + ", ".join(
-    f"(SELECT {expression} FROM {table})"
-    for table, extra in _STAMPED
-    for expression in ("COUNT(*)", *extra)
-)
-
-
-@dataclass(frozen=True)
-class DataStamp:
-    """For each stamped table, the values read (``COUNT(*)`` and its expressions, in
-    ``_STAMPED`` order) and how many changes to it this process has noted."""
-
-    read: Mapping[str, tuple[Any, ...]]
-    noted: Mapping[str, int] = field(default_factory=dict)
-
-    def of(self, tables: Iterable[str]) -> tuple[Any, ...]:
-        """The stamp of the named tables only: what a value reading just those is kept with."""
-        return tuple((self.read[table], self.noted.get(table, 0)) for table in tables)
-
-
-def data_stamp(session: Session) -> DataStamp:
-    """The stamp of every analysed table (see the module docstring), in one query."""
-    row = iter(session.execute(text(_STAMP_SQL)).one())
-    return DataStamp(
-        {table: tuple(next(row) for _ in range(1 + len(extra))) for table, extra in _STAMPED}
-    )
 
 
 class Changes:

@@ -1,0 +1,172 @@
+"""The register frames kept on disk between commands, for as long as the data is unchanged.
+
+Reading the register is most of what a command such as ``talentboard stats`` spends on a
+large database. A snapshot is the five register frames written as Arrow IPC files, under a
+name made from the database's data stamp and write mark (``db.stamp``); the next command
+on unchanged data reads the files instead of the database. Any committed write changes
+the stamp or the mark, so the snapshot no longer matches and the register is read again
+(and a new snapshot written in place of the old one).
+
+The snapshots hold personal data (names, ethnic category, sex, disability, appointment
+histories), so they are written for their owner alone (folders 0700, files 0600) in a
+per-user cache folder: ``$TALENTBOARD_SNAPSHOT_DIR``, else
+``$XDG_CACHE_HOME/talentboard/snapshots``, else ``~/.cache/talentboard/snapshots``. Each
+database's folder is named by a hash of its URL (password left out), never the URL itself.
+Deleting the folder is always safe; ``talentboard cache clear`` does it.
+``TALENTBOARD_SNAPSHOT=off`` turns snapshots off. See docs/access.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Connection, make_url
+from sqlalchemy.orm import Session
+
+from talentboard.db.stamp import REGISTER_TABLES, data_stamp, write_mark
+from talentboard.frames.register import (
+    APPOINTMENTS_SCHEMA,
+    ORGANISATIONS_SCHEMA,
+    PEOPLE_SCHEMA,
+    POSTS_SCHEMA,
+    RATINGS_SCHEMA,
+    RegisterFrames,
+    load_register,
+    reader_for,
+)
+
+__all__ = ["clear", "register", "snapshot_dir", "snapshots_enabled"]
+
+log = logging.getLogger(__name__)
+
+# Raised when the files' layout changes, so older snapshots are simply not found.
+FORMAT = 1
+_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "organisations": ORGANISATIONS_SCHEMA,
+    "ratings": RATINGS_SCHEMA,
+    "posts": POSTS_SCHEMA,
+    "people": PEOPLE_SCHEMA,
+    "appointments": APPOINTMENTS_SCHEMA,
+}
+_PREFIX = "register-"
+
+
+def snapshot_dir() -> Path:
+    """Where snapshots are kept (see the module docstring)."""
+    configured = os.environ.get("TALENTBOARD_SNAPSHOT_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache).expanduser() / "talentboard" / "snapshots"
+
+
+def snapshots_enabled() -> bool:
+    return os.environ.get("TALENTBOARD_SNAPSHOT", "").strip().lower() not in ("off", "0", "no")
+
+
+def _database_folder(session: Session) -> Path:
+    bind = session.get_bind()
+    url = bind.engine.url if isinstance(bind, Connection) else bind.url
+    identity = url.render_as_string(hide_password=True)
+    if url.get_backend_name() == "sqlite" and url.database:
+        # The same file named two ways is one database.
+        identity = str(make_url(identity).set(database=os.path.realpath(url.database)))
+    return snapshot_dir() / hashlib.sha256(identity.encode()).hexdigest()[:32]
+
+
+def _key(session: Session) -> str | None:
+    """The name of the snapshot that matches the data now, or None when no write mark is
+    known for this database (it then gets no snapshot)."""
+    mark = write_mark(session)
+    if mark is None:
+        return None
+    stamp = data_stamp(session, REGISTER_TABLES).of(REGISTER_TABLES)
+    schemas = {name: {c: str(t) for c, t in s.items()} for name, s in _SCHEMAS.items()}
+    text = repr((FORMAT, schemas, stamp, mark))
+    return _PREFIX + hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _private_folder(path: Path) -> None:
+    """``path`` and any folder made on the way to it, for their owner alone."""
+    missing = [folder for folder in (path, *path.parents) if not folder.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+    path.chmod(0o700)
+
+
+def _read(folder: Path) -> RegisterFrames | None:
+    try:
+        frames = {name: pl.read_ipc(folder / f"{name}.arrow") for name in _SCHEMAS}
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        log.info("register snapshot %s unreadable (%s): reading the database", folder, exc)
+        return None
+    if any(dict(frames[name].schema) != schema for name, schema in _SCHEMAS.items()):
+        return None
+    return RegisterFrames(**frames)
+
+
+def _write(database: Path, key: str, frames: RegisterFrames) -> None:
+    """Write the snapshot beside any older ones, then remove those: a folder is renamed into
+    place whole, so a reader never sees one half written."""
+    _private_folder(database)
+    building = Path(tempfile.mkdtemp(prefix=".building-", dir=database))
+    try:
+        for name in _SCHEMAS:
+            descriptor = os.open(building / f"{name}.arrow", os.O_WRONLY | os.O_CREAT, 0o600)
+            with os.fdopen(descriptor, "wb") as stream:
+                getattr(frames, name).write_ipc(stream, compression="lz4")
+        building.rename(database / key)
+    except OSError:
+        shutil.rmtree(building, ignore_errors=True)
+        if not (database / key).is_dir():
+            raise
+    for older in database.iterdir():
+        if older.name != key:
+            shutil.rmtree(older, ignore_errors=True)
+
+
+def register(session: Session) -> RegisterFrames:
+    """The register frames as ``load_register(session)`` reads them, from the snapshot when
+    one matches the data, else from the database (keeping a snapshot for next time).
+
+    The key is taken before the register is read: a write in between leaves a snapshot
+    whose key no later reading matches, never a stale one under a current key. A session
+    that may have written reads the database as before (a snapshot holds committed data
+    only, as the Arrow reader sees it).
+    """
+    if not snapshots_enabled() or reader_for(session) != "arrow":
+        return load_register(session)
+    key = _key(session)
+    # Only reads were made: ending them leaves the session as it was given.
+    session.rollback()
+    if key is None:
+        return load_register(session)
+    database = _database_folder(session)
+    if (database / key).is_dir():
+        kept = _read(database / key)
+        if kept is not None:
+            log.info("register read from the snapshot %s", database / key)
+            return kept
+    frames = load_register(session)
+    try:
+        _write(database, key, frames)
+    except OSError as exc:
+        # A snapshot only saves time: a command still works without one.
+        log.warning("register snapshot not written to %s: %s", database, exc)
+    return frames
+
+
+def clear() -> tuple[Path, int]:
+    """Remove every snapshot: where they were kept, and how many databases had one."""
+    folder = snapshot_dir()
+    if not folder.is_dir():
+        return folder, 0
+    count = sum(1 for child in folder.iterdir() if child.is_dir())
+    shutil.rmtree(folder)
+    return folder, count

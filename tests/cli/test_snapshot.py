@@ -1,0 +1,184 @@
+"""The register snapshot kept between commands (``frames.snapshot``, issue 12).
+
+A second ``stats`` on unchanged data reads the snapshot, not the database; a write through
+``talentboard import`` (even one the data stamp cannot see: a post's title rewritten in
+place) means the register is read again; the figures are the same either way; the files
+are for their owner alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from talentboard.cli import main
+from talentboard.db import make_engine, upgrade
+from talentboard.db.stamp import write_mark
+from talentboard.frames import snapshot
+from talentboard.frames.register import RegisterFrames, load_register
+from tests.stability.fixtures import board_register
+
+Run = Callable[..., tuple[int, str, str]]
+STATS = ("stats", "--at", "2026-09-30", "--by", "org", "--format", "json")
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
+    def invoke(*argv: str) -> tuple[int, str, str]:
+        try:
+            main(list(argv))
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        else:
+            code = 0
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    """The hand-worked register of the stability tests, committed to a SQLite file."""
+    url = f"sqlite:///{tmp_path / 'board.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with Session(engine) as session:
+        board_register().save(session)
+        session.commit()
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def database_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each time the snapshot falls back to reading the register from the database."""
+    reads: list[str] = []
+
+    def counted(session: Session, **options: Any) -> RegisterFrames:
+        reads.append("register")
+        return load_register(session, **options)
+
+    monkeypatch.setattr(snapshot, "load_register", counted)
+    return reads
+
+
+def _posts_with_title(run: Run, url: str, folder: Path, post_id: str, title: str) -> Path:
+    exported = folder / "posts.csv"
+    assert run("export", "posts", str(exported), "--db", url)[0] == 0
+    with exported.open(newline="", encoding="utf-8-sig") as stream:
+        rows = list(csv.DictReader(stream))
+    for row in rows:
+        if row["post_id"] == post_id:
+            row["title"] = title
+    edited = folder / "posts-edited.csv"
+    with edited.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return edited
+
+
+def test_a_second_stats_on_unchanged_data_reads_the_snapshot(
+    run: Run, url: str, database_reads: list[str]
+) -> None:
+    first = run(*STATS, "--db", url)
+    assert database_reads == ["register"]
+    second = run(*STATS, "--db", url)
+    assert database_reads == ["register"], "the second run read the database again"
+    assert second == first
+    assert first[0] == 0
+
+
+def test_figures_are_the_same_with_and_without_the_snapshot(
+    run: Run, url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(*STATS, "--db", url)
+    from_snapshot = run(*STATS, "--db", url)
+    monkeypatch.setenv("TALENTBOARD_SNAPSHOT", "off")
+    from_database = run(*STATS, "--db", url)
+    assert json.loads(from_snapshot[1]) == json.loads(from_database[1])
+    engine = make_engine(url)
+    with Session(engine) as session:
+        monkeypatch.delenv("TALENTBOARD_SNAPSHOT")
+        kept = snapshot.register(session)
+    with Session(engine) as session:
+        read = load_register(session)
+    engine.dispose()
+    for name in ("organisations", "ratings", "posts", "people", "appointments"):
+        assert getattr(kept, name).equals(getattr(read, name)), name
+
+
+def test_an_import_rewriting_a_title_in_place_invalidates_the_snapshot(
+    run: Run, url: str, tmp_path: Path, database_reads: list[str]
+) -> None:
+    run(*STATS, "--db", url)
+    edited = _posts_with_title(run, url, tmp_path, "A-FD", "Chief Finance Officer")
+    code, out, _ = run("import", "posts", str(edited), "--db", url)
+    assert code == 0
+    assert "1 updated" in out
+    run(*STATS, "--db", url)
+    assert database_reads == ["register", "register"]
+    engine = make_engine(url)
+    with Session(engine) as session:
+        frames = snapshot.register(session)
+    engine.dispose()
+    assert database_reads == ["register", "register"], "the new snapshot was not kept"
+    titles = dict(zip(frames.posts["post_id"], frames.posts["title"], strict=True))
+    assert titles["A-FD"] == "Chief Finance Officer"
+
+
+def test_snapshot_files_are_for_their_owner_alone(run: Run, url: str, snapshot_dir: Path) -> None:
+    run(*STATS, "--db", url)
+    files = [p for p in snapshot_dir.rglob("*") if p.is_file()]
+    folders = [snapshot_dir, *(p for p in snapshot_dir.rglob("*") if p.is_dir())]
+    assert sorted(p.name for p in files) == [
+        "appointments.arrow",
+        "organisations.arrow",
+        "people.arrow",
+        "posts.arrow",
+        "ratings.arrow",
+    ]
+    assert {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o600}
+    assert {stat.S_IMODE(p.stat().st_mode) for p in folders} == {0o700}
+    # Folders are named by hashes, never by the database's name or URL.
+    assert all("board" not in str(p.relative_to(snapshot_dir)) for p in files)
+
+
+def test_cache_clear_removes_every_snapshot(run: Run, url: str, snapshot_dir: Path) -> None:
+    run(*STATS, "--db", url)
+    assert snapshot_dir.is_dir()
+    code, out, _ = run("cache", "clear")
+    assert code == 0
+    assert out.strip() == f"Removed the register snapshots of 1 database(s) from {snapshot_dir}."
+    assert not snapshot_dir.exists()
+    assert run("cache", "where")[1].strip() == str(snapshot_dir)
+
+
+@pytest.fixture
+def postgres_session(postgres_engine: Engine) -> Iterator[Session]:
+    with Session(postgres_engine) as session:
+        yield session
+        session.rollback()
+
+
+def test_postgresql_write_mark_sees_a_title_rewritten_in_place(
+    postgres_session: Session,
+) -> None:
+    board_register().save(postgres_session)
+    postgres_session.flush()
+    before = write_mark(postgres_session)
+    # A savepoint has a transaction id of its own, as a later committed write would.
+    with postgres_session.begin_nested():
+        postgres_session.execute(
+            text("UPDATE posts SET title = 'Finance' WHERE id = (SELECT MIN(id) FROM posts)")
+        )
+    assert write_mark(postgres_session) != before
