@@ -55,7 +55,7 @@ def test_help_imports_no_heavy_library(argv: list[str]) -> None:
 
 def test_names_written_out_for_help_match_their_sources() -> None:
     from talentboard import demo
-    from talentboard.cli import data, talent
+    from talentboard.cli import data, options, talent
     from talentboard.cli import demo as demo_command
     from talentboard.ingest import KINDS
     from talentboard.talent.succession import MAX_PLANS
@@ -64,3 +64,4 @@ def test_names_written_out_for_help_match_their_sources() -> None:
     assert demo.SCALES == demo_command.SCALES
     assert demo.DEFAULT_REGION == demo_command.DEFAULT_REGION
     assert MAX_PLANS == talent.MAX_PLANS
+    assert demo.DEMO_AS_AT == options.DEMO_AS_AT

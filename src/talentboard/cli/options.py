@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import importlib
 import inspect
 import json
 from collections.abc import Callable
@@ -78,13 +77,16 @@ DbOption = Annotated[
 ]
 
 
+# ``talentboard.demo.DEMO_AS_AT``, written out: importing the demo package loads its whole
+# generator, most of a second (tests/cli/test_startup.py checks the two agree).
+DEMO_AS_AT = dt.date(2026, 9, 30)
+
+
 def parse_as_at(text: str | None) -> dt.date:
     """``--at``: ``YYYY-MM-DD``, ``DD/MM/YYYY``, ``demo`` (the demo's date) or today."""
     if text is None:
         return dt.date.today()
     if text.strip().lower() == "demo":
-        from talentboard.demo.calibration import DEMO_AS_AT
-
         return DEMO_AS_AT
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
@@ -104,12 +106,7 @@ def parse_date(text: str, option: str) -> dt.date:
     if value == "today":
         return dt.date.today()
     if value == "demo":
-        try:
-            demo = importlib.import_module("talentboard.demo")
-            demo_as_at: dt.date = demo.DEMO_AS_AT
-        except (ImportError, AttributeError) as exc:
-            raise CliError(f"{option}: this installation has no demo date", 2) from exc
-        return demo_as_at
+        return DEMO_AS_AT
     try:
         if "/" in value:
             day, month, year = value.split("/")
