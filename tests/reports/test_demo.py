@@ -20,6 +20,7 @@ from talentboard.frames import load_register
 from talentboard.reports import build_report, render
 from talentboard.reports.model import SUPPRESSED, Report
 from talentboard.stability.board import figures_frame
+from tests.reports.test_chart_schema import assert_valid_vega_lite
 from tests.reports.test_pdf import SECTIONS
 
 pytestmark = pytest.mark.slow
@@ -58,6 +59,13 @@ def test_demo_headlines_are_the_national_figures(demo: tuple[Report, dict[str, o
     assert heads["orgs_with_exec_vacancy_share"].sentence.startswith(
         "4 in 10 organisations in England"
     )
+
+
+def test_every_demo_chart_is_valid_vega_lite(demo: tuple[Report, dict[str, object]]) -> None:
+    report, _ = demo
+    assert len(report.charts()) == 8
+    for chart in report.charts():
+        assert_valid_vega_lite(chart)
 
 
 def test_demo_report_renders_in_all_formats(demo: tuple[Report, dict[str, object]]) -> None:

@@ -126,8 +126,8 @@ class ChartSpec:
 
     ``spec`` is plain JSON: the web app embeds it with vega-embed, the report renders it
     to SVG with ``reports.svg.render_svg``. ``name`` is a stable identifier. ``build``
-    makes the spec on first use: a workbook never draws its charts, and turning a chart
-    into validated JSON is most of what a chart costs.
+    makes the spec on first use: a workbook never draws its charts, so it need not turn
+    them into JSON.
     """
 
     name: str
