@@ -1,8 +1,9 @@
 """The trends section: SPC charts of the monthly headline figures.
 
-The monthly figures are ``stability.board.figures_frame`` at each month end up to the
-report date (as ``stability.series.monthly_series`` takes them), kept with the counts
-behind them so that disclosure control can withhold a month whose count is small.
+The monthly figures are ``stability.series.series_figures`` at each month end up to the
+report date (the ``figures_frame`` figures that are charted, as ``monthly_series`` takes
+them), kept with the counts behind them so that disclosure control can withhold a month
+whose count is small.
 
 What a trend publishes (``trend_series``):
 
@@ -39,10 +40,9 @@ from talentboard.reports.publish import (
     published_xmr,
 )
 from talentboard.reports.wording import assurance_sentence, variation_sentence
-from talentboard.stability.board import figures_frame
 from talentboard.stability.calendar import month_ends
 from talentboard.stability.groups import BoardRegister
-from talentboard.stability.series import SERIES_METRICS
+from talentboard.stability.series import SERIES_METRICS, series_figures
 from talentboard.stability.spc import SpcRules
 
 __all__ = [
@@ -112,13 +112,10 @@ class Trend:
 def monthly_figures(
     board: BoardRegister, at: dt.date, *, months: int = SERIES_MONTHS
 ) -> pl.DataFrame:
-    """The overall figures and their counts at each month end up to ``at`` (column
-    ``as_at``), oldest first: the rows ``monthly_series`` is made of, counts included."""
-    parts = [
-        figures_frame(board, day).with_columns(as_at=pl.lit(day, dtype=pl.Date))
-        for day in month_ends(at, months)
-    ]
-    return pl.concat(parts).sort("as_at")
+    """The overall ``SERIES_METRICS`` and their counts at each month end up to ``at``
+    (column ``as_at``), oldest first: the rows ``monthly_series`` is made of, counts
+    included. Rows of ``figures_frame`` with an ``as_at`` column serve as well."""
+    return series_figures(board, month_ends(at, months)).sort("as_at")
 
 
 def trend_series(

@@ -8,18 +8,73 @@ said at each of those dates.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import polars as pl
 
 from talentboard.frames.register import RegisterFrames
-from talentboard.stability.board import figures_frame
+from talentboard.stability.board import (
+    COUNT_COLUMNS,
+    _diversity,
+    _holders,
+    _turnover,
+    _vacancy,
+    _with_shares,
+)
 from talentboard.stability.calendar import month_ends
-from talentboard.stability.groups import OVERALL, BoardRegister, prepare_board
-from talentboard.stability.metrics import SERIES_METRICS
+from talentboard.stability.groups import OVERALL, BoardRegister, posts_at, prepare_board
+from talentboard.stability.metrics import FIGURE_BASIS, SERIES_METRICS
 from talentboard.stability.spc import SpcRules, XmrChart, xmr
 
-__all__ = ["SERIES_METRICS", "monthly_series", "series_charts"]
+__all__ = [
+    "SERIES_COUNTS",
+    "SERIES_METRICS",
+    "monthly_series",
+    "series_charts",
+    "series_figures",
+]
+
+SERIES_COUNTS = tuple(c for c in COUNT_COLUMNS if any(c in FIGURE_BASIS[m] for m in SERIES_METRICS))
+"""The counts of ``figures_frame`` the ``SERIES_METRICS`` rest on: what disclosure control
+reads to withhold a month."""
+
+
+def _figures_at(board: BoardRegister, day: dt.date, by: str | None) -> pl.DataFrame:
+    """``figures_frame(board, day, by=by)`` less the Kaplan-Meier tenure figures and their
+    log-rank test: the costliest part of it, and not charted month by month."""
+    posts = posts_at(board, day, by)
+    executive = board.executive_spells.join(posts.select("post_ref", "group"), on="post_ref")
+    table = pl.DataFrame(
+        {"group": sorted(posts["group"].unique().to_list())}, schema={"group": pl.String}
+    )
+    for part in (
+        _vacancy(posts, board, day),
+        _holders(executive, day),
+        _turnover(executive, day),
+        _diversity(posts, board, day),
+    ):
+        table = table.join(part, on="group", how="left")
+    counts = [c for c in COUNT_COLUMNS if c in table.columns]
+    table = _with_shares(table.with_columns(pl.col(counts).fill_null(0).cast(pl.Int64)))
+    return table.select(
+        pl.lit(day, dtype=pl.Date).alias("as_at"), "group", *SERIES_COUNTS, *SERIES_METRICS
+    )
+
+
+def series_figures(
+    frames: RegisterFrames | BoardRegister,
+    days: Sequence[dt.date],
+    *,
+    by: str | None = None,
+) -> pl.DataFrame:
+    """The ``SERIES_METRICS`` and the ``SERIES_COUNTS`` behind them at each of ``days``, as
+    ``figures_frame`` gives them, from one preparation of the board register.
+
+    Columns ``as_at``, ``group``, the counts and the metrics; in the order of ``days``,
+    then by group.
+    """
+    board = frames if isinstance(frames, BoardRegister) else prepare_board(frames)
+    return pl.concat([_figures_at(board, day, by) for day in days])
 
 
 def monthly_series(
@@ -35,15 +90,8 @@ def monthly_series(
     """
     if months < 1:
         raise ValueError("a series needs at least one month")
-    board = frames if isinstance(frames, BoardRegister) else prepare_board(frames)
-    parts = [
-        figures_frame(board, day, by=by)
-        .select("group", *SERIES_METRICS)
-        .with_columns(as_at=pl.lit(day, dtype=pl.Date))
-        for day in month_ends(at, months)
-    ]
     return (
-        pl.concat(parts)
+        series_figures(frames, month_ends(at, months), by=by)
         .select("as_at", "group", *SERIES_METRICS)
         .sort("group", "as_at", maintain_order=True)
     )
