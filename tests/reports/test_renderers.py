@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import re
+from html import unescape
 from html.parser import HTMLParser
+from io import BytesIO
+from pathlib import Path
 
 import openpyxl
 import pypdfium2 as pdfium
+import pytest
+from fontTools.ttLib import woff2
 from pypdf import PdfReader
+from weasyprint.urls import FatalURLFetchingError
 
 from talentboard.reports import render
+from talentboard.reports.html import render_html
 from talentboard.reports.methods import DEFINITIONS
+from talentboard.reports.pdf import FONTS, font_cache, font_data, html_to_pdf
+from talentboard.reports.svg import render_svg
 from talentboard.reports.xlsx import HEADER_ROW
 from tests.reports.documents import sample_report
 
@@ -157,3 +167,83 @@ def test_xlsx_sheets_and_typed_cells() -> None:
     methods = workbook["Methods"]
     names = [row[0].value for row in methods.iter_rows(min_row=HEADER_ROW + 1)]
     assert names == [d.name for d in report.methods]
+
+
+def _clip_ids(svg: str) -> str:
+    """The SVG with its clip path ids, which vl-convert numbers on from each render,
+    made alike."""
+    return re.sub(r"clip\d+", "clip", svg)
+
+
+def test_the_pdf_page_carries_each_chart_as_an_image_with_its_description() -> None:
+    report = sample_report()
+    page = render_html(report, charts="image")
+    outline = _Outline()
+    outline.feed(page)
+    assert outline.svgs == 0
+    images = re.findall(r'<img src="([^"]+)" alt="([^"]*)">', page)
+    assert len(images) == len(report.charts())
+    for (src, alt), chart in zip(images, report.charts(), strict=True):
+        prefix = "data:image/svg+xml;base64,"
+        assert src.startswith(prefix)
+        drawn = base64.b64decode(src.removeprefix(prefix)).decode("utf-8")
+        assert _clip_ids(drawn) == _clip_ids(render_svg(chart))
+        assert unescape(alt) == chart.description
+    # Nothing else is referred to, and the charts' data tables are there as on screen.
+    assert [link for link in outline.external if not link.startswith("data:")] == []
+    assert outline.tables == 5 + 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://192.0.2.1/chart.svg",
+        "https://192.0.2.1/chart.svg",
+        (Path(__file__).parent / "samples.py").as_uri(),
+    ],
+)
+def test_the_pdf_refuses_any_url_but_data_and_the_fonts(url: str) -> None:
+    with pytest.raises(FatalURLFetchingError, match="self-contained"):
+        html_to_pdf(f'<html><body><img src="{url}" alt="a chart"></body></html>')
+
+
+def test_the_pdf_reads_a_data_url() -> None:
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
+    src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    pdf = html_to_pdf(f'<html><body><img src="{src}" alt="a square"></body></html>')
+    assert pdf.startswith(b"%PDF")
+
+
+def test_a_font_is_decompressed_once_and_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    source = FONTS / "arimo-latin-400-normal.woff2"
+    expected = BytesIO()
+    woff2.decompress(BytesIO(source.read_bytes()), expected)
+    assert font_data(source) == expected.getvalue()
+    (kept,) = font_cache().iterdir()
+    assert kept.parent == tmp_path / "talentboard" / "fonts"
+    # Read back from the cache, not decompressed again.
+    kept.write_bytes(b"kept")
+    assert font_data(source) == b"kept"
+
+
+def test_fonts_are_read_where_the_cache_cannot_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    font = font_data(FONTS / "cousine-latin-400-normal.woff2")
+    assert font[:4] == b"\x00\x01\x00\x00"  # TrueType
+
+
+def test_the_pdf_is_the_same_with_a_cold_and_a_warm_font_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    report = sample_report()
+    cold = render(report, "pdf")
+    assert len(list(font_cache().iterdir())) == 5
+    assert render(report, "pdf") == cold

@@ -81,6 +81,10 @@ def test_rendering_works_with_the_network_unreachable() -> None:
         svgs = [render_svg(chart) for chart in sample_charts()]
         pdf = html_to_pdf("<html><body>" + "".join(svgs) + "</body></html>")
         assert pdf.startswith(b"%PDF")
+        # The report's PDF, its charts as images of data: URLs.
+        from talentboard.reports import render
+        from tests.reports.documents import sample_report
+        assert render(sample_report(), "pdf").startswith(b"%PDF")
         print(len(svgs), "charts")
         """
     )
