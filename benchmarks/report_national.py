@@ -75,6 +75,26 @@ def _previous_tree(rev: str, paths: list[str], into: Path) -> Path:
     return src
 
 
+def _short_commit(rev: str) -> str:
+    return subprocess.run(
+        ["git", "rev-parse", "--short", rev], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def _current_label(paths: list[str]) -> str:
+    """The working tree's code, named by its commit, and marked when the compared paths
+    have changes not yet committed (the table then says what it measured)."""
+    members = [f"src/talentboard/{p}" for p in paths]
+    changed = subprocess.run(
+        ["git", "status", "--porcelain", "--", *members],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return f"current ({_short_commit('HEAD')}{' + uncommitted changes' if changed else ''})"
+
+
 def _run(db: str, out: Path, pythonpath: Path | None) -> Run:
     env = dict(os.environ)
     if pythonpath is not None:
@@ -117,17 +137,11 @@ def main() -> None:
     _ensure_demo(args.db)
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
-        trees: dict[str, Path | None] = {"current": None}
+        paths = [p for p in args.previous_paths.split(",") if p]
+        trees: dict[str, Path | None] = {_current_label(paths): None}
         if args.previous:
-            paths = [p for p in args.previous_paths.split(",") if p]
             # A commit id, not the name given: HEAD~1 moves as others commit.
-            commit = subprocess.run(
-                ["git", "rev-parse", "--short", args.previous],
-                cwd=ROOT,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout.strip()
+            commit = _short_commit(args.previous)
             trees[f"previous ({commit})"] = _previous_tree(commit, paths, work)
         load_before = os.getloadavg()
         results: dict[tuple[str, str], list[Run]] = {}
