@@ -6,7 +6,7 @@ run so that a drift in the machine's speed touches both alike:
 
 - **old**: the source tree of an earlier commit (``--old-src``: a folder holding its
   ``src``, made with ``git archive COMMIT src | tar -x -C FOLDER``), put first on the path;
-- **new**: the installed working tree.
+- **new**: likewise ``--new-src`` and ``--new-commit``, else the installed working tree.
 
 Commands: ``talentboard --help``, ``talentboard stats --help``, and
 ``talentboard stats --at demo --by org --format json`` on a copy of the all-levels demo
@@ -17,7 +17,7 @@ register is read and a new snapshot written). Results go to this script's sectio
 benchmarks/RESULTS.md.
 
     .venv/bin/python benchmarks/cli_startup.py --old-src DIR --old-commit HASH
-        --db PATH [--runs 5]
+        [--new-src DIR --new-commit HASH] --db PATH [--runs 5]
 """
 
 from __future__ import annotations
@@ -71,10 +71,13 @@ def _median(runs: list[Run]) -> Run:
     )
 
 
-def _environments(old_src: Path, snapshots: Path) -> tuple[dict[str, str], dict[str, str]]:
+def _environments(
+    old_src: Path, new_src: Path | None, snapshots: Path
+) -> tuple[dict[str, str], dict[str, str]]:
     base = dict(os.environ, COLUMNS="120", TALENTBOARD_SNAPSHOT_DIR=str(snapshots))
     old = dict(base, PYTHONPATH=str(old_src / "src"))
-    return old, base
+    new = base if new_src is None else dict(base, PYTHONPATH=str(new_src / "src"))
+    return old, new
 
 
 def _side_by_side(
@@ -120,6 +123,7 @@ def _report(
     snapshot: dict[str, Run],
     load: str,
 ) -> str:
+    new_version = f"commit `{args.new_commit}`" if args.new_commit else "the working tree"
     lines = [
         "## CLI start-up and the register snapshot (issue 12, goals 3 and 2)",
         "",
@@ -128,11 +132,13 @@ def _report(
         f"load average before the run {load}. Each figure is the median of {args.runs} "
         "runs, each in a new process (wall and CPU seconds, peak RSS in MB); old and new "
         "took turns run by run. Old is commit "
-        f"`{args.old_commit}`, new the working tree.",
+        f"`{args.old_commit}`, new {new_version}.",
         "",
         "```",
         f".venv/bin/python benchmarks/cli_startup.py --old-src DIR --old-commit "
-        f"{args.old_commit} --db {args.db} --runs {args.runs}",
+        f"{args.old_commit}"
+        + (f" --new-src DIR --new-commit {args.new_commit}" if args.new_commit else "")
+        + f" --db {args.db} --runs {args.runs}",
         "```",
         "",
         f"Goal: `--help` and `stats --help` at most {HELP_GOAL} s. The `stats` row runs the "
@@ -163,6 +169,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--old-src", type=Path, required=True)
     parser.add_argument("--old-commit", required=True)
+    parser.add_argument("--new-src", type=Path)
+    parser.add_argument("--new-commit")
     parser.add_argument("--db", type=Path, required=True, help="the all-levels demo (SQLite)")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
@@ -171,7 +179,8 @@ def main() -> None:
         folder = Path(scratch)
         database = folder / "all-levels.db"
         shutil.copyfile(args.db, database)
-        old, new = _environments(args.old_src.resolve(), folder / "snapshots")
+        new_src = args.new_src.resolve() if args.new_src else None
+        old, new = _environments(args.old_src.resolve(), new_src, folder / "snapshots")
         url = f"sqlite:///{database}"
         startup = {
             "--help": _side_by_side(["--help"], old, new, args.runs),
