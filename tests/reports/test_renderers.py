@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import io
 import re
+import subprocess
+import sys
 from html import unescape
 from html.parser import HTMLParser
 from io import BytesIO
@@ -247,3 +249,16 @@ def test_the_pdf_is_the_same_with_a_cold_and_a_warm_font_cache(
     cold = render(report, "pdf")
     assert len(list(font_cache().iterdir())) == 5
     assert render(report, "pdf") == cold
+
+
+def test_a_workbook_is_written_without_drawing_a_chart() -> None:
+    """Charts are drawn (and Altair imported) only when their spec is read."""
+    code = (
+        "import sys\n"
+        "from talentboard.reports import build_report, render\n"
+        "from tests.reports.registers import T, report_register\n"
+        "render(build_report(report_register().frames(), T), 'xlsx')\n"
+        "assert 'altair' not in sys.modules, 'altair was imported'\n"
+    )
+    root = Path(__file__).parents[2]
+    subprocess.run([sys.executable, "-c", code], cwd=root, check=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import altair as alt
+from typing import TYPE_CHECKING
+
 import polars as pl
 
 from talentboard.reports import palette
@@ -10,11 +11,16 @@ from talentboard.reports.charts.base import finish
 from talentboard.reports.model import ChartSpec, Column, table_from_frame
 from talentboard.reports.presenters import mid_sentence
 
+if TYPE_CHECKING:
+    import altair as alt
+
 __all__ = ["bme_share_chart", "vacancy_by_role_chart"]
 
 
 def _role_bars(by_role: pl.DataFrame, roles: list[str]) -> tuple[alt.Chart, alt.Chart]:
     """A bar per role and measure, and its share written at the end of the bar."""
+    import altair as alt
+
     measures = {
         "exec_vacancy_rate": "No substantive holder (vacancy rate)",
         "interim_cover_share": "Covered by an interim, acting or seconded holder",
@@ -55,6 +61,8 @@ def _role_bars(by_role: pl.DataFrame, roles: list[str]) -> tuple[alt.Chart, alt.
 
 
 def _withheld_roles(by_role: pl.DataFrame, roles: list[str]) -> alt.Chart:
+    import altair as alt
+
     # A role whose rate is withheld keeps its row, marked, rather than vanishing.
     withheld: alt.Chart = (
         alt.Chart(by_role)
@@ -82,11 +90,19 @@ def vacancy_by_role_chart(
     ``interim_cover_share`` (fractions, null where withheld); roles are drawn in row order.
     """
     roles = [str(r) for r in by_role["role"].to_list()]
-    layers: list[alt.Chart] = [*_role_bars(by_role, roles)]
-    if "exec_vacancy_rate_suppressed" in by_role.columns:
-        layers.append(_withheld_roles(by_role, roles))
-    height = max(palette.HEIGHT, 34 * len(roles))
-    chart = alt.layer(*layers).properties(width=palette.WIDTH - 140, height=height)
+
+    def draw() -> alt.LayerChart | alt.FacetChart:
+        import altair as alt
+
+        layers: list[alt.Chart] = [*_role_bars(by_role, roles)]
+        if "exec_vacancy_rate_suppressed" in by_role.columns:
+            layers.append(_withheld_roles(by_role, roles))
+        height = max(palette.HEIGHT, 34 * len(roles))
+        chart: alt.LayerChart | alt.FacetChart = alt.layer(*layers).properties(
+            width=palette.WIDTH - 140, height=height
+        )
+        return chart
+
     table = table_from_frame(
         by_role,
         (
@@ -103,7 +119,7 @@ def vacancy_by_role_chart(
         "and the share covered by an interim, acting or seconded holder."
     )
     return finish(
-        chart,
+        draw,
         name=name,
         title=title,
         subtitle=("Share of executive board posts in each role on the date of the report.",),
@@ -114,6 +130,8 @@ def vacancy_by_role_chart(
 
 def _gap_ranges(groups: pl.DataFrame, y: alt.Y, axis: alt.Axis) -> alt.Chart:
     """A grey line per group from the workforce share to the board share: the gap."""
+    import altair as alt
+
     ranges: alt.Chart = (
         alt.Chart(groups)
         .mark_rule(color=palette.NHS_MID_GREY, strokeWidth=2)
@@ -128,6 +146,8 @@ def _gap_ranges(groups: pl.DataFrame, y: alt.Y, axis: alt.Axis) -> alt.Chart:
 
 def _share_dots(groups: pl.DataFrame, y: alt.Y, axis: alt.Axis, group_label: str) -> alt.Chart:
     """A dot per group for each share, the board's and the workforce's."""
+    import altair as alt
+
     measures = {
         "bme_share_board_voting": "Voting board members",
         "bme_share_workforce": "Workforce",
@@ -181,12 +201,20 @@ def bme_share_chart(
     null share draws no dot. Groups are drawn in row order.
     """
     names = [str(g) for g in groups["group"].to_list()]
-    y = alt.Y("group:N", title=None, sort=names, axis=alt.Axis(labelLimit=220))
-    axis = alt.Axis(format=".0%", tickCount=6)
-    ranges = _gap_ranges(groups, y, axis)
-    dots = _share_dots(groups, y, axis, group_label)
-    height = max(120, 26 * len(names))
-    chart = alt.layer(ranges, dots).properties(width=palette.WIDTH - 140, height=height)
+
+    def draw() -> alt.LayerChart | alt.FacetChart:
+        import altair as alt
+
+        y = alt.Y("group:N", title=None, sort=names, axis=alt.Axis(labelLimit=220))
+        axis = alt.Axis(format=".0%", tickCount=6)
+        ranges = _gap_ranges(groups, y, axis)
+        dots = _share_dots(groups, y, axis, group_label)
+        height = max(120, 26 * len(names))
+        chart: alt.LayerChart | alt.FacetChart = alt.layer(ranges, dots).properties(
+            width=palette.WIDTH - 140, height=height
+        )
+        return chart
+
     table = table_from_frame(
         groups,
         (
@@ -204,7 +232,7 @@ def bme_share_chart(
         "between the dots is the gap (WRES indicator 9)."
     )
     return finish(
-        chart,
+        draw,
         name=name,
         title=title,
         subtitle=(

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import polars as pl
 
 from talentboard.reports import palette
 from talentboard.reports.charts.base import finish
 from talentboard.reports.model import ChartSpec, Column, Table, table_from_frame
+
+if TYPE_CHECKING:
+    import altair as alt
 
 __all__ = ["exit_reasons_chart"]
 
@@ -33,35 +35,43 @@ def exit_reasons_chart(
     """
     periods: list[str] = list(dict.fromkeys(str(p) for p in exits["period"].to_list()))
     colours = [palette.CATEGORICAL[i % len(palette.CATEGORICAL)] for i in range(len(reasons))]
-    bars = (
-        alt.Chart(exits)
-        .transform_filter("isValid(datum.spells)")
-        .mark_bar(stroke="#FFFFFF", strokeWidth=0.5)
-        .encode(
-            x=alt.X("period:O", title=None, sort=periods, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("sum(spells):Q", title="Executive spells ended", stack="zero"),
-            color=alt.Color(
-                "end_reason:N",
-                title="Reason",
-                scale=alt.Scale(domain=list(reasons), range=colours),
-                legend=alt.Legend(title=None, columns=3),
-            ),
-            order=alt.Order("reason_order:Q"),
-            tooltip=[
-                alt.Tooltip("period:O", title="Period"),
-                alt.Tooltip("end_reason:N", title="Reason"),
-                alt.Tooltip("spells:Q", title="Spells ended", format=",.0f"),
-            ],
+
+    def draw() -> alt.Chart:
+        import altair as alt
+
+        bars = (
+            alt.Chart(exits)
+            .transform_filter("isValid(datum.spells)")
+            .mark_bar(stroke="#FFFFFF", strokeWidth=0.5)
+            .encode(
+                x=alt.X("period:O", title=None, sort=periods, axis=alt.Axis(labelAngle=0)),
+                y=alt.Y("sum(spells):Q", title="Executive spells ended", stack="zero"),
+                color=alt.Color(
+                    "end_reason:N",
+                    title="Reason",
+                    scale=alt.Scale(domain=list(reasons), range=colours),
+                    legend=alt.Legend(title=None, columns=3),
+                ),
+                order=alt.Order("reason_order:Q"),
+                tooltip=[
+                    alt.Tooltip("period:O", title="Period"),
+                    alt.Tooltip("end_reason:N", title="Reason"),
+                    alt.Tooltip("spells:Q", title="Spells ended", format=",.0f"),
+                ],
+            )
+            .transform_calculate(
+                reason_order=f"indexof({json.dumps(list(reasons))}, datum.end_reason)"
+            )
         )
-        .transform_calculate(reason_order=f"indexof({json.dumps(list(reasons))}, datum.end_reason)")
-    )
-    chart = bars.properties(width=palette.WIDTH, height=palette.HEIGHT)
+        chart: alt.Chart = bars.properties(width=palette.WIDTH, height=palette.HEIGHT)
+        return chart
+
     text = description or (
         "Stacked bar chart of executive spells that ended in each period, coloured by the "
         "recorded reason; forced exits (dismissed or forced out) are one of the reasons."
     )
     return finish(
-        chart,
+        draw,
         name=name,
         title=title,
         subtitle=("Executive spells ended in each period, by the reason recorded.",),

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import altair as alt
 import polars as pl
 
 from talentboard.reports import palette
 from talentboard.reports.charts.base import finish
 from talentboard.reports.model import ChartSpec, Column, ColumnKind, Table, table_from_frame
 from talentboard.reports.presenters import mid_sentence
+
+if TYPE_CHECKING:
+    import altair as alt
 
 __all__ = ["SPC_POINT_LABELS", "ValueKind", "spc_chart"]
 
@@ -44,6 +46,8 @@ def _column_kind(kind: ValueKind) -> ColumnKind:
 
 
 def _month_base(data: pl.DataFrame) -> alt.Chart:
+    import altair as alt
+
     return alt.Chart(data).encode(
         x=alt.X(
             "month:T",
@@ -55,6 +59,8 @@ def _month_base(data: pl.DataFrame) -> alt.Chart:
 
 def _points(base: alt.Chart, measure: str, fmt: str) -> alt.Chart:
     """The monthly points, coloured and shaped by their type of variation."""
+    import altair as alt
+
     labels = list(SPC_POINT_LABELS.values())
     points: alt.Chart = base.mark_point(filled=True, size=55, opacity=1).encode(
         y=alt.Y("value:Q"),
@@ -77,6 +83,8 @@ def _layers(
     data: pl.DataFrame, measure: str, kind: ValueKind, target: float | None
 ) -> list[alt.Chart]:
     """Process limits, mean, the line through the months, its points, then any target."""
+    import altair as alt
+
     fmt = _axis_format(kind)
     base = _month_base(data)
     y_title = alt.Y(
@@ -144,8 +152,16 @@ def spc_chart(
     data = series.with_columns(
         pl.col("point_type").replace_strict(SPC_POINT_LABELS, default=None).alias("variation")
     )
-    layers = _layers(data, measure, kind, target)
-    chart = alt.layer(*layers).properties(width=palette.WIDTH, height=palette.HEIGHT)
+
+    def draw() -> alt.LayerChart | alt.FacetChart:
+        import altair as alt
+
+        layers = _layers(data, measure, kind, target)
+        chart: alt.LayerChart | alt.FacetChart = alt.layer(*layers).properties(
+            width=palette.WIDTH, height=palette.HEIGHT
+        )
+        return chart
+
     key = (
         "Black line: mean. Dashed grey lines: process limits (mean ± 2.66 × the mean "
         "moving range)." + (" Red dotted line: target." if target is not None else "")
@@ -155,7 +171,7 @@ def spc_chart(
         f"{variation} {assurance}"
     )
     return finish(
-        chart,
+        draw,
         name=name,
         title=title,
         subtitle=(variation, assurance, key),

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import altair as alt
+from typing import TYPE_CHECKING
+
 import polars as pl
 
 from talentboard.reports import palette
 from talentboard.reports.charts.base import CATEGORY_DASHES, finish
 from talentboard.reports.model import ChartSpec, Column, Table, table_from_frame
 from talentboard.reports.presenters import mid_sentence
+
+if TYPE_CHECKING:
+    import altair as alt
 
 __all__ = ["survival_chart"]
 
@@ -33,27 +37,33 @@ def survival_chart(
     """
     groups = [str(g) for g in medians["group"].to_list()]
     colours = [palette.CATEGORICAL[i % len(palette.CATEGORICAL)] for i in range(len(groups))]
-    x_scale = alt.Scale(nice=False) if x_max is None else alt.Scale(domain=[0, x_max])
-    base = alt.Chart(curves).encode(
-        x=alt.X("years:Q", title="Years since the spell began", scale=x_scale),
-    )
-    half = (
-        alt.Chart(curves)
-        .mark_rule(color=palette.NHS_DARK_GREY, strokeDash=[3, 3])
-        .encode(y=alt.datum(0.5))
-    )
-    chart = alt.layer(
-        _bands(base, group_label, groups, colours),
-        _lines(base, group_label, groups, colours),
-        half,
-    ).properties(width=palette.WIDTH, height=palette.HEIGHT)
+
+    def draw() -> alt.LayerChart | alt.FacetChart:
+        import altair as alt
+
+        x_scale = alt.Scale(nice=False) if x_max is None else alt.Scale(domain=[0, x_max])
+        base = alt.Chart(curves).encode(
+            x=alt.X("years:Q", title="Years since the spell began", scale=x_scale),
+        )
+        half = (
+            alt.Chart(curves)
+            .mark_rule(color=palette.NHS_DARK_GREY, strokeDash=[3, 3])
+            .encode(y=alt.datum(0.5))
+        )
+        chart: alt.LayerChart | alt.FacetChart = alt.layer(
+            _bands(base, group_label, groups, colours),
+            _lines(base, group_label, groups, colours),
+            half,
+        ).properties(width=palette.WIDTH, height=palette.HEIGHT)
+        return chart
+
     text = description or (
         f"Kaplan-Meier curves of the share of executive spells still going, by "
         f"{mid_sentence(group_label)}, with 95% confidence bands. The dotted line marks half: "
         "where a curve crosses it is that group's median tenure."
     )
     return finish(
-        chart,
+        draw,
         name=name,
         title=title,
         subtitle=(
@@ -67,6 +77,8 @@ def survival_chart(
 
 
 def _legend(group_label: str) -> alt.Legend:
+    import altair as alt
+
     return alt.Legend(
         title=group_label,
         symbolType="stroke",
@@ -78,6 +90,8 @@ def _legend(group_label: str) -> alt.Legend:
 
 def _bands(base: alt.Chart, group_label: str, groups: list[str], colours: list[str]) -> alt.Chart:
     """The 95% confidence bands, shaded in each group's colour."""
+    import altair as alt
+
     bands: alt.Chart = base.mark_area(interpolate="step-after", opacity=0.15, clip=True).encode(
         y=alt.Y("lower:Q"),
         y2=alt.Y2("upper:Q"),
@@ -94,6 +108,8 @@ def _bands(base: alt.Chart, group_label: str, groups: list[str], colours: list[s
 
 def _lines(base: alt.Chart, group_label: str, groups: list[str], colours: list[str]) -> alt.Chart:
     """The survival step lines, told apart by dash as well as colour."""
+    import altair as alt
+
     dashes = [CATEGORY_DASHES[i % len(CATEGORY_DASHES)] for i in range(len(groups))]
     legend = _legend(group_label)
     colour = alt.Color(
