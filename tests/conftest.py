@@ -22,6 +22,7 @@ from talentboard.db import make_engine, upgrade
 from talentboard.db.seed import load_reference_organisations
 
 POSTGRES_ENV = "TALENTBOARD_TEST_POSTGRES_URL"
+SNAPSHOT_ENV = "TALENTBOARD_SNAPSHOT_DIR"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -29,6 +30,20 @@ def _unavailable(reason: str) -> None:
     if IN_CI:
         pytest.fail(f"PostgreSQL is required in CI: {reason}")
     pytest.skip(f"PostgreSQL tests skipped: {reason}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def snapshot_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Register snapshots the commands under test keep go to a folder of this test session
+    (and to commands run in subprocesses, through the environment), not to the user's."""
+    folder = tmp_path_factory.mktemp("snapshots")
+    previous = os.environ.get(SNAPSHOT_ENV)
+    os.environ[SNAPSHOT_ENV] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop(SNAPSHOT_ENV, None)
+    else:
+        os.environ[SNAPSHOT_ENV] = previous
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,7 @@ import polars as pl
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
+from talentboard.db.stamp import STAMPED_TABLES, DataStamp
 from talentboard.frames.patch import (
     PATCHABLE,
     KeptRegister,
@@ -47,7 +48,7 @@ from talentboard.talent.board_skills import BoardSkills
 from talentboard.talent.conversations import grid_counts, placements
 from talentboard.talent.pool import PoolFilter
 from talentboard.talent.succession import coverage_share
-from talentboard.web.cache import STAMPED_TABLES, AnalysisCache, DataStamp
+from talentboard.web.cache import AnalysisCache
 from talentboard.web.permissions import AnalysisScope
 from talentboard.web.queries import configured_as_at
 
