@@ -98,10 +98,7 @@ def vacancy_by_role_chart(
         if "exec_vacancy_rate_suppressed" in by_role.columns:
             layers.append(_withheld_roles(by_role, roles))
         height = max(palette.HEIGHT, 34 * len(roles))
-        chart: alt.LayerChart | alt.FacetChart = alt.layer(*layers).properties(
-            width=palette.WIDTH - 140, height=height
-        )
-        return chart
+        return alt.layer(*layers, width=palette.WIDTH - 140, height=height)
 
     table = table_from_frame(
         by_role,
@@ -210,10 +207,7 @@ def bme_share_chart(
         ranges = _gap_ranges(groups, y, axis)
         dots = _share_dots(groups, y, axis, group_label)
         height = max(120, 26 * len(names))
-        chart: alt.LayerChart | alt.FacetChart = alt.layer(ranges, dots).properties(
-            width=palette.WIDTH - 140, height=height
-        )
-        return chart
+        return alt.layer(ranges, dots, width=palette.WIDTH - 140, height=height)
 
     table = table_from_frame(
         groups,

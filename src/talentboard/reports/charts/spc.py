@@ -157,10 +157,7 @@ def spc_chart(
         import altair as alt
 
         layers = _layers(data, measure, kind, target)
-        chart: alt.LayerChart | alt.FacetChart = alt.layer(*layers).properties(
-            width=palette.WIDTH, height=palette.HEIGHT
-        )
-        return chart
+        return alt.layer(*layers, width=palette.WIDTH, height=palette.HEIGHT)
 
     key = (
         "Black line: mean. Dashed grey lines: process limits (mean ± 2.66 × the mean "

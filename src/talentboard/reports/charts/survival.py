@@ -50,12 +50,13 @@ def survival_chart(
             .mark_rule(color=palette.NHS_DARK_GREY, strokeDash=[3, 3])
             .encode(y=alt.datum(0.5))
         )
-        chart: alt.LayerChart | alt.FacetChart = alt.layer(
+        return alt.layer(
             _bands(base, group_label, groups, colours),
             _lines(base, group_label, groups, colours),
             half,
-        ).properties(width=palette.WIDTH, height=palette.HEIGHT)
-        return chart
+            width=palette.WIDTH,
+            height=palette.HEIGHT,
+        )
 
     text = description or (
         f"Kaplan-Meier curves of the share of executive spells still going, by "
