@@ -23,6 +23,7 @@ from talentboard.db.seed import load_reference_organisations
 
 POSTGRES_ENV = "TALENTBOARD_TEST_POSTGRES_URL"
 SNAPSHOT_ENV = "TALENTBOARD_SNAPSHOT_DIR"
+CACHE_ENV = "XDG_CACHE_HOME"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -33,17 +34,20 @@ def _unavailable(reason: str) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def snapshot_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Register snapshots the commands under test keep go to a folder of this test session
-    (and to commands run in subprocesses, through the environment), not to the user's."""
-    folder = tmp_path_factory.mktemp("snapshots")
-    previous = os.environ.get(SNAPSHOT_ENV)
-    os.environ[SNAPSHOT_ENV] = str(folder)
+def cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """What the code under test keeps in the user's cache (register snapshots, decompressed
+    fonts) goes to a folder of this test session instead, and so does that of commands run
+    in subprocesses, through the environment."""
+    folder = tmp_path_factory.mktemp("cache")
+    settings = {CACHE_ENV: str(folder), SNAPSHOT_ENV: str(folder / "talentboard" / "snapshots")}
+    previous = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
     yield folder
-    if previous is None:
-        os.environ.pop(SNAPSHOT_ENV, None)
-    else:
-        os.environ[SNAPSHOT_ENV] = previous
+    for name, value in previous.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session")
