@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,30 +19,14 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from talentboard.cli import main
 from talentboard.db import make_engine, upgrade
 from talentboard.db.stamp import write_mark
 from talentboard.frames import snapshot
 from talentboard.frames.register import RegisterFrames, load_register
+from tests.conftest import Run
 from tests.stability.fixtures import board_register
 
-Run = Callable[..., tuple[int, str, str]]
 STATS = ("stats", "--at", "2026-09-30", "--by", "org", "--format", "json")
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        try:
-            main(list(argv))
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        else:
-            code = 0
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
 
 
 @pytest.fixture

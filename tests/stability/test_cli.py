@@ -10,20 +10,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
 
-from talentboard.cli import main
 from talentboard.db import make_engine, upgrade
 from talentboard.stability.board import FIGURE_NAMES, board_figures, board_figures_by
+from tests.conftest import Run
 from tests.frames.registers import RegisterBuilder
 from tests.stability.fixtures import T, board_register
 from tests.stability.generated import random_register
-
-Run = Callable[..., tuple[int, str, str]]
 
 
 def database(path: Path, builder: RegisterBuilder | None) -> str:
@@ -36,21 +33,6 @@ def database(path: Path, builder: RegisterBuilder | None) -> str:
             session.commit()
     engine.dispose()
     return url
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        try:
-            main(list(argv))
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        else:
-            code = 0
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return invoke
 
 
 @pytest.fixture
