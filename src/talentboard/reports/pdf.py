@@ -3,9 +3,10 @@
 The print styles (``@page`` A4, page numbers, a page break before each section) live in
 the report stylesheet. WeasyPrint needs Pango (Debian ``libpango-1.0-0`` and
 ``libpangoft2-1.0-0``). The text is set in the fonts the package ships (Arimo and
-Cousine, in ``web/static/vendor/fonts``, declared by ``templates/fonts.css``) and
-embedded, so the PDF does not depend on the machine's fonts; the only files it reads
-are those fonts, the only other URLs it reads are the ``data:`` URLs of the charts
+Cousine, in ``web/static/vendor/fonts``, declared by ``web/static/app/fonts.css`` for the
+web pages and the PDF alike) and embedded, so the PDF does not depend on the machine's
+fonts; the only files it reads are those fonts, the only other URLs it reads are the
+``data:`` URLs of the charts
 (``render_html(..., charts="image")``), and any other reference fails the rendering.
 Each ``h1``-``h3`` heading becomes a PDF bookmark.
 
@@ -22,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from importlib.resources import files
 from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -39,7 +39,9 @@ from talentboard.reports.model import Report
 __all__ = ["FONTS", "font_cache", "font_data", "html_to_pdf", "render_pdf"]
 
 # The web app serves the same files, so pages and PDF share one copy (make setup).
-FONTS = (Path(__file__).parent.parent / "web" / "static" / "vendor" / "fonts").resolve()
+STATIC = (Path(__file__).parent.parent / "web" / "static").resolve()
+FONTS = STATIC / "vendor" / "fonts"
+FONT_FACES = STATIC / "app" / "fonts.css"
 
 # A chart as an image is sized as report.css sizes one as inline SVG.
 _CHART_IMAGES = ".chart-image img { max-width: 100%; height: auto; }"
@@ -103,8 +105,8 @@ def html_to_pdf(html: str) -> bytes:
     fetcher = _PackageFontsOnly(fail_on_errors=True)
     font_config = FontConfiguration()
     fonts = CSS(
-        string=files("talentboard.reports").joinpath("templates/fonts.css").read_text("utf-8"),
-        base_url=FONTS.as_uri() + "/",
+        string=FONT_FACES.read_text("utf-8"),
+        base_url=FONT_FACES.parent.as_uri() + "/",
         url_fetcher=fetcher,
         font_config=font_config,
     )
