@@ -11,7 +11,7 @@ export TALENTBOARD_TEST_POSTGRES_URL
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,cluster]"
 	touch $@
 
 # Front-end assets come from npm (package-lock.json pins them) and are copied into the
