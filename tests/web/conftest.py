@@ -23,6 +23,7 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
+from talentboard.db.models import Setting
 from talentboard.web.app import SESSION_COOKIE, create_app
 from talentboard.web.deps import get_session, session_stamp
 from talentboard.web.settings import WebSettings
@@ -105,3 +106,10 @@ def client_for(app: FastAPI, world: World) -> Iterator[ClientFor]:
     yield make
     for client in clients:
         client.close()
+
+
+@pytest.fixture
+def as_at(session: Session) -> None:
+    """The pages show the world as at 30 September 2026 (the demo's date setting)."""
+    session.add(Setting(key="demo_as_at", value="2026-09-30"))
+    session.flush()

@@ -22,7 +22,6 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
-from talentboard.db.models import Setting
 from talentboard.frames.register import load_register
 from talentboard.ingest.kinds import get_kind
 from talentboard.ingest.service import import_file
@@ -37,12 +36,6 @@ from tests.web.test_dashboard import card
 from tests.web.world import World
 
 LEFT = dt.date(2026, 6, 30)
-
-
-@pytest.fixture
-def as_at(session: Session) -> None:
-    session.add(Setting(key="demo_as_at", value="2026-09-30"))
-    session.flush()
 
 
 def _text(html: str) -> str:

@@ -24,6 +24,7 @@ Definitions at a date ``t`` (``docs/talent.md`` has them with examples):
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -153,8 +154,37 @@ def named_on_too_many_plans(
     )
 
 
+@dataclass(frozen=True)
+class RiskBand:
+    """A named band of succession risk: ``lower <= risk < upper``."""
+
+    code: str
+    label: str
+    lower: float
+    upper: float
+
+
+# One set of bands for every place a risk is named: the heat map's colours and words, and
+# the roll-ups' "higher risk posts" (the band from HIGHER_RISK up), so the two never differ.
+HIGHER_RISK = 0.5
+RISK_BANDS = (
+    RiskBand("low", "Lower risk", 0.0, 0.25),
+    RiskBand("medium", "Medium risk", 0.25, HIGHER_RISK),
+    RiskBand("high", "Higher risk", HIGHER_RISK, float("inf")),
+)
+
+
+def risk_band(risk: float) -> RiskBand:
+    """The band ``risk`` falls in (risks are 0 to 1)."""
+    return next(band for band in RISK_BANDS if risk < band.upper)
+
+
 def succession_rollup(
-    report_posts: pl.DataFrame, organisations: pl.DataFrame, by: str, *, high_risk: float = 0.5
+    report_posts: pl.DataFrame,
+    organisations: pl.DataFrame,
+    by: str,
+    *,
+    high_risk: float = HIGHER_RISK,
 ) -> pl.DataFrame:
     """Roll the per-post report up by ``ods_code`` or ``region_code``.
 

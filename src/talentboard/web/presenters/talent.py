@@ -11,6 +11,7 @@ from starlette.requests import Request
 
 from talentboard import vocab
 from talentboard.reference import programmes, regions, roles
+from talentboard.talent import succession
 from talentboard.web.presenters.formatting import label, percentage, region_name
 from talentboard.web.presenters.organisations import link, tag
 
@@ -25,12 +26,6 @@ STATE_COLOURS = {
     "interim": "nhsuk-tag--yellow",
     "vacant": "nhsuk-tag--red",
 }
-# Risk bands for the heat map's colour; the figure itself is always printed in the cell.
-RISK_BANDS = (
-    (0.34, "low", "Lower risk"),
-    (0.67, "medium", "Medium risk"),
-    (1.01, "high", "Higher risk"),
-)
 
 
 def options(
@@ -124,12 +119,11 @@ def grid_rows(grid: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 def risk_band(risk: float | None) -> tuple[str, str]:
+    """The heat map cell's colour class and words: the bands of ``talent.succession``."""
     if risk is None:
         return "none", "No figure"
-    for bound, band, text in RISK_BANDS:
-        if risk < bound:
-            return band, text
-    return "high", "Higher risk"
+    band = succession.risk_band(risk)
+    return band.code, band.label
 
 
 def region_options(selected: str | None) -> list[dict[str, Any]]:
@@ -180,7 +174,16 @@ def heat_map(posts: pl.DataFrame, organisations: Mapping[str, str]) -> dict[str,
                 }
             )
         rows.append({"name": organisations.get(ods_code, ods_code), "cells": row_cells})
-    return {"columns": [r.label for r in columns], "rows": rows}
+    return {"columns": [r.label for r in columns], "rows": rows, "key": risk_key()}
+
+
+def risk_key() -> str:
+    """The bands in words, as the heat map's key says them."""
+    low, medium, high = succession.RISK_BANDS
+    return (
+        f"{low.label.lower()} below {medium.lower:.2f}, {medium.label.lower()} from "
+        f"{medium.lower:.2f} to below {high.lower:.2f}, {high.label.lower()} from {high.lower:.2f}"
+    )
 
 
 def rollup_rows(

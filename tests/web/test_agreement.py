@@ -1,0 +1,57 @@
+"""Where two places on screen state one figure, they read one computation.
+
+Each test finds both statements on the pages a user sees and checks they agree, on the
+small world of ``tests.web.world`` (as at 30 September 2026).
+"""
+
+from __future__ import annotations
+
+from talentboard.talent.risk import succession_report
+from talentboard.talent.succession import succession_rollup
+from talentboard.web.presenters.talent import heat_map
+from tests.talent.test_succession import (
+    APPOINTMENTS,
+    AT,
+    LEAVE,
+    ORGANISATIONS,
+    POSTS,
+    SEGMENTS,
+    plans_and_successors,
+)
+from tests.web.conftest import ClientFor
+from tests.web.tables import tables
+
+
+def test_the_heat_map_and_the_coverage_table_name_the_same_higher_risk_posts(
+    client_for: ClientFor, as_at: None
+) -> None:
+    """London's heat map labels each executive post with its risk band; the coverage table
+    beside it counts the higher risk posts of each organisation. Barts' director of finance
+    post is vacant with no successor: 0.4 + 0.3 + 0.2 = 0.9 at least, higher risk."""
+    page = tables(client_for("regional").get("/succession").text)
+    heat = page["Succession risk by organisation and executive role"]
+    labelled = {row[0]: sum(cell.endswith("Higher risk") for cell in row[1:]) for row in heat[1:]}
+    coverage = page["Coverage by organisation"]
+    column = coverage[0].index("Higher risk posts")
+    counted = {row[0]: int(row[column]) for row in coverage[1:]}
+    assert labelled == counted
+    assert labelled["Barts Health NHS Trust"] >= 1
+
+
+def test_a_post_at_the_higher_risk_threshold_is_labelled_and_counted_alike() -> None:
+    """The succession tests' register gives RJ1 posts at risks 0.1, 0.34, 0.5 and 0.9: the
+    post at exactly 0.5 is a higher risk post in the roll-up, so the heat map says so."""
+    plans, successors = plans_and_successors()
+    report = succession_report(POSTS, APPOINTMENTS, plans, successors, SEGMENTS, LEAVE, AT)
+    heat = heat_map(report.posts, {})
+    labelled = {
+        row["name"]: sum(cell["text"] == "Higher risk" for cell in row["cells"])
+        for row in heat["rows"]
+    }
+    counted = dict(
+        succession_rollup(report.posts, ORGANISATIONS, "ods_code")
+        .select("ods_code", "high_risk_posts")
+        .iter_rows()
+    )
+    assert labelled == counted
+    assert labelled["RJ1"] == 2
