@@ -151,7 +151,9 @@ DEFINITIONS: Final = (
         "side of the mean, when 7 points in a row rise or fall (6 consecutive rises or falls), "
         "or when 2 of 3 points are beyond two sigma on the same side. Special cause is "
         "improvement or concern according to the direction that is better for the measure; "
-        "otherwise the variation is common cause.",
+        "otherwise the variation is common cause. The variation sentence reads the latest "
+        "month, as the Making Data Count icon does, and says when any of the 6 months before "
+        "it is special cause.",
     ),
     Definition(
         "instability_index",

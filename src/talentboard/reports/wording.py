@@ -34,9 +34,33 @@ def variation_sentence(chart: XmrChart) -> str:
         case "special_cause_neither":
             return "Variation: special cause, neither improving nor concerning."
         case "common_cause":
-            return "Variation: common cause, no significant change."
+            return "Variation: common cause" + _recently(chart)
         case _:
             return "Variation: too few months to judge."
+
+
+RECENT_MONTHS: Final = 6
+_NATURE: Final = {
+    "special_cause_improving": "improving",
+    "special_cause_concerning": "concerning",
+    "special_cause_neither": "neither improving nor concerning",
+}
+
+
+def _recently(chart: XmrChart) -> str:
+    """After "common cause" for the latest point: whether the chart flags any of the months
+    just before it, so the sentence never calls a chart with flagged recent points
+    unchanged."""
+    before = chart.point_variation[-RECENT_MONTHS - 1 : -1]
+    flagged = [v for v in before if v in _NATURE]
+    if not flagged:
+        return ", no significant change."
+    natures = sorted({_NATURE[v] for v in flagged}, key=list(_NATURE.values()).index)
+    return (
+        f" in the latest month, but {len(flagged)} of the {len(before)} months before it "
+        f"{'was' if len(flagged) == 1 else 'were'} special cause "
+        f"({' and '.join(natures)}), as the chart marks them."
+    )
 
 
 def assurance_sentence(chart: XmrChart, *, kind: str = "share") -> str:
