@@ -174,6 +174,13 @@ def test_exit_table_worked_by_hand(report: Report) -> None:
     assert latest["Moved to another NHS post"] == 10  # 9, rounded
     assert latest["Retired"] is SUPPRESSED  # 3
     assert latest["Dismissed or forced out"] is SUPPRESSED  # 2
+    # The withheld counts are drawn as one segment, so the bar is the 15 spells ended the
+    # forced-exit table gives: 15 - 10 shown = 5 (3 + 2, as it happens, before rounding).
+    assert latest["Small counts, reasons withheld"] == 5
+    for period, *counts in reasons.rows:
+        ended = next(row[1] for row in forced.rows if row[0] == period)
+        assert ended is not SUPPRESSED
+        assert sum(c for c in counts if isinstance(c, int)) == ended, period
 
 
 def test_hotspots_follow_the_stability_ranking(report: Report) -> None:

@@ -75,11 +75,21 @@ def _published(long: pl.DataFrame, periods: list[dt.date], reasons: list[str]) -
     return extended
 
 
+COMBINED: Final = "Small counts, reasons withheld"
+"""The chart's segment for a period's withheld counts, added together: the table publishes
+the period's total and every other count, so their sum is no new disclosure, and the bars
+then add up to the spells ended that the forced-exit table gives (the published, rounded
+total; when the rounded counts shown already exceed it, the segment is 0)."""
+
+
 def _reasons_chart(periods: list[dt.date], reasons: list[str], published: _Published) -> ChartSpec:
     records = []
+    combined_used = False
     for i, period in enumerate(periods):
+        shown = 0
         for j, reason in enumerate(reasons):
             value, hidden = published[i][j]
+            shown += value or 0
             records.append(
                 {
                     "period": period_label(period),
@@ -88,6 +98,18 @@ def _reasons_chart(periods: list[dt.date], reasons: list[str], published: _Publi
                     "spells_suppressed": hidden,
                 }
             )
+        total, total_hidden = published[i][len(reasons)]
+        # Published counts are rounded to the nearest 5, so the remainder can fall below 0.
+        withheld = None if total_hidden or total is None else max(total - shown, 0)
+        combined_used = combined_used or bool(withheld)
+        records.append(
+            {
+                "period": period_label(period),
+                "end_reason": COMBINED,
+                "spells": withheld,
+                "spells_suppressed": total_hidden,
+            }
+        )
     chart_frame = pl.DataFrame(
         records,
         schema={
@@ -98,13 +120,18 @@ def _reasons_chart(periods: list[dt.date], reasons: list[str], published: _Publi
         },
         orient="row",
     )
+    labels = [REASON_LABELS[r] for r in reasons]
+    if not combined_used:
+        chart_frame = chart_frame.filter(pl.col("end_reason") != COMBINED)
     return exit_reasons_chart(
         chart_frame,
-        reasons=[REASON_LABELS[r] for r in reasons],
+        reasons=[*labels, COMBINED] if combined_used else labels,
+        combined=COMBINED if combined_used else None,
         description=(
             "Stacked bar chart of executive spells that ended in each of the last five years, "
-            "coloured by the recorded reason. Counts withheld by disclosure control are left "
-            "out of the bars; the table gives every count."
+            "coloured by the recorded reason. Reasons with counts small enough to identify "
+            "people are added together in one grey segment, so each bar is the year's total; "
+            "the table gives every count published."
         ),
     )
 

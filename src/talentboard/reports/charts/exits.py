@@ -25,16 +25,23 @@ def exit_reasons_chart(
     name: str = "exit_reasons",
     title: str = "Why executive spells ended",
     description: str | None = None,
+    combined: str | None = None,
 ) -> ChartSpec:
     """Stacked bars of spells ended per period, split by exit reason.
 
     ``exits`` columns: ``period`` (label, drawn in row order of first appearance),
     ``end_reason`` (label, one of ``reasons``, which sets the colour order) and
     ``spells`` (count, null where withheld). The table has one row per period and one
-    column per reason.
+    column per reason. ``combined``, when given, is the reason label of counts withheld
+    by disclosure control and added together; it is drawn in grey.
     """
     periods: list[str] = list(dict.fromkeys(str(p) for p in exits["period"].to_list()))
-    colours = [palette.CATEGORICAL[i % len(palette.CATEGORICAL)] for i in range(len(reasons))]
+    colours = [
+        palette.NHS_MID_GREY
+        if reason == combined
+        else palette.CATEGORICAL[i % len(palette.CATEGORICAL)]
+        for i, reason in enumerate(reasons)
+    ]
 
     def draw() -> alt.Chart:
         import altair as alt
