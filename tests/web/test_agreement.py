@@ -6,6 +6,8 @@ small world of ``tests.web.world`` (as at 30 September 2026).
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from talentboard.talent.risk import succession_report
 from talentboard.talent.succession import succession_rollup
 from talentboard.web.presenters.talent import heat_map
@@ -20,6 +22,7 @@ from tests.talent.test_succession import (
 )
 from tests.web.conftest import ClientFor
 from tests.web.tables import tables
+from tests.web.world import World
 
 
 def test_the_heat_map_and_the_coverage_table_name_the_same_higher_risk_posts(
@@ -55,3 +58,29 @@ def test_a_post_at_the_higher_risk_threshold_is_labelled_and_counted_alike() -> 
     )
     assert labelled == counted
     assert labelled["RJ1"] == 2
+
+
+def _pool_box(html: str, name: str) -> str:
+    pool = next(rows for caption, rows in tables(html).items() if "Name" in rows[0])
+    return next(row[-1] for row in pool[1:] if row[0] == name)
+
+
+def test_the_record_and_the_talent_pool_place_a_person_in_one_box(
+    client_for: ClientFor, session: Session, world: World, as_at: None
+) -> None:
+    """Alice's talent review placed her high impact, medium growth (box 6) with no review
+    date; her conversation of 1 March 2026 then placed her low impact, high growth (box 7).
+    The grid reads the later placement, and so does her record, saying where it is from.
+    (The talent page is first asked for after the change: what the pages keep is refreshed
+    by the app's own writes, tested in test_cache_changes.py.)"""
+    regional = client_for("regional")
+    record = regional.get("/people/P-ALICE").text
+    assert "Impact high, growth medium (box 6), from the talent review" in record
+
+    conversation = world.conversations["P-ALICE"]
+    conversation.impact, conversation.growth = "low", "high"
+    session.flush()
+    record = regional.get("/people/P-ALICE").text
+    assert "Impact low, growth high (box 7), from the career conversation on 1 March 2026" in record
+    assert "Placement at the last talent review" in record  # the review's own, named as such
+    assert _pool_box(regional.get("/talent").text, "Alice Adams") == "Box 7"

@@ -3,6 +3,7 @@ development plan, proposals and Fit and Proper Person checks."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,7 +25,9 @@ from talentboard.db.models import (
     TalentProfile,
 )
 from talentboard.reference import framework
+from talentboard.talent import schemas
 from talentboard.talent.assessments import scale_label
+from talentboard.talent.conversations import placements
 from talentboard.web.presenters.formatting import (
     NOT_RECORDED,
     date,
@@ -101,10 +104,58 @@ def profile_rows(profile: TalentProfile | None) -> list[dict[str, Any]]:
         _row("Regions willing to work in", regions_text),
         _row("Consent to be considered across organisations", yes_no(profile.cross_org_consent)),
         _row("Timeframe for the next move", profile.timeframe or NOT_RECORDED),
-        _row("Talent review placement", placement),
+        _row("Placement at the last talent review", placement),
         _row("Programmes attended", programmes_text),
         _row("Last talent review", date(profile.reviewed_on)),
     ]
+
+
+def grid_place(
+    profile: TalentProfile | None, conversations: Sequence[CareerConversation], at: dt.date
+) -> str:
+    """Where the person sits on the 3x3 talent grid at ``at``, and from what: the talent
+    grid's own rule (``talent.conversations.placements``), so the record and the grid
+    always agree."""
+    profiles = schemas.frame(
+        schemas.PROFILES,
+        [
+            {
+                "person_ref": profile.person_ref,
+                "impact": profile.impact,
+                "growth": profile.growth,
+                "reviewed_on": profile.reviewed_on,
+            }
+        ]
+        if profile
+        else [],
+    )
+    held = schemas.frame(
+        schemas.CONVERSATIONS,
+        [
+            {
+                "person_ref": c.person_ref,
+                "held_on": c.held_on,
+                "impact": c.impact,
+                "growth": c.growth,
+            }
+            for c in conversations
+        ],
+    )
+    placed = placements(profiles, held, at)
+    if placed.is_empty():
+        return "Not placed: no talent review or career conversation has placed them"
+    row = placed.row(0, named=True)
+    source = (
+        f"the career conversation on {date(row['placed_on'])}"
+        if row["source"] == "conversation"
+        else f"the talent review on {date(row['placed_on'])}"
+        if row["placed_on"]
+        else "the talent review"
+    )
+    return (
+        f"Impact {label(row['impact']).lower()}, growth {label(row['growth']).lower()} "
+        f"(box {row['box']}), from {source}"
+    )
 
 
 def readiness_rows(reviews: Sequence[ReadinessReview]) -> list[list[dict[str, str]]]:

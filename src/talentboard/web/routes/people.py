@@ -11,6 +11,7 @@ from sqlalchemy import select
 from talentboard.db.models import Appointment, Person, Post
 from talentboard.reference.expected import expected_frame
 from talentboard.talent.assessments import assessment_summary, development_gaps, development_needs
+from talentboard.web.analysis import shown_date
 from talentboard.web.deps import SessionDep, requires
 from talentboard.web.forms.base import FormResult
 from talentboard.web.forms.register import APPOINTMENT_FIELDS, NEW_PERSON_FIELDS, PERSON_FIELDS
@@ -44,6 +45,7 @@ from talentboard.web.presenters.people import (
     conversation_cards,
     details_rows,
     fppt_rows,
+    grid_place,
     needs_list,
     profile_rows,
     proposal_rows,
@@ -164,6 +166,7 @@ def person_page(
             appointments_of(session, person), person_id, edit_register
         ),
         "profile": profile_rows(profile),
+        "grid_place": grid_place(profile, conversations, shown_date(request, session)),
         "readiness": readiness_rows(reviews),
         "conversations": conversation_cards(conversations, actions, person_id, edit_talent),
         "assessments": assessment_tables(summary),
