@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from talentboard.frames import RegisterFrames
 from talentboard.reports import build_report, render
+from talentboard.reports.exits import COMBINED
 from talentboard.reports.methods import CONVENTIONS, DEFINITIONS
 from talentboard.reports.model import SUPPRESSED
 from talentboard.reports.presenters import format_cell
@@ -43,9 +44,16 @@ def test_headline_figures_are_the_stability_figures_published(frames: RegisterFr
     assert (vacancy.numerator, vacancy.denominator) == (10, 50)  # 9 and 48, rounded to 5
     orgs = heads["orgs_with_exec_vacancy_share"]
     assert orgs.value == exact["orgs_with_exec_vacancy_share"] == 0.75
-    assert orgs.sentence.startswith(
+    # 0.75 exact, published as 10 of 10: the sentence says the counts are rounded and the
+    # share exact, so "8 in 10" beside "10 of 10" reads right.
+    assert orgs.sentence == (
         "8 in 10 organisations in England have at least one executive director post "
-        "without a substantive holder (10 of 10)."
+        "without a substantive holder (10 of 10, counts rounded to the nearest 5; the share "
+        "is worked from the exact counts)."
+    )
+    assert vacancy.sentence.endswith(
+        "(10 of 50 posts, counts rounded to the nearest 5; the share is worked from the exact "
+        "counts)."
     )
     for metric in ("median_tenure_years", "bme_share_board_voting", "turnover_rate_12m"):
         assert heads[metric].value == pytest.approx(exact[metric], rel=1e-12)
@@ -156,13 +164,23 @@ def _sheet_records(sheet: openpyxl.worksheet.worksheet.Worksheet) -> dict[str, d
 
 
 def test_every_table_cell_is_published(frames: RegisterFrames) -> None:
-    """No count from 1 to 7 reaches any table of the report or workbook."""
+    """No count from 1 to 7 reaches any table of the report or workbook.
+
+    The exit chart's combined segment is no count of people but the published total of its
+    period less the counts published beside it (checked here), so it is left out."""
     report = build_report(frames, T)
     tables = [*report.workbook, *(c.table for c in report.charts())]
     tables += [t for s in report.sections for t in s.tables]
+    exits = next(c.table for c in report.charts() if c.name == "exit_reasons")
+    forced = next(t for t in tables if t.name == "forced_exits")
+    for (period, *counts), (_, ended, *_) in zip(exits.rows, forced.rows, strict=True):
+        *reasons, combined = counts
+        assert combined == ended - sum(c for c in reasons if isinstance(c, int)), period
     for table in tables:
         for column in table.columns:
             if column.kind != "count" or column.key == "rank":
+                continue
+            if table is exits and column.label == COMBINED:
                 continue
             for value in table.column(column.key):
                 assert value is SUPPRESSED or value is None or value == 0 or value >= 8, (

@@ -9,10 +9,12 @@ withheld figure says so instead of guessing.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Final
 
 from talentboard.reports.methods import definition
 from talentboard.reports.model import Cell, ColumnKind, Headline, Suppressed
 from talentboard.reports.presenters import format_cell, in_words
+from talentboard.stability.disclosure import DEFAULT_RULE
 
 __all__ = ["headlines"]
 
@@ -72,6 +74,26 @@ def _count(row: Mapping[str, Cell], name: str) -> str:
     return format_cell(row[name], "count")
 
 
+ROUNDING: Final = (
+    f"counts rounded to the nearest {DEFAULT_RULE.round_to}; the share is worked from the "
+    "exact counts"
+)
+"""Said beside published counts, so that a share next to rounded counts reads right."""
+
+
+def _of(row: Mapping[str, Cell], numerator: str, denominator: str, noun: str = "") -> str:
+    """``125 of 1,535 posts, counts rounded ...``: a share's published counts, in words."""
+    return (
+        f"{_count(row, numerator)} of {_count(row, denominator)}{' ' + noun if noun else ''}, "
+        f"{ROUNDING}"
+    )
+
+
+def _spells(count: Cell) -> str:
+    """``1 executive spell``, ``15 executive spells``."""
+    return f"{format_cell(count, 'count')} executive spell{'' if count == 1 else 's'}"
+
+
 def _tenure_sentence(row: Mapping[str, Cell], median: float) -> str:
     lower, upper = row["median_tenure_ci_lower"], row["median_tenure_ci_upper"]
     interval = (
@@ -127,8 +149,7 @@ def _vacancy_headlines(row: Mapping[str, Cell], where: str) -> tuple[Headline, .
             lambda v: (
                 f"{in_words(v).capitalize()} organisations {where} have at least one executive "
                 "director post without a substantive holder "
-                f"({_count(row, 'orgs_with_exec_vacancy')} "
-                f"of {_count(row, 'orgs_with_exec_posts')})."
+                f"({_of(row, 'orgs_with_exec_vacancy', 'orgs_with_exec_posts')})."
             ),
             "orgs_with_exec_vacancy",
             "orgs_with_exec_posts",
@@ -140,7 +161,7 @@ def _vacancy_headlines(row: Mapping[str, Cell], where: str) -> tuple[Headline, .
             "share",
             lambda v: (
                 f"{_pct(v)} of executive director posts {where} have no substantive holder "
-                f"({_count(row, 'exec_posts_vacant')} of {_count(row, 'exec_posts')} posts)."
+                f"({_of(row, 'exec_posts_vacant', 'exec_posts', 'posts')})."
             ),
             "exec_posts_vacant",
             "exec_posts",
@@ -214,8 +235,8 @@ def _turnover_headlines(row: Mapping[str, Cell]) -> tuple[Headline, ...]:
             "Executive turnover, last 12 months",
             "share",
             lambda v: (
-                f"{_count(row, 'ended_12m')} executive spells ended in the last 12 months: a "
-                f"turnover of {_pct(v)} of the average number in post."
+                f"{_spells(row['ended_12m'])} ended in the last 12 months: a turnover of "
+                f"{_pct(v)} of the average number in post ({ROUNDING})."
             ),
             "ended_12m",
             None,
