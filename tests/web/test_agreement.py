@@ -84,3 +84,21 @@ def test_the_record_and_the_talent_pool_place_a_person_in_one_box(
     assert "Impact low, growth high (box 7), from the career conversation on 1 March 2026" in record
     assert "Placement at the last talent review" in record  # the review's own, named as such
     assert _pool_box(regional.get("/talent").text, "Alice Adams") == "Box 7"
+
+
+def test_ready_now_for_a_post_is_one_figure_on_succession_and_its_shortlist(
+    client_for: ClientFor, as_at: None
+) -> None:
+    """Barts' chief executive post has one successor named on its plan as ready now: the
+    succession table and the post's shortlist both say 1, and name what they count."""
+    regional = client_for("regional")
+    page = regional.get("/succession").text
+    critical = tables(page)["Critical posts"]
+    column = critical[0].index("Named successors ready now")
+    barts_ceo = next(
+        row for row in critical[1:] if row[:2] == ["Chief executive", "Barts Health NHS Trust"]
+    )
+    assert barts_ceo[column] == "1"
+    shortlist = regional.get("/vacancies/R1H-CEO")
+    assert shortlist.status_code == 200
+    assert "Ready now for this post: 1</strong> successor named on" in shortlist.text

@@ -370,6 +370,17 @@ def succession_view(
     )
 
 
+def ready_now_for_post(
+    request: Request, session: Session, at: dt.date, ods_code: str, post_id: str
+) -> int | None:
+    """The eligible successors named on the post's plan as ready now: the one "ready now
+    for this post", as the succession page counts it (None for a post that is not
+    critical or not open at ``at``)."""
+    posts = succession_view(request, session, at, ods_code, None).report.posts
+    found = posts.filter(pl.col("post_id") == post_id)["ready_now"].to_list()
+    return int(found[0]) if found else None
+
+
 @dataclass(frozen=True)
 class OrganisationAnalysis:
     """Succession, board skills and Fit and Proper Person checks of one organisation."""

@@ -18,7 +18,7 @@ from talentboard.matching.services import shortlist_for_post
 from talentboard.matching.vacancy import Shortlist
 from talentboard.talent.succession import post_states
 from talentboard.web import audit
-from talentboard.web.analysis import register, scoped, shown_date
+from talentboard.web.analysis import ready_now_for_post, register, scoped, shown_date
 from talentboard.web.deps import SessionDep, requires
 from talentboard.web.permissions import (
     Capability,
@@ -129,6 +129,9 @@ def shortlist(
             "post_id": post_id,
             "role": label(found.post.role_code),
             "as_at": date(as_at),
+            "named_ready_now": ready_now_for_post(
+                request, session, as_at, found.post.ods_code, post_id
+            ),
             "candidates": candidate_rows(view),
             "candidates_note": hidden_note(view.candidates_hidden, "more shortlisted"),
             "excluded": excluded_rows(view),
