@@ -102,3 +102,11 @@ def test_ready_now_for_a_post_is_one_figure_on_succession_and_its_shortlist(
     shortlist = regional.get("/vacancies/R1H-CEO")
     assert shortlist.status_code == 200
     assert "Ready now for this post: 1</strong> successor named on" in shortlist.text
+
+
+def test_exact_counts_are_not_called_rounded(client_for: ClientFor, as_at: None) -> None:
+    """The national user sees England's exact figures: 2 of 5 executive posts vacant, 40.0%,
+    with no word of rounding; rounded counts say so where they are shown (the report)."""
+    page = client_for("national").get("/").text
+    assert "have no substantive holder (2 of 5 posts)." in page
+    assert "rounded to the nearest" not in page

@@ -81,12 +81,13 @@ ROUNDING: Final = (
 """Said beside published counts, so that a share next to rounded counts reads right."""
 
 
-def _of(row: Mapping[str, Cell], numerator: str, denominator: str, noun: str = "") -> str:
-    """``125 of 1,535 posts, counts rounded ...``: a share's published counts, in words."""
-    return (
-        f"{_count(row, numerator)} of {_count(row, denominator)}{' ' + noun if noun else ''}, "
-        f"{ROUNDING}"
-    )
+def _of(
+    row: Mapping[str, Cell], numerator: str, denominator: str, note: str, noun: str = ""
+) -> str:
+    """``125 of 1,535 posts, counts rounded ...``: a share's counts, in words, with the
+    rounding ``note`` when they are rounded."""
+    counts = f"{_count(row, numerator)} of {_count(row, denominator)}{' ' + noun if noun else ''}"
+    return f"{counts}, {note}" if note else counts
 
 
 def _spells(count: Cell) -> str:
@@ -138,7 +139,7 @@ def _logrank_sentence(p_value: float) -> str:
     )
 
 
-def _vacancy_headlines(row: Mapping[str, Cell], where: str) -> tuple[Headline, ...]:
+def _vacancy_headlines(row: Mapping[str, Cell], where: str, note: str) -> tuple[Headline, ...]:
     """Organisations with a vacancy, the vacancy rate and interim cover."""
     return (
         _make(
@@ -149,7 +150,7 @@ def _vacancy_headlines(row: Mapping[str, Cell], where: str) -> tuple[Headline, .
             lambda v: (
                 f"{in_words(v).capitalize()} organisations {where} have at least one executive "
                 "director post without a substantive holder "
-                f"({_of(row, 'orgs_with_exec_vacancy', 'orgs_with_exec_posts')})."
+                f"({_of(row, 'orgs_with_exec_vacancy', 'orgs_with_exec_posts', note)})."
             ),
             "orgs_with_exec_vacancy",
             "orgs_with_exec_posts",
@@ -161,7 +162,7 @@ def _vacancy_headlines(row: Mapping[str, Cell], where: str) -> tuple[Headline, .
             "share",
             lambda v: (
                 f"{_pct(v)} of executive director posts {where} have no substantive holder "
-                f"({_of(row, 'exec_posts_vacant', 'exec_posts', 'posts')})."
+                f"({_of(row, 'exec_posts_vacant', 'exec_posts', note, 'posts')})."
             ),
             "exec_posts_vacant",
             "exec_posts",
@@ -226,7 +227,7 @@ def _tenure_headlines(row: Mapping[str, Cell], where: str) -> tuple[Headline, ..
     )
 
 
-def _turnover_headlines(row: Mapping[str, Cell]) -> tuple[Headline, ...]:
+def _turnover_headlines(row: Mapping[str, Cell], note: str) -> tuple[Headline, ...]:
     """Spells ended in the last twelve months, and how many were forced."""
     return (
         _make(
@@ -236,7 +237,7 @@ def _turnover_headlines(row: Mapping[str, Cell]) -> tuple[Headline, ...]:
             "share",
             lambda v: (
                 f"{_spells(row['ended_12m'])} ended in the last 12 months: a turnover of "
-                f"{_pct(v)} of the average number in post ({ROUNDING})."
+                f"{_pct(v)} of the average number in post{f' ({note})' if note else ''}."
             ),
             "ended_12m",
             None,
@@ -306,13 +307,15 @@ def _logrank_headline(row: Mapping[str, Cell]) -> Headline:
     )
 
 
-def headlines(row: Mapping[str, Cell], *, where: str) -> tuple[Headline, ...]:
+def headlines(row: Mapping[str, Cell], *, where: str, rounded: bool = True) -> tuple[Headline, ...]:
     """The headline figures of one published row; ``where`` names the scope in sentences
-    ("in England", "in the London region")."""
+    ("in England", "in the London region"); ``rounded``: the row's counts are rounded by
+    disclosure control (exact figures for those who may see them are not)."""
+    note = ROUNDING if rounded else ""
     return (
-        *_vacancy_headlines(row, where),
+        *_vacancy_headlines(row, where, note),
         *_tenure_headlines(row, where),
-        *_turnover_headlines(row),
+        *_turnover_headlines(row, note),
         *_diversity_headlines(row, where),
         _logrank_headline(row),
     )

@@ -237,7 +237,9 @@ def dashboard(
         overall = kept_figures(cache, board, [at])[0]
         shown = overall if exact else publish_figures(overall)
         items = (
-            headlines(published_row(shown), where=where(scope, organisation_name))
+            headlines(
+                published_row(shown), where=where(scope, organisation_name), rounded=not exact
+            )
             if shown.height
             else ()
         )
