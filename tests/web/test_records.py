@@ -226,7 +226,8 @@ def test_a_new_person_needs_a_post_the_editor_manages(
     client_for: ClientFor, session: Session, world: World
 ) -> None:
     """Barts' administrator may add a person to Barts' vacant finance post, not to London
-    North West's chief executive post."""
+    North West's chief executive post: the form offers Barts' posts only, and a post from
+    elsewhere sent anyway is refused."""
     client = client_for("org_admin")
     person = {
         "person_id": "P-FAY",
@@ -237,7 +238,7 @@ def test_a_new_person_needs_a_post_the_editor_manages(
     }
     refused = post(client, "/people/new", person | {"post_id": "R1K-CEO"})
     assert refused.status_code == 400
-    assert "Enter the ID of a post in an organisation you manage" in refused.text
+    assert "Select post from the list" in refused.text
     added = post(client, "/people/new", person | {"post_id": "R1H-FD"})
     assert (added.status_code, added.headers["location"]) == (303, "/people/P-FAY")
     assert last_event(session).detail == {"post_id": "R1H-FD"}
@@ -328,3 +329,33 @@ def test_a_pairing_is_decided_within_the_caller_s_region(
     assert last_event(session).detail == {"status": "declined"}
     outside = post(client, f"/buddying/pairings/{south_west.id}/decide", {"decision": "decline"})
     assert outside.status_code == 404
+
+
+def test_a_person_is_added_from_their_organisation_by_choosing_its_post(
+    client_for: ClientFor, session: Session, world: World
+) -> None:
+    """Barts' page links to adding a person there; the form offers Barts' posts by title
+    (a regional editor, who manages several organisations, may switch to another's posts),
+    and the post chosen is the one saved."""
+    client = client_for("regional")
+    barts = client.get("/organisations/R1H").text
+    assert 'href="/people/new?org=R1H"' in barts
+    form_page = client.get("/people/new?org=R1H").text
+    assert '<option value="R1H-FD">Director of finance (R1H-FD)</option>' in form_page
+    assert 'value="R1K-CEO"' not in form_page  # another organisation's post
+    assert "Offer the posts of" in form_page  # London holds more than one organisation
+    assert 'value="R1K-CEO"' in client.get("/people/new?org=R1K").text
+    person = {
+        "person_id": "P-GUS",
+        "given_name": "Gus",
+        "family_name": "Grant",
+        "appointment_type": "interim",
+        "start_date": dt.date(2026, 6, 1),
+    }
+    refused = post(client, "/people/new?org=R1H", person | {"post_id": "R1K-CEO"})
+    assert refused.status_code == 400
+    added = post(client, "/people/new?org=R1H", person | {"post_id": "R1H-FD"})
+    assert (added.status_code, added.headers["location"]) == (303, "/people/P-GUS")
+    assert last_event(session).detail == {"post_id": "R1H-FD"}
+    # Their next appointment offers the posts of the organisation they are in.
+    assert '<option value="R1H-CEO">' in client.get("/people/P-GUS/appointments/new").text

@@ -90,6 +90,9 @@ class Page:
     lede: str | None = None
     submit: str = "Save"
     action: str | None = None  # where the form is sent, if not to the page's own address
+    # A choice that changes what the form offers, sent to the page itself by GET first:
+    # {"name", "label", "items": [{"value", "text", "selected"}]}.
+    chooser: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -307,6 +310,7 @@ def _form(
         back=page.back,
         caption=page.caption,
         lede=page.lede,
+        chooser=page.chooser,
         status=status,
     )
 

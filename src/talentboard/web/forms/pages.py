@@ -25,6 +25,7 @@ def form_page(
     back: dict[str, str] | None = None,
     caption: str | None = None,
     lede: str | None = None,
+    chooser: Mapping[str, Any] | None = None,
     status: int = 200,
 ) -> Response:
     errors = result.errors if result is not None else {}
@@ -41,6 +42,7 @@ def form_page(
             "version": version,
             "submit": submit,
             "back": back,
+            "chooser": chooser,
         },
         status_code=status,
     )

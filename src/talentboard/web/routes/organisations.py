@@ -21,6 +21,7 @@ from talentboard.web.permissions import (
     Principal,
     can,
     exact_figures,
+    host_in_scope,
     visible_organisation,
 )
 from talentboard.web.presenters.formatting import counted, date, label, percentage
@@ -165,6 +166,8 @@ def organisation(
         "as_at": date(as_at),
         "summary": organisation_summary(found, segment),
         "personal": can(principal, Capability.VIEW_PERSONAL),
+        "add_person": can(principal, Capability.EDIT_REGISTER)
+        and host_in_scope(session, principal, ods_code),
         "headlines": headline_cards(
             dashboard(
                 request,

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
-from talentboard.db.models import Appointment, Person, Post
+from talentboard.db.models import Appointment, Organisation, Person, Post
 from talentboard.reference.expected import expected_frame
 from talentboard.talent.assessments import assessment_summary, development_gaps, development_needs
 from talentboard.web.analysis import shown_date
 from talentboard.web.deps import SessionDep, requires
-from talentboard.web.forms.base import FormResult
+from talentboard.web.forms.base import Field, FormResult
 from talentboard.web.forms.register import APPOINTMENT_FIELDS, NEW_PERSON_FIELDS, PERSON_FIELDS
 from talentboard.web.permissions import (
     Capability,
@@ -22,6 +25,7 @@ from talentboard.web.permissions import (
     can,
     editable_person,
     host_in_scope,
+    organisation_filter,
     visible_person,
 )
 from talentboard.web.person_records import (
@@ -36,7 +40,7 @@ from talentboard.web.person_records import (
     readiness_of,
     targets_frame,
 )
-from talentboard.web.presenters.formatting import full_name
+from talentboard.web.presenters.formatting import date, full_name
 from talentboard.web.presenters.people import (
     APPOINTMENT_HEAD,
     RATING_HEAD,
@@ -63,6 +67,90 @@ Reader = Annotated[Principal, Depends(requires(Capability.SIGNED_IN))]
 
 NEW_PERSON_FORM = NEW_PERSON_FIELDS + APPOINTMENT_FIELDS[:3]
 POST_OUT_OF_SCOPE = "Enter the ID of a post in an organisation you manage"
+POST_FIELD = APPOINTMENT_FIELDS[0]
+
+
+def _organisation_for(edit: Edit) -> str | None:
+    """The organisation whose posts the form offers: the one asked for (``?org=``), else
+    that of the person's latest appointment, else the editor's own; None when none of
+    these is in the editor's scope (the form then asks for a post ID)."""
+    candidates = [edit.query("org")]
+    if isinstance(edit.parent, Person):
+        candidates.append(
+            edit.session.scalar(
+                select(Post.ods_code)
+                .join(Appointment, Appointment.post_ref == Post.id)
+                .where(Appointment.person_ref == edit.parent.id)
+                .order_by(Appointment.start_date.desc())
+                .limit(1)
+            )
+        )
+    candidates.append(edit.principal.ods_code)
+    for ods_code in candidates:
+        if ods_code and host_in_scope(edit.session, edit.principal, ods_code):
+            return ods_code
+    return None
+
+
+def _post_field(edit: Edit) -> Field:
+    """The post as a choice from the organisation's posts (title and ID), or its ID typed
+    when no organisation is known."""
+    ods_code = _organisation_for(edit)
+    if ods_code is None:
+        return POST_FIELD
+    posts = edit.session.execute(
+        select(Post.post_id, Post.title, Post.established_to)
+        .where(Post.ods_code == ods_code)
+        .order_by(Post.established_to.is_not(None), Post.title, Post.post_id)
+    ).all()
+    return replace(
+        POST_FIELD,
+        label="Post",
+        kind="select",
+        choices=tuple(
+            (post_id, f"{title} ({post_id}){_abolished(until)}") for post_id, title, until in posts
+        ),
+        hint="The organisation's posts, those still established first.",
+        width=None,
+    )
+
+
+def _abolished(until: dt.date | None) -> str:
+    return f", abolished {date(until)}" if until else ""
+
+
+def _with_post(edit: Edit, fields: tuple[Field, ...]) -> tuple[Field, ...]:
+    return tuple(_post_field(edit) if f.name == "post_id" else f for f in fields)
+
+
+def _organisation_chooser(edit: Edit) -> dict[str, Any] | None:
+    """Which organisation's posts to offer, among those the editor manages (none to choose
+    from when they manage one)."""
+    organisations = edit.session.execute(
+        select(Organisation.ods_code, Organisation.name)
+        .where(organisation_filter(edit.principal))
+        .order_by(Organisation.name)
+    ).all()
+    if len(organisations) < 2:
+        return None
+    chosen = _organisation_for(edit)
+    return {
+        "action": edit.address,
+        "name": "org",
+        "label": "Offer the posts of",
+        "items": [{"value": "", "text": "Choose an organisation", "selected": chosen is None}]
+        + [
+            {"value": code, "text": name, "selected": code == chosen}
+            for code, name in organisations
+        ],
+    }
+
+
+def _action(edit: Edit) -> str | None:
+    """The form goes back to its own address with the organisation chosen, so the post
+    offered and the post checked are from one list."""
+    chosen = edit.query("org")
+    return f"{edit.address}?{urlencode({'org': chosen})}" if chosen else None
 
 
 def _post_in_scope(session: Any, principal: Principal, post_id: str) -> Post | None:
@@ -113,9 +201,11 @@ NEW_PERSON = RecordKind[Person](
     noun="person",
     capability=Capability.EDIT_REGISTER,
     new_path="/new",
-    fields=lambda edit: NEW_PERSON_FORM,
+    fields=lambda edit: _with_post(edit, NEW_PERSON_FORM),
     page=lambda edit: Page(
         title="Add a person",
+        action=_action(edit),
+        chooser=_organisation_chooser(edit),
         lede=(
             "Record the person and their current appointment, so the record sits in an "
             "organisation."
@@ -260,10 +350,12 @@ APPOINTMENT = RecordKind[Appointment](
     edit_path="/{person_id}/appointments/{ref}/edit",
     scope=lambda edit: editable_person(edit.session, edit.principal, edit.path["person_id"]),
     find=_editable_appointment,
-    fields=lambda edit: APPOINTMENT_FIELDS,
+    fields=lambda edit: _with_post(edit, APPOINTMENT_FIELDS),
     values=_appointment_values,
     page=lambda edit: Page(
         title="Appointment",
+        action=_action(edit),
+        chooser=_organisation_chooser(edit),
         caption=full_name(edit.parent.given_name, edit.parent.family_name),
         back=_back(edit.parent),
     ),
