@@ -110,3 +110,18 @@ def test_exact_counts_are_not_called_rounded(client_for: ClientFor, as_at: None)
     page = client_for("national").get("/").text
     assert "have no substantive holder (2 of 5 posts)." in page
     assert "rounded to the nearest" not in page
+
+
+def test_the_coverage_table_puts_the_weakest_cover_first(
+    client_for: ClientFor, as_at: None
+) -> None:
+    """London North West covers none of its 1 critical post (0%), Barts 1 of 2 (50%):
+    London North West comes first, and each organisation links to its page."""
+    regional = client_for("regional")
+    page = regional.get("/succession").text
+    coverage = tables(page)["Coverage by organisation"]
+    assert [row[0] for row in coverage[1:]] == [
+        "London North West University Healthcare NHS Trust",
+        "Barts Health NHS Trust",
+    ]
+    assert 'href="/organisations/R1K"' in page

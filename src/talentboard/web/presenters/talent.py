@@ -188,18 +188,31 @@ def risk_key() -> str:
 
 def rollup_rows(
     rollup: pl.DataFrame, names: Mapping[str, str], key: str
-) -> list[list[dict[str, str]]]:
-    return [
-        [
-            {"text": names.get(r[key], r[key])},
-            {"text": str(r["critical_posts"])},
-            {"text": str(r["covered_posts"])},
-            {"text": percentage(r["coverage_share"])},
-            {"text": str(r["vacant_or_interim"])},
-            {"text": str(r["high_risk_posts"])},
-        ]
-        for r in rollup.iter_rows(named=True)
-    ]
+) -> list[list[dict[str, Any]]]:
+    """The coverage roll-up, weakest cover first (then most higher risk posts, then by
+    name); each organisation links to its page, each region to its succession view."""
+    ranked = rollup.with_columns(
+        pl.col(key).replace_strict(names, default=pl.col(key)).alias("_name")
+    ).sort(
+        ["coverage_share", "high_risk_posts", "_name"],
+        descending=[False, True, False],
+        nulls_last=True,
+    )
+    rows: list[list[dict[str, Any]]] = []
+    for r in ranked.iter_rows(named=True):
+        name = names.get(r[key], r[key])
+        target = f"/organisations/{r[key]}" if key == "ods_code" else f"/succession?region={r[key]}"
+        rows.append(
+            [
+                {"html": link(target, name)},
+                {"text": str(r["critical_posts"])},
+                {"text": str(r["covered_posts"])},
+                {"text": percentage(r["coverage_share"])},
+                {"text": str(r["vacant_or_interim"])},
+                {"text": str(r["high_risk_posts"])},
+            ]
+        )
+    return rows
 
 
 def successor_rows(
