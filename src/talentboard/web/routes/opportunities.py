@@ -32,7 +32,7 @@ from talentboard.web.permissions import (
     person_filter,
     visible_opportunity,
 )
-from talentboard.web.presenters.formatting import counted, date
+from talentboard.web.presenters.formatting import counted, date, region_name
 from talentboard.web.presenters.opportunities import (
     opportunity_filter_options,
     opportunity_rows,
@@ -79,7 +79,10 @@ def opportunities(
     region: str | None = None,
     status: str | None = "open",
 ) -> Response:
-    search = OpportunitySearch(q or None, kind or None, region or None, status or None)
+    own = _own_region(session, principal)
+    # No region asked for: the caller's own region first; "Any region" asks for "" instead.
+    chosen = own if region is None else region or None
+    search = OpportunitySearch(q or None, kind or None, chosen, status or None)
     found = find_opportunities(session, search)
     return render(
         request,
@@ -93,8 +96,20 @@ def opportunities(
             "can_manage": can(principal, Capability.MANAGE_OPPORTUNITIES),
             "can_match": can(principal, Capability.RUN_MATCHING),
             "can_shortlist": can(principal, Capability.VIEW_PERSONAL),
+            "own_region": region_name(own) if own and chosen == own else None,
         },
     )
+
+
+def _own_region(session: Session, principal: Principal) -> str | None:
+    """The region of the caller's scope: theirs, or their organisation's (None for
+    national users and individuals, who see every region by default)."""
+    if principal.region_code:
+        return principal.region_code
+    if principal.ods_code:
+        organisation = session.get(Organisation, principal.ods_code)
+        return organisation.region_code if organisation else None
+    return None
 
 
 def _check_opportunity(edit: Edit, result: FormResult) -> None:
