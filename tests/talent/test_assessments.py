@@ -278,7 +278,7 @@ def test_development_needs_in_words_largest_first() -> None:
         "governance",
     ]
     assert needs["need"][2] == (
-        "Driving high quality and sustainable outcomes: finance_director expects 4 "
+        "Driving high quality and sustainable outcomes: a director of finance expects 4 "
         "(almost always); others' mean 3.00 (frequently); gap 1.00"
     )
     assert "only a self-assessment" in needs["need"][0]

@@ -61,7 +61,9 @@ def test_an_organisation_page_shows_its_figures(client_for: ClientFor, session: 
     staff = client_for("org_admin").get("/organisations/R1H").text
     assert "<strong>50.0%</strong>" in staff
     viewer = client_for("viewer").get("/organisations/R1H").text
-    assert "<strong>Withheld</strong>" in viewer
+    assert "Withheld: the count behind this figure is too small to publish." in viewer
+    assert "Withheld. Withheld" not in viewer
+    assert "<strong>Withheld</strong>" not in viewer
     assert "50.0%" not in viewer
     assert "Alice" not in viewer, "no personal data for a viewer"
 

@@ -33,7 +33,7 @@ import datetime as dt
 
 import polars as pl
 
-from talentboard.reference import framework, frameworks
+from talentboard.reference import framework, frameworks, roles
 from talentboard.talent.schemas import require
 
 ROUND_WINDOW_DAYS = 90
@@ -237,7 +237,7 @@ def development_needs(gaps: pl.DataFrame) -> pl.DataFrame:
                 "gap": r["gap"],
                 "evidence": r["evidence"],
                 "need": (
-                    f"{name}: {r['target_role_code']} expects {r['expected']:g} "
+                    f"{name}: {_role_name(r['target_role_code'])} expects {r['expected']:g} "
                     f"({expected_words}); {seen}; gap {r['gap']:.2f}"
                 ),
             }
@@ -261,3 +261,12 @@ def development_needs(gaps: pl.DataFrame) -> pl.DataFrame:
         )
         .drop("_order")
     )
+
+
+def _role_name(code: str) -> str:
+    """A target role as people say it: "a chief executive"."""
+    found = {r.code: r.label for r in roles()}.get(code)
+    if found is None:
+        return code.replace("_", " ")
+    name = found if found[:2].isupper() else found[0].lower() + found[1:]
+    return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"

@@ -12,7 +12,7 @@ def _domain_choices() -> tuple[tuple[str, str], ...]:
     seen: dict[str, str] = {}
     for fw in frameworks().values():
         for d in fw.domains:
-            seen.setdefault(d.code, f"{d.name} ({fw.code})")
+            seen.setdefault(d.code, f"{d.name} ({fw.name})")
     return tuple(seen.items())
 
 

@@ -11,6 +11,18 @@ from talentboard.ingest import KINDS, Problem, TableCounts, ValidationReport
 from talentboard.web.presenters.formatting import counted
 
 SUMMARY_LIMIT = 50
+# What each import kind is called on screen, where its name alone is not plain English.
+KIND_TITLES = {
+    "performance": "Organisational performance",
+    "talent": "Talent profiles and readiness",
+    "succession": "Succession plans",
+    "conversations": "Career conversations",
+    "fppt": "Fit and proper person checks",
+}
+
+
+def kind_title(name: str) -> str:
+    return KIND_TITLES.get(name, name.replace("_", " ").capitalize())
 
 
 def kind_items(
@@ -20,7 +32,7 @@ def kind_items(
     return [
         {
             "value": kind.name,
-            "text": kind.name.capitalize(),
+            "text": kind_title(kind.name),
             "hint": {"text": kind.summary},
             "checked": kind.name == selected,
         }
@@ -36,8 +48,12 @@ def kind_rows() -> list[list[dict[str, Any]]]:
         name = kind.name
         rows.append(
             [
-                {"text": name.capitalize()},
-                {"text": ", ".join(kind.canonical)},
+                {"text": kind_title(name)},
+                {
+                    "html": Markup(", ").join(
+                        Markup("<code>{}</code>").format(column) for column in kind.canonical
+                    )
+                },
                 {
                     "html": _links(
                         (f"/data/templates/{name}.csv", f"CSV template for {name}"),

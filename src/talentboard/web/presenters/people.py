@@ -253,7 +253,7 @@ def rating_rows(
         names = {d.code: d.name for d in fw.domains}
         row: list[dict[str, Any]] = [
             {"text": date(a.assessed_on)},
-            {"text": fw.code},
+            {"text": fw.name},
             {"text": names.get(a.domain_code, a.domain_code)},
             {"text": label(a.rater_relation) + (f" ({a.rater_id})" if a.rater_id else "")},
             {"text": dict(fw.scale).get(a.score, "No chance to demonstrate")},

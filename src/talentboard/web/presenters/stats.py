@@ -10,13 +10,14 @@ from talentboard.reports.model import ChartSpec, Headline, Suppressed
 from talentboard.reports.presenters import format_cell, format_headline
 
 
-def headline_cards(items: Sequence[Headline]) -> list[dict[str, str]]:
+def headline_cards(items: Sequence[Headline]) -> list[dict[str, Any]]:
     return [
         {
             "label": h.label,
             "value": "Withheld"
             if isinstance(h.value, Suppressed)
             else format_headline(h.value, h.kind),
+            "withheld": isinstance(h.value, Suppressed),
             "sentence": h.sentence,
             "definition": h.definition,
         }

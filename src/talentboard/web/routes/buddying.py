@@ -22,7 +22,7 @@ from talentboard.web.permissions import (
     host_in_scope,
     organisation_filter,
 )
-from talentboard.web.presenters.formatting import date
+from talentboard.web.presenters.formatting import counted, date
 from talentboard.web.presenters.opportunities import pairing_rows
 from talentboard.web.queries import organisation_names
 from talentboard.web.records import AuditEntry, DecisionKind, Edit, acted, mount_decision
@@ -93,8 +93,9 @@ def run(request: Request, session: SessionDep, principal: Runner) -> Response:
                 {"as_at": as_at.isoformat(), "pairs": result.pairs.height},
             ),
         ),
-        f"Buddying proposed {result.pairs.height} pairing(s); "
-        f"{result.unpaired.height} organisation(s) were left unpaired.",
+        f"Buddying proposed {counted(result.pairs.height, 'pairing', 'pairings')}; "
+        f"{counted(result.unpaired.height, 'organisation was', 'organisations were')} "
+        "left unpaired.",
         "/buddying",
     )
 

@@ -180,7 +180,7 @@ def organisation(
             ).headlines
         ),
         "exact": exact_figures(principal),
-        "back": {"href": "/organisations", "text": "All organisations"},
+        "back": {"href": "/organisations", "text": "Organisations you can see"},
     }
     if context["personal"]:
         section = cached(
