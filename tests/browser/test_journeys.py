@@ -171,3 +171,12 @@ def test_pages_of_every_role_are_accessible(user_for: Any) -> None:
     individual = given_a_signed_in(user_for, "individual")
     individual.page.get_by_role("link", name="Change your aspirations").click()
     then_the_page_is(individual, "Your aspirations")
+
+
+def test_the_api_documentation_page_lists_the_openapi_description(user_for: Any) -> None:
+    """The footer leads to the API documentation; it passes axe and the CSP (``check``)."""
+    user = given_a_signed_in(user_for, "national")
+    user.page.get_by_role("link", name="API documentation").click()
+    then_the_page_is(user, "API documentation")
+    expect(user.page.get_by_role("heading", name="GET /api/stats")).to_be_visible()
+    user.check("/api/docs")

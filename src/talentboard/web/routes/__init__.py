@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from talentboard.web.routes import (
     admin,
     api,
+    api_docs,
     auth,
     buddying,
     data,
@@ -36,6 +37,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     data.router,
     admin.router,
     api.router,
+    api_docs.router,
 )
 
 __all__ = ["ROUTERS"]
