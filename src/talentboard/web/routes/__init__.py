@@ -9,6 +9,7 @@ from talentboard.web.routes import (
     buddying,
     data,
     home,
+    operations,
     opportunities,
     organisations,
     people,
@@ -36,6 +37,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     data.router,
     admin.router,
     api.router,
+    operations.router,
 )
 
 __all__ = ["ROUTERS"]
