@@ -62,7 +62,10 @@ def create_app(
     app.state.session_factory = session_factory(engine)
     app.state.sign_in_limiter = RateLimiter(settings.login_attempts_per_minute, 60.0)
     app.state.analysis_cache = AnalysisCache(
-        settings.analysis_cache_seconds, freeze=serving, share=settings.share_changes
+        settings.analysis_cache_seconds,
+        stamp_seconds=settings.analysis_stamp_seconds,
+        freeze=serving,
+        share=settings.share_changes,
     )
     if settings.share_changes:
         shared.listen()

@@ -89,6 +89,8 @@ def log_config(log_format: str) -> dict[str, Any]:
             "uvicorn": {"handlers": [], "level": "INFO", "propagate": True},
             "uvicorn.error": {"handlers": [], "level": "INFO", "propagate": True},
             "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+            # Migration checks (GET /health/ready) would otherwise log each plugin loaded.
+            "alembic": {"handlers": [], "level": "WARNING", "propagate": True},
         },
     }
 

@@ -53,6 +53,9 @@ class WebSettings(BaseSettings):
     service_name: str = "Talentboard"
     # How long loaded analysis frames may be reused while the data stamp is unchanged.
     analysis_cache_seconds: float = 300.0
+    # How often the data stamp is read again, for changes made outside the application (an
+    # import); changes made through any server process are known at once (web.shared).
+    analysis_stamp_seconds: float = 2.0
     # Database connections kept open for the requests being served at once. Requests run
     # in at most 40 worker threads; a connection opened beyond the pool is closed again
     # when its request ends, so a pool smaller than the usual concurrency opens a new
