@@ -23,6 +23,7 @@ from tests.web.conftest import SECRET, ClientFor
 from tests.web.world import World
 
 TOKEN = "scrape-token-for-tests"
+CACHE_LOOKUPS = "talentboard_analysis_cache_lookups_total"
 
 
 def _served(engine: Engine, **overrides: object) -> TestClient:
