@@ -281,6 +281,8 @@ def watch_sessions() -> None:
 
 def _flushed(session: Session, _context: UOWTransaction) -> None:
     changes = _writing.get()
+    if changes is None and not session.info.get(shared.SHARE):
+        return
     for record in (*session.new, *session.dirty, *session.deleted):
         state = inspect(record)
         table = getattr(state.mapper.persist_selectable, "name", None)

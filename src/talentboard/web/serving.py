@@ -38,10 +38,9 @@ def served_app() -> FastAPI:
 
 def worker_environment(settings: WebSettings, database_url: str) -> dict[str, str]:
     """The variables every worker needs to agree with the others."""
-    environment = {
-        f"{ENV_PREFIX}DATABASE_URL": database_url,
-        f"{ENV_PREFIX}SHARE_CHANGES": "true",
-    }
+    environment = {f"{ENV_PREFIX}DATABASE_URL": database_url}
+    if "share_changes" not in settings.model_fields_set:
+        environment[f"{ENV_PREFIX}SHARE_CHANGES"] = "true"
     if "secret_key" not in settings.model_fields_set:
         environment[f"{ENV_PREFIX}SECRET_KEY"] = secrets.token_urlsafe(32)
     return environment

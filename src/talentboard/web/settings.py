@@ -72,7 +72,7 @@ class WebSettings(BaseSettings):
     graceful_shutdown_seconds: int = 30
     log_format: Literal["json", "text"] = "json"
     # Tell the other server processes (and hosts) of every change made through this one,
-    # through the database (web.shared); ``talentboard serve`` turns it on.
+    # through the database (web.shared); ``talentboard serve`` turns it on unless set.
     share_changes: bool = False
     # GET /metrics answers clients in these networks, or presenting this bearer token.
     metrics_allow: str = "127.0.0.1/32,::1/128"
