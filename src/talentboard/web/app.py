@@ -43,7 +43,10 @@ def create_app(
     (``cache.keep_out_of_collections``).
     """
     settings = settings or WebSettings()
-    engine = engine or make_engine(settings.database_url, **settings.engine_options())
+    # Statement parameters stay out of error messages and logs: they may be personal data.
+    engine = engine or make_engine(
+        settings.database_url, hide_parameters=True, **settings.engine_options()
+    )
     app = FastAPI(
         title="talentboard",
         version=__version__,
