@@ -17,7 +17,6 @@ import json
 import logging
 import re
 import secrets
-import sys
 import time
 from typing import Any
 
@@ -82,7 +81,11 @@ def log_config(log_format: str) -> dict[str, Any]:
         "disable_existing_loggers": False,
         "formatters": {"line": formatter},
         "handlers": {
-            "stderr": {"class": "logging.StreamHandler", "formatter": "line", "stream": "ext://sys.stderr"}
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "line",
+                "stream": "ext://sys.stderr",
+            }
         },
         "root": {"handlers": ["stderr"], "level": "INFO"},
         "loggers": {
