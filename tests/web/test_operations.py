@@ -19,8 +19,8 @@ from talentboard.web import metrics
 from talentboard.web.app import SESSION_COOKIE, create_app
 from talentboard.web.logs import JsonFormatter
 from talentboard.web.settings import SETTINGS_FILE_ENV, WebSettings
+from tests.conftest import Run
 from tests.web.conftest import SECRET, ClientFor
-from tests.web.test_cli import run
 from tests.web.world import World
 
 TOKEN = "scrape-token-for-tests"
@@ -233,22 +233,22 @@ def test_settings_from_a_file_and_the_environment(
 
 
 def test_serve_refuses_bad_settings_and_a_database_without_schema(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Run
 ) -> None:
     """Nothing is started: a settings file that is not there is bad input (exit 2), a
     database without the schema a failure to fix first (exit 1)."""
     monkeypatch.setenv(SETTINGS_FILE_ENV, str(tmp_path / "missing.toml"))
-    code, _, err = run(capsys, "serve", "--db", f"sqlite:///{tmp_path / 'x.db'}")
+    code, _, err = run("serve", "--db", f"sqlite:///{tmp_path / 'x.db'}")
     assert code == 2
     assert f"no settings file at {tmp_path / 'missing.toml'}" in err
     monkeypatch.delenv(SETTINGS_FILE_ENV)
     file = tmp_path / "talentboard.toml"
     file.write_text('log_format = "xml"\n')
     monkeypatch.setenv(SETTINGS_FILE_ENV, str(file))
-    code, _, err = run(capsys, "serve", "--db", f"sqlite:///{tmp_path / 'x.db'}")
+    code, _, err = run("serve", "--db", f"sqlite:///{tmp_path / 'x.db'}")
     assert code == 2
     assert "log_format" in err
     monkeypatch.delenv(SETTINGS_FILE_ENV)
-    code, _, err = run(capsys, "serve", "--db", f"sqlite:///{tmp_path / 'empty.db'}")
+    code, _, err = run("serve", "--db", f"sqlite:///{tmp_path / 'empty.db'}")
     assert code == 1
     assert "the database has no talentboard schema: run 'talentboard init' first" in err

@@ -81,9 +81,11 @@ def _before_commit(session: Session) -> None:
     table = _SETTINGS
     raise_by_one = {"value": cast(cast(table.c.value, Integer) + 1, String)}
     # One table at a time, in name order, so concurrent writers lock the rows in one order.
+    # The row stays locked to this transaction until it ends, so reading it back gives the
+    # value this transaction made (no RETURNING: SQLite has it only from 3.35).
     for name in tables:
         values = {"key": PREFIX + name, "value": "1"}
-        statement = (
+        connection.execute(
             postgresql.insert(table)
             .values(values)
             .on_conflict_do_update(index_elements=[table.c.key], set_=raise_by_one)
@@ -92,7 +94,10 @@ def _before_commit(session: Session) -> None:
             .values(values)
             .on_conflict_do_update(index_elements=[table.c.key], set_=raise_by_one)
         )
-        raised[name] = int(connection.execute(statement.returning(table.c.value)).scalar_one())
+        value = connection.execute(
+            select(table.c.value).where(table.c.key == PREFIX + name)
+        ).scalar_one()
+        raised[name] = int(value)
 
 
 def _after_commit(session: Session) -> None:
