@@ -118,9 +118,12 @@ def _after_rollback(session: Session) -> None:
 def read_counters(session: Session) -> dict[str, int]:
     """Every table's change counter as the database holds it now."""
     table = _SETTINGS
-    rows = session.execute(
-        select(table.c.key, table.c.value).where(table.c.key.startswith(PREFIX))
-    ).all()
+    # On the session's connection, past the ORM's execution events: it is asked each request.
+    rows = (
+        session.connection()
+        .execute(select(table.c.key, table.c.value).where(table.c.key.startswith(PREFIX)))
+        .all()
+    )
     return {key.removeprefix(PREFIX): int(value) for key, value in rows}
 
 
