@@ -17,7 +17,7 @@ from talentboard.db import make_engine, upgrade
 from talentboard.db.migrate import head_revision
 from talentboard.web import metrics
 from talentboard.web.app import SESSION_COOKIE, create_app
-from talentboard.web.logs import JsonFormatter
+from talentboard.web.logs import JsonFormatter, TextFormatter
 from talentboard.web.settings import SETTINGS_FILE_ENV, WebSettings
 from tests.conftest import Run
 from tests.web.conftest import SECRET, ClientFor
@@ -136,6 +136,18 @@ def test_one_log_line_per_request_with_no_personal_data(
     written = json.dumps(line)
     for personal in ("P-ALICE", "Alice", "Adams", "national"):
         assert personal not in written.replace('"logger": "talentboard.request"', "")
+
+
+def test_text_log_lines_for_a_terminal(
+    client_for: ClientFor, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="talentboard.request"):
+        client_for("national").get("/account", headers={"X-Request-ID": "ref-text"})
+    (record,) = [r for r in caplog.records if r.name == "talentboard.request"]
+    line = TextFormatter("%(levelname)s %(name)s %(message)s").format(record)
+    assert line.startswith("INFO talentboard.request request request_id=ref-text method=GET ")
+    assert "route=/account status=200 " in line
+    assert line.endswith(f"user_id={world.users['national'].id}")
 
 
 def _sample(exposition: str, name: str, **labels: str) -> float:

@@ -39,10 +39,12 @@ def serve(
     url = database_url(settings.database_url)
     engine_for(url).dispose()
     count = workers or settings.workers
-    plural = "es" if count > 1 else ""
-    typer.echo(
-        f"Serving talentboard at http://{host}:{port} with {count} worker process{plural} "
-        "(Ctrl+C to stop).",
-        err=True,
-    )
+    if settings.log_format == "text":
+        # As JSON lines, everything on standard error is a log line; uvicorn's say the same.
+        plural = "es" if count > 1 else ""
+        typer.echo(
+            f"Serving talentboard at http://{host}:{port} with {count} worker process{plural} "
+            "(Ctrl+C to stop).",
+            err=True,
+        )
     run(settings, url, host, port, count)
