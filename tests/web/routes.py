@@ -10,8 +10,17 @@ from fastapi.routing import APIRoute
 
 from talentboard.web.permissions import Capability, capability_of
 
-# Routes anyone may use, signed in or not.
-PUBLIC = frozenset({("GET", "/sign-in"), ("POST", "/sign-in"), ("GET", "/access")})
+# Routes anyone may use, signed in or not (/metrics checks the scraper's address or token).
+PUBLIC = frozenset(
+    {
+        ("GET", "/sign-in"),
+        ("POST", "/sign-in"),
+        ("GET", "/access"),
+        ("GET", "/health/live"),
+        ("GET", "/health/ready"),
+        ("GET", "/metrics"),
+    }
+)
 
 
 def api_routes(app: FastAPI) -> list[APIRoute]:

@@ -122,6 +122,10 @@ NOT_PAGES = {
     "/data/exports/{filename}",
     "/reports/board.{extension}",
     "/people/{person_id}/subject-access",
+    # For operators' tools, not pages (test_operations.py).
+    "/health/live",
+    "/health/ready",
+    "/metrics",
 }
 
 

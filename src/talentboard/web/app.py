@@ -6,7 +6,7 @@ import logging
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -14,9 +14,11 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from talentboard import __version__
 from talentboard.db import make_engine, session_factory
+from talentboard.web import metrics, shared
 from talentboard.web.cache import AnalysisCache, NoteChanges, keep_out_of_collections
 from talentboard.web.csrf import API_PREFIX, CsrfError, verify_csrf
 from talentboard.web.deps import SignInRequiredError
+from talentboard.web.logs import REQUEST_ID_HEADER, RequestLog
 from talentboard.web.permissions import NotFoundError
 from talentboard.web.ratelimit import RateLimiter
 from talentboard.web.routes import ROUTERS
@@ -41,7 +43,10 @@ def create_app(
     (``cache.keep_out_of_collections``).
     """
     settings = settings or WebSettings()
-    engine = engine or make_engine(settings.database_url, **settings.engine_options())
+    # Statement parameters stay out of error messages and logs: they may be personal data.
+    engine = engine or make_engine(
+        settings.database_url, hide_parameters=True, **settings.engine_options()
+    )
     app = FastAPI(
         title="talentboard",
         version=__version__,
@@ -59,7 +64,17 @@ def create_app(
     app.state.engine = engine
     app.state.session_factory = session_factory(engine)
     app.state.sign_in_limiter = RateLimiter(settings.login_attempts_per_minute, 60.0)
-    app.state.analysis_cache = AnalysisCache(settings.analysis_cache_seconds, freeze=serving)
+    app.state.analysis_cache = AnalysisCache(
+        settings.analysis_cache_seconds,
+        stamp_seconds=settings.analysis_stamp_seconds,
+        freeze=serving,
+        share=settings.share_changes,
+    )
+    if settings.share_changes:
+        shared.listen()
+        app.state.session_factory.configure(info={shared.SHARE: True})
+    if serving:
+        metrics.instrument_pool(engine)
 
     app.add_middleware(
         SessionMiddleware,
@@ -71,6 +86,7 @@ def create_app(
     )
     app.add_middleware(SecurityHeaders, https=settings.https)
     app.add_middleware(NoteChanges, cache=app.state.analysis_cache)
+    app.add_middleware(RequestLog)
 
     if not (NHSUK_ASSETS / "nhsuk-frontend.min.css").exists():
         log.warning("NHS.UK frontend assets missing from %s: run 'make setup'", NHSUK_ASSETS)
@@ -96,6 +112,10 @@ def _not_found(request: Request) -> Response:
 
 
 def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, _exc: Exception) -> Response:
+        return _server_error(request)
+
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, _exc: NotFoundError) -> Response:
         return _not_found(request)
@@ -144,6 +164,26 @@ def _add_error_handlers(app: FastAPI) -> None:
             {"title": "There is a problem with the address", "message": problems},
             status_code=400,
         )
+
+
+def _server_error(request: Request) -> Response:
+    """The page for an unexpected failure, with the request id to quote (``web.logs``)."""
+    request_id = str(getattr(request.state, "request_id", ""))
+    headers = {REQUEST_ID_HEADER: request_id} if request_id else None
+    try:
+        response: Response = render(
+            request, "errors/500.jinja", {"title": "Sorry, there is a problem"}, status_code=500
+        )
+    except Exception:
+        log.exception("the error page could not be rendered")
+        return PlainTextResponse(
+            f"Sorry, there is a problem with the service. Reference: {request_id}\n",
+            status_code=500,
+            headers=headers,
+        )
+    if headers:
+        response.headers.update(headers)
+    return response
 
 
 def _quote(path: str) -> str:

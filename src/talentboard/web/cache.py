@@ -35,6 +35,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 # The stamp lives with the database code so that the CLI can read it without the web app.
 from talentboard.db.stamp import STAMPED_TABLES, DataStamp, data_stamp
+from talentboard.web import metrics, shared
 
 T = TypeVar("T")
 
@@ -83,9 +84,14 @@ class AnalysisCache:
         *,
         freeze: bool = False,
         log_entries: int = 256,
+        share: bool = False,
     ) -> None:
         self.ttl = ttl_seconds
         self.freeze = freeze
+        self.share = share
+        # The change counters of other processes last read (``web.shared``); None until
+        # the first reading, which only sets where counting starts.
+        self._counters: dict[str, int] | None = None
         self.max_entries = max_entries
         self.stamp_seconds = stamp_seconds
         self.log_entries = log_entries
@@ -99,7 +105,10 @@ class AnalysisCache:
         self._sequence = 0
 
     def stamp(self, session: Session) -> DataStamp:
-        """The data stamp, read again when the last reading is older than stamp_seconds."""
+        """The data stamp, read again when the last reading is older than stamp_seconds
+        (or a change made through another process has been learnt of since)."""
+        if self.share:
+            self._learn_shared(session)
         now = time.monotonic()
         with self._lock:
             last = self._stamp
@@ -120,6 +129,26 @@ class AnalysisCache:
         finally:
             self._stamp_reading.release()
         return value
+
+    def _learn_shared(self, session: Session) -> None:
+        """Note the tables other processes changed (``web.shared``), once per request."""
+        learnt = _learnt.get()
+        if learnt is not None and learnt:
+            return
+        counters = shared.read_counters(session)
+        if learnt is not None:
+            learnt.append(True)
+        with self._lock:
+            before = self._counters
+            self._counters = counters
+        if before is None:
+            return
+        changed = shared.changed_elsewhere(session, before, counters)
+        if changed:
+            elsewhere = Changes()
+            for table in changed:
+                elsewhere.add(table, None)
+            self.note(elsewhere)
 
     def note(self, changes: Changes) -> None:
         """Changes made through the application: the stamps of the tables they wrote change
@@ -176,9 +205,11 @@ class AnalysisCache:
     def refresh(self, key: Hashable, stamp: Hashable, update: Callable[[T | None], T]) -> T:
         """As ``get``, but a value kept at another stamp (and not expired) is handed to
         ``update`` to bring up to date, rather than computed again from nothing."""
+        kind = metrics.cache_kind(key)
         with self._lock:
             found, value = self._fresh(key, stamp)
             if found:
+                metrics.cache_lookup(kind, hit=True)
                 cached: T = value
                 return cached
             guard = self._computing.setdefault(key, threading.Lock())
@@ -186,6 +217,7 @@ class AnalysisCache:
             with self._lock:
                 found, value = self._fresh(key, stamp)
                 stale = None if found else self._stale(key)
+            metrics.cache_lookup(kind, hit=found)
             if found:
                 computed_meanwhile: T = value
                 return computed_meanwhile
@@ -224,6 +256,11 @@ def keep_out_of_collections() -> None:
 _writing: contextvars.ContextVar[Changes | None] = contextvars.ContextVar(
     "talentboard_writes", default=None
 )
+# Whether this request has read the other processes' change counters yet (a list so the
+# request's worker threads can mark it); None outside a request.
+_learnt: contextvars.ContextVar[list[bool] | None] = contextvars.ContextVar(
+    "talentboard_learnt", default=None
+)
 _watching = threading.Lock()
 _watched = False
 
@@ -244,11 +281,14 @@ def watch_sessions() -> None:
 
 def _flushed(session: Session, _context: UOWTransaction) -> None:
     changes = _writing.get()
-    if changes is None:
+    if changes is None and not session.info.get(shared.SHARE):
         return
     for record in (*session.new, *session.dirty, *session.deleted):
         state = inspect(record)
         table = getattr(state.mapper.persist_selectable, "name", None)
+        shared.wrote(session, table)
+        if changes is None:
+            continue
         identity = state.identity
         if table is None:
             _anything(changes)
@@ -258,15 +298,20 @@ def _flushed(session: Session, _context: UOWTransaction) -> None:
 
 
 def _executing(state: ORMExecuteState) -> None:
-    changes = _writing.get()
-    if changes is None or state.is_select:
+    if state.is_select:
         return
+    changes = _writing.get()
     statement = state.statement
     table = getattr(getattr(statement, "table", None), "name", None)
     if table is None:
         source = str(getattr(statement, "text", "")).lstrip().upper()
         if not source.startswith("SELECT"):
-            _anything(changes)
+            shared.wrote(state.session, None)
+            if changes is not None:
+                _anything(changes)
+        return
+    shared.wrote(state.session, table)
+    if changes is None:
         return
     changes.add(table, _ids_named(statement) if state.is_update or state.is_delete else None)
 
@@ -318,6 +363,7 @@ class NoteChanges:
             return
         changes = Changes()
         token = _writing.set(changes)
+        learnt = _learnt.set([])
 
         def note() -> None:
             if changes:
@@ -335,4 +381,5 @@ class NoteChanges:
             await self.app(scope, receive, watch)
         finally:
             _writing.reset(token)
+            _learnt.reset(learnt)
             note()

@@ -4,6 +4,10 @@ The Content-Security-Policy allows scripts only from this site's own files or ca
 request's nonce, so no injected inline script runs. Pages are never framed
 (``frame-ancestors 'none'``), never sniffed, and carry no referrer off the site. Pages
 that may hold personal data are not stored by the browser's cache.
+
+A request that came over HTTPS (directly, or through a proxy whose ``X-Forwarded-Proto``
+is believed: ``forwarded_allow_ips``) gets HSTS and only Secure cookies, as does every
+request when the ``https`` setting says the service is only reached over HTTPS.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ class SecurityHeaders:
         nonce = secrets.token_urlsafe(18)
         scope.setdefault("state", {})["csp_nonce"] = nonce
         path: str = scope.get("path", "")
+        https = self.https or scope.get("scheme") == "https"
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -64,8 +69,21 @@ class SecurityHeaders:
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
                 if not path.startswith(CACHEABLE_PREFIXES):
                     headers["Cache-Control"] = "no-store"
-                if self.https:
+                if https:
                     headers["Strict-Transport-Security"] = "max-age=31536000"
+                    _secure_cookies(message)
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+def _secure_cookies(message: Message) -> None:
+    """Mark every cookie the response sets Secure: the browser then never sends it over
+    plain HTTP."""
+    raw: list[tuple[bytes, bytes]] = list(message.get("headers", []))
+    for index, (name, value) in enumerate(raw):
+        if name.lower() == b"set-cookie":
+            attributes = {part.strip().lower() for part in value.split(b";")[1:]}
+            if b"secure" not in attributes:
+                raw[index] = (name, value + b"; secure")
+    message["headers"] = raw

@@ -1,16 +1,30 @@
-"""The web application's settings, read from the environment (prefix ``TALENTBOARD_``)."""
+"""The web application's settings, read from the environment (prefix ``TALENTBOARD_``) or
+from a TOML settings file named by ``TALENTBOARD_SETTINGS_FILE`` (the environment wins).
+
+Every setting is listed in docs/deploying.md.
+"""
 
 from __future__ import annotations
 
+import ipaddress
+import os
 import secrets
 import tempfile
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 from sqlalchemy import make_url
 
 from talentboard.config import DEFAULT_DATABASE_URL
+
+SETTINGS_FILE_ENV = "TALENTBOARD_SETTINGS_FILE"
 
 
 class WebSettings(BaseSettings):
@@ -39,12 +53,60 @@ class WebSettings(BaseSettings):
     service_name: str = "Talentboard"
     # How long loaded analysis frames may be reused while the data stamp is unchanged.
     analysis_cache_seconds: float = 300.0
+    # How often the data stamp is read again, for changes made outside the application (an
+    # import); changes made through any server process are known at once (web.shared).
+    analysis_stamp_seconds: float = 2.0
     # Database connections kept open for the requests being served at once. Requests run
     # in at most 40 worker threads; a connection opened beyond the pool is closed again
     # when its request ends, so a pool smaller than the usual concurrency opens a new
     # PostgreSQL connection (a server process) for many requests under load.
     database_pool_size: int = 20
     database_max_overflow: int = 20
+
+    # Serving (``talentboard serve``, docs/deploying.md).
+    workers: int = 1
+    # Proxies whose X-Forwarded-For and X-Forwarded-Proto headers are believed: addresses
+    # or networks separated by commas, "*" for any (only when nothing else can connect).
+    forwarded_allow_ips: str = "127.0.0.1,::1"
+    # How long requests in flight may take to finish once the server is told to stop.
+    graceful_shutdown_seconds: int = 30
+    log_format: Literal["json", "text"] = "json"
+    # Tell the other server processes (and hosts) of every change made through this one,
+    # through the database (web.shared); ``talentboard serve`` turns it on unless set.
+    share_changes: bool = False
+    # GET /metrics answers clients in these networks, or presenting this bearer token.
+    metrics_allow: str = "127.0.0.1/32,::1/128"
+    metrics_token: SecretStr | None = None
+    # Where worker processes keep their metrics for one another (prometheus-client's
+    # multiprocess mode); empty: a new temporary folder each time the server starts.
+    metrics_dir: Path | None = None
+    # GET /health/ready reports the database unavailable when it takes longer to answer.
+    health_timeout_seconds: float = 5.0
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources = [init_settings, env_settings, dotenv_settings, file_secret_settings]
+        settings_file = os.environ.get(SETTINGS_FILE_ENV)
+        if settings_file:
+            if not Path(settings_file).is_file():
+                raise ValueError(f"{SETTINGS_FILE_ENV}: no settings file at {settings_file}")
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=settings_file))
+        return tuple(sources)
+
+    def metrics_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        """The networks ``metrics_allow`` names."""
+        return [
+            ipaddress.ip_network(part.strip(), strict=False)
+            for part in self.metrics_allow.split(",")
+            if part.strip()
+        ]
 
     def engine_options(self) -> dict[str, int]:
         """The connection pool options for the application's engine (none for an

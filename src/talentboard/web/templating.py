@@ -84,6 +84,7 @@ def _common(request: Request) -> dict[str, Any]:
     principal = getattr(request.state, "principal", None)
     return {
         "cspNonce": getattr(request.state, "csp_nonce", ""),
+        "request_id": getattr(request.state, "request_id", ""),
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf_token(request),
         "principal": principal,

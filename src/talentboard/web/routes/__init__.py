@@ -10,6 +10,7 @@ from talentboard.web.routes import (
     buddying,
     data,
     home,
+    operations,
     opportunities,
     organisations,
     people,
@@ -38,6 +39,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin.router,
     api.router,
     api_docs.router,
+    operations.router,
 )
 
 __all__ = ["ROUTERS"]
