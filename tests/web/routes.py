@@ -11,7 +11,15 @@ from fastapi.routing import APIRoute
 from talentboard.web.permissions import Capability, capability_of
 
 # Routes anyone may use, signed in or not.
-PUBLIC = frozenset({("GET", "/sign-in"), ("POST", "/sign-in"), ("GET", "/access")})
+PUBLIC = frozenset(
+    {
+        ("GET", "/sign-in"),
+        ("POST", "/sign-in"),
+        ("GET", "/sign-in/oidc"),
+        ("GET", "/sign-in/oidc/callback"),
+        ("GET", "/access"),
+    }
+)
 
 
 def api_routes(app: FastAPI) -> list[APIRoute]:

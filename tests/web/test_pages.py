@@ -122,6 +122,9 @@ NOT_PAGES = {
     "/data/exports/{filename}",
     "/reports/board.{extension}",
     "/people/{person_id}/subject-access",
+    # Single sign-on's redirects to and from the provider (tests/web/test_sso.py).
+    "/sign-in/oidc",
+    "/sign-in/oidc/callback",
 }
 
 

@@ -17,6 +17,7 @@ from talentboard.db import make_engine, session_factory
 from talentboard.web.cache import AnalysisCache, NoteChanges, keep_out_of_collections
 from talentboard.web.csrf import API_PREFIX, CsrfError, verify_csrf
 from talentboard.web.deps import SignInRequiredError
+from talentboard.web.oidc import OidcClient
 from talentboard.web.permissions import NotFoundError
 from talentboard.web.ratelimit import RateLimiter
 from talentboard.web.routes import ROUTERS
@@ -60,6 +61,7 @@ def create_app(
     app.state.session_factory = session_factory(engine)
     app.state.sign_in_limiter = RateLimiter(settings.login_attempts_per_minute, 60.0)
     app.state.analysis_cache = AnalysisCache(settings.analysis_cache_seconds, freeze=serving)
+    app.state.oidc = OidcClient(settings) if settings.single_sign_on else None
 
     app.add_middleware(
         SessionMiddleware,
