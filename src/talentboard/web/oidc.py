@@ -206,18 +206,20 @@ class OidcClient:
         state = params.get("state", "")
         entry = pending.pop(state, None) if state else None
         session[PENDING_KEY] = pending
+        if "error" in params:
+            # Nobody is signed in by an error answer, so it is shown even when the provider
+            # leaves the state out of it (some do).
+            raise SignInRefusedError(
+                "provider_refused",
+                "Your organisation's sign-in service did not sign you in "
+                f"({params['error'][:60]}). Try again, or ask your service desk",
+            )
         if entry is None:
             raise SignInRefusedError(
                 "unknown_state",
                 "This sign-in link has already been used, has expired or was not started "
                 "from this browser. Start signing in again",
                 status=400,
-            )
-        if "error" in params:
-            raise SignInRefusedError(
-                "provider_refused",
-                "Your organisation's sign-in service did not sign you in "
-                f"({params['error'][:60]}). Try again, or ask your service desk",
             )
         code = params.get("code", "")
         if not code:
