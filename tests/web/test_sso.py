@@ -450,3 +450,121 @@ def test_a_forged_token_is_refused(
     assert events(session, "sign_in") == []
     assert forged.id_token not in audit_text(session)
     assert forged.id_token.split(".")[2] not in audit_text(session)
+
+
+# Set-up ---------------------------------------------------------------------------------
+
+
+def test_without_single_sign_on_its_addresses_do_not_exist(session: Session) -> None:
+    client = TestClient(make_app(session), base_url="http://testserver")
+    assert client.get("/sign-in/oidc", follow_redirects=False).status_code == 404
+    assert client.get("/sign-in/oidc/callback?state=x&code=y").status_code == 404
+    assert "Sign in with" not in client.get("/sign-in").text
+
+
+def test_an_unreachable_provider_gives_a_clear_page(session: Session) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on once it is closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = TestClient(sso_app(session, f"http://127.0.0.1:{port}"), base_url="http://testserver")
+    answer = client.get("/sign-in/oidc", follow_redirects=False)
+    assert_refused(answer, 503, "The sign-in service could not be reached")
+    detail = refusal(session)
+    assert detail["reason"] == "provider_unavailable"
+    assert f"http://127.0.0.1:{port}/.well-known/openid-configuration" in detail["detail"]
+
+
+def test_the_settings_come_from_the_environment_and_a_settings_file(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pydantic import ValidationError
+
+    from talentboard.web.settings import WebSettings
+
+    file = tmp_path / "talentboard.env"
+    file.write_text(
+        "TALENTBOARD_OIDC_ISSUER=https://login.microsoftonline.com/0000-tenant/v2.0\n"
+        "TALENTBOARD_OIDC_CLIENT_ID=from-the-file\n"
+        "TALENTBOARD_OIDC_CLIENT_SECRET=secret-from-the-file\n"
+        "TALENTBOARD_OIDC_ROLE_CLAIM=roles\n"
+        'TALENTBOARD_OIDC_ROLE_MAP=[{"value": "Talentboard.Regional.London", '
+        '"role": "regional", "region": "Y56"}]\n'
+        "TALENTBOARD_LOCAL_PASSWORDS=false\n"
+    )
+    monkeypatch.setenv("TALENTBOARD_SETTINGS_FILE", str(file))
+    monkeypatch.setenv("TALENTBOARD_OIDC_CLIENT_ID", "from-the-environment")
+    settings = WebSettings()
+    assert settings.oidc_issuer == "https://login.microsoftonline.com/0000-tenant/v2.0"
+    assert settings.oidc_client_id == "from-the-environment"
+    assert settings.oidc_client_secret is not None
+    assert settings.oidc_client_secret.get_secret_value() == "secret-from-the-file"
+    assert "secret-from-the-file" not in repr(settings)
+    assert [(e.value, e.role, e.region) for e in settings.oidc_role_map] == [
+        ("Talentboard.Regional.London", "regional", "Y56")
+    ]
+    assert settings.local_passwords is False
+
+    monkeypatch.setenv("TALENTBOARD_SETTINGS_FILE", str(tmp_path / "missing.env"))
+    with pytest.raises(ValueError, match="which is not a file"):
+        WebSettings()
+    monkeypatch.delenv("TALENTBOARD_SETTINGS_FILE")
+    monkeypatch.delenv("TALENTBOARD_OIDC_CLIENT_ID")
+    bad = [
+        ({"local_passwords": False}, "nobody could sign in"),
+        ({"oidc_issuer": "https://idp"}, "needs TALENTBOARD_OIDC_CLIENT_ID"),
+        (
+            {"oidc_issuer": "https://idp", "oidc_client_id": "c", "oidc_role_claim": "groups",
+             "oidc_role_map": [{"value": "g", "role": "individual"}]},
+            "an individual's account is made by an administrator",
+        ),
+        (
+            {"oidc_issuer": "https://idp", "oidc_client_id": "c", "oidc_role_claim": "groups",
+             "oidc_role_map": [{"value": "g", "role": "regional"}]},
+            "a regional role needs a region",
+        ),
+        (
+            {"oidc_issuer": "https://idp", "oidc_client_id": "c", "oidc_role_claim": "groups",
+             "oidc_role_map": [{"value": "g", "role": "viewer", "region": "Y99"}]},
+            "unknown region 'Y99'",
+        ),
+        (
+            {"oidc_issuer": "https://idp", "oidc_client_id": "c",
+             "oidc_role_map": [{"value": "g", "role": "national"}]},
+            "a role map needs TALENTBOARD_OIDC_ROLE_CLAIM",
+        ),
+    ]  # fmt: skip
+    for values, message in bad:
+        with pytest.raises(ValidationError, match=message):
+            WebSettings(**values)
+
+
+def test_the_command_line_adds_an_account_for_single_sign_on(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from talentboard.db import make_engine
+    from tests.web.test_cli import run
+
+    database = f"sqlite:///{tmp_path / 'talentboard.db'}"
+    assert run(capsys, "init", "--db", database)[0] == 0
+    code, out, _ = run(
+        capsys, "users", "add", "nadia", "--role", "national", "--email", "Nadia.N@nhs.net",
+        "--db", database,
+    )  # fmt: skip
+    assert (code, out.strip()) == (0, "Added nadia (national).")
+    engine = make_engine(database)
+    with Session(engine) as check:
+        user = check.scalars(select(User).where(User.username == "nadia")).one()
+        assert (user.email, user.password_hash) == ("nadia.n@nhs.net", "!")
+    engine.dispose()
+    for argv, message in [
+        (("users", "add", "x", "--role", "viewer"), "give a password, or an email address"),
+        (("users", "add", "x", "--role", "viewer", "--email", "nadia.n@nhs.net"),
+         "a user with the email address 'nadia.n@nhs.net' already exists"),
+        (("users", "add", "x", "--role", "viewer", "--email", "not-an-address"),
+         "'not-an-address' is not an email address"),
+    ]:  # fmt: skip
+        code, _, err = run(capsys, *argv, "--db", database)
+        assert code == 2
+        assert message in err
