@@ -68,6 +68,8 @@ class Forger:
     key: RSAKey = field(default_factory=lambda: RSAKey.generate_key(2048, {"kid": "forger-1"}))
     id_token: str = ""
     token_requests: list[dict[str, Any]] = field(default_factory=list)
+    # What its UserInfo endpoint answers (None: it has none).
+    userinfo: dict[str, Any] | None = None
 
     def claims(self, sent_nonce: str, /, **changes: Any) -> dict[str, Any]:
         """Honest claims for the nonce sent, with ``changes`` (None removes a claim)."""
@@ -103,8 +105,14 @@ class Forger:
                 "response_types_supported": ["code"],
                 "id_token_signing_alg_values_supported": ["RS256"],
             }
+            if self.userinfo is not None:
+                body["userinfo_endpoint"] = f"{self.issuer}/userinfo"
         elif request.path == "/jwks":
             body = KeySet([self.key]).as_dict(private=False)
+        elif request.path == "/userinfo" and self.userinfo is not None:
+            if request.headers.get("Authorization") != "Bearer forged-access":
+                return Response("unauthorised", status=401)(environ, start_response)
+            body = self.userinfo
         elif request.path == "/token" and request.method == "POST":
             self.token_requests.append(
                 {**request.form.to_dict(), "authorization": request.headers.get("Authorization")}

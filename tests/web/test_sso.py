@@ -368,7 +368,9 @@ def forged_callback(
     session: Session, provider: Forger, **changes: Any
 ) -> tuple[TestClient, Any, str]:
     """Start a sign-in, give the provider a token with ``changes``, and come back."""
-    account(session, "frances", role="viewer", email="frances.forde@nhs.net")
+    username = changes.pop("username", "frances")
+    if username == "frances":
+        account(session, "frances", role="viewer", email="frances.forde@nhs.net")
     client = TestClient(sso_app(session, provider.issuer), base_url="http://testserver")
     sent = query_of(start(client))
     key = changes.pop("key", None)
@@ -568,3 +570,48 @@ def test_the_command_line_adds_an_account_for_single_sign_on(
         code, _, err = run(capsys, *argv, "--db", database)
         assert code == 2
         assert message in err
+
+
+def test_userinfo_claims_are_added_for_the_same_subject_only(
+    session: Session, forged: Forger
+) -> None:
+    """As NHS CIS2 does, the test provider sends the email only from UserInfo."""
+    forged.userinfo = {"sub": "forged-subject-1", "email": "frances.forde@nhs.net"}
+    try:
+        _, answer, _ = forged_callback(session, forged, email=None)
+        assert answer.status_code == 303
+        assert events(session, "sign_in")[-1].username == "frances"
+        forged.userinfo = {"sub": "someone-else", "email": "frances.forde@nhs.net"}
+        _, answer, _ = forged_callback(session, forged, email=None, username="frances2")
+        assert_refused(answer, 403, "described another person")
+        assert refusal(session)["reason"] == "userinfo_mismatch"
+    finally:
+        forged.userinfo = None
+
+
+def test_an_administrator_adds_an_account_for_single_sign_on(
+    session: Session, client_for: Any
+) -> None:
+    client = client_for("national")
+    answer = client.post(
+        "/admin/users/new",
+        data={
+            "username": "rhona",
+            "role": "regional",
+            "region_code": "Y56",
+            "email": "Rhona.R@nhs.net",
+            "password": "",
+            "csrf_token": client.csrf,
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text[:500]
+    user = session.scalars(select(User).where(User.username == "rhona")).one()
+    assert (user.email, user.password_hash, user.region_code) == ("rhona.r@nhs.net", "!", "Y56")
+    refused = client.post(
+        "/admin/users/new",
+        data={"username": "rory", "role": "viewer", "csrf_token": client.csrf},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 400
+    assert "Give a password, or an email address for single sign-on" in refused.text

@@ -9,7 +9,8 @@ lasts 10 minutes); the code is exchanged with the verifier; the ID token's signa
 checked against the provider's published keys (JWKS, fetched again once when a token names
 a key not yet seen, as after a key rotation) with asymmetric algorithms only; its issuer
 must be the configured one, its audience this client, its nonce the one sent, and it must
-not have expired (a configurable clock skew allowed). Every refusal is a
+not have expired (a configurable clock skew allowed). The claims of the provider's
+UserInfo endpoint, for the same subject, are added to the token's. Every refusal is a
 :class:`SignInRefusedError` with a short reason code, for the audit log, and a sentence
 for the person; neither ever holds a token or a code.
 """
@@ -113,6 +114,7 @@ class OidcClient:
         self.auth_method = settings.oidc_token_auth_method
         self.scopes = settings.oidc_scopes
         self.leeway = settings.oidc_clock_skew_seconds
+        self.userinfo = settings.oidc_userinfo
         self._lock = threading.Lock()
         self._metadata: dict[str, Any] | None = None
         self._metadata_at = 0.0
@@ -227,7 +229,7 @@ class OidcClient:
                 "no_code", "The sign-in service sent no authorisation code", status=400
             )
         tokens = self._exchange(code, str(entry["verifier"]), redirect_uri)
-        claims = self._verify(tokens, str(entry["nonce"]))
+        claims = self._with_userinfo(self._verify(tokens, str(entry["nonce"])), tokens)
         return Identity(
             issuer=str(claims["iss"]),
             subject=str(claims["sub"]),
@@ -316,6 +318,34 @@ class OidcClient:
         except (InvalidClaimError, MissingClaimError) as exc:
             raise _claim_refusal(exc.claim) from exc
         return claims
+
+    def _with_userinfo(self, claims: dict[str, Any], tokens: dict[str, Any]) -> dict[str, Any]:
+        """The ID token's claims and those of the provider's UserInfo endpoint, which is
+        where some providers (NHS CIS2) send email and roles. The ID token's own claims win;
+        UserInfo about another subject is refused."""
+        endpoint = self.metadata().get("userinfo_endpoint")
+        access_token = tokens.get("access_token")
+        if not self.userinfo or not isinstance(endpoint, str) or not access_token:
+            return claims
+        if not is_secure_transport(endpoint):
+            raise _unavailable(f"{endpoint} is not an https address")
+        try:
+            response = httpx.get(
+                endpoint,
+                headers={"Authorization": f"Bearer {access_token}"},
+                timeout=HTTP_TIMEOUT,
+            )
+            found = response.json() if response.status_code == 200 else None
+        except (httpx.HTTPError, ValueError) as exc:
+            raise _unavailable(f"UserInfo request: {exc}") from exc
+        if not isinstance(found, dict):
+            raise _unavailable(f"UserInfo answered {response.status_code} without claims")
+        if found.get("sub") != claims["sub"]:
+            raise SignInRefusedError(
+                "userinfo_mismatch",
+                "The sign-in service described another person than the one signed in",
+            )
+        return found | claims
 
 
 _CLAIM_REFUSALS = {

@@ -105,6 +105,9 @@ class WebSettings(BaseSettings):
     # dotted path reads inside a list of objects), and the map: first matching entry wins.
     oidc_role_claim: str | None = None
     oidc_role_map: list[ClaimRole] = Field(default_factory=list)
+    # Add the claims of the provider's UserInfo endpoint to the ID token's (NHS CIS2 sends
+    # email and roles only there).
+    oidc_userinfo: bool = True
     # Clock difference allowed when checking a token's expiry and issue time.
     oidc_clock_skew_seconds: int = 60
 
