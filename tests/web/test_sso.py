@@ -560,6 +560,8 @@ def test_the_command_line_adds_an_account_for_single_sign_on(
         user = check.scalars(select(User).where(User.username == "nadia")).one()
         assert (user.email, user.password_hash) == ("nadia.n@nhs.net", "!")
     engine.dispose()
+    code, out, _ = run(capsys, "users", "list", "--db", database)
+    assert "nadia\tnational\t\t\t\tyes\tsingle sign-on (nadia.n@nhs.net)" in out.splitlines()
     for argv, message in [
         (("users", "add", "x", "--role", "viewer"), "give a password, or an email address"),
         (("users", "add", "x", "--role", "viewer", "--email", "nadia.n@nhs.net"),
@@ -608,6 +610,7 @@ def test_an_administrator_adds_an_account_for_single_sign_on(
     assert answer.status_code == 303, answer.text[:500]
     user = session.scalars(select(User).where(User.username == "rhona")).one()
     assert (user.email, user.password_hash, user.region_code) == ("rhona.r@nhs.net", "!", "Y56")
+    assert "single sign-on (rhona.r@nhs.net)" in client.get("/admin").text
     refused = client.post(
         "/admin/users/new",
         data={"username": "rory", "role": "viewer", "csrf_token": client.csrf},

@@ -106,17 +106,17 @@ def add(
 @users.command("list")
 def list_(db: DbOption = None) -> None:
     """List the users, their roles, scopes and whether they are active."""
-    from talentboard.web.accounts import list_users
+    from talentboard.web.accounts import list_users, sign_in_methods
 
     engine = engine_for(db)
     with session_factory(engine)() as session:
         rows = list_users(session)
-        typer.echo("username\trole\tregion\torganisation\tperson\tactive")
+        typer.echo("username\trole\tregion\torganisation\tperson\tactive\tsigns in with")
         for user in rows:
             person = str(user.person_ref) if user.person_ref is not None else ""
             typer.echo(
                 f"{user.username}\t{user.role}\t{user.region_code or ''}\t{user.ods_code or ''}"
-                f"\t{person}\t{'yes' if user.active else 'no'}"
+                f"\t{person}\t{'yes' if user.active else 'no'}\t{sign_in_methods(user)}"
             )
 
 

@@ -138,6 +138,18 @@ def _checked_email(session: Session, email: str | None) -> str | None:
     return email
 
 
+def sign_in_methods(user: User) -> str:
+    """How a user signs in, in words: a password, single sign-on, or both."""
+    methods = []
+    if user.password_hash != UNUSABLE_PASSWORD:
+        methods.append("password")
+    if user.sso_managed:
+        methods.append("single sign-on (role claim)")
+    elif user.email or user.sso_subject:
+        methods.append(f"single sign-on ({user.email})" if user.email else "single sign-on")
+    return ", ".join(methods)
+
+
 def find_user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:

@@ -8,6 +8,7 @@ from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.exc import IntegrityError
 
 from talentboard.db.models import User
 from talentboard.web import audit
@@ -213,6 +214,11 @@ def oidc_callback(request: Request, session: SessionDep, settings: SettingsDep) 
     except SignInRefusedError as refusal:
         session.rollback()
         return _refused(request, session, refusal)
+    except IntegrityError:
+        # Two first sign-ins of one person at the same moment: the other one made the account.
+        session.rollback()
+        message = "Another sign-in of yours was being saved at the same moment. Sign in again"
+        return _refused(request, session, SignInRefusedError("conflict", message, status=409))
     user = match.user
     source = client_address(request)
     if match.created and match.grant is not None:
