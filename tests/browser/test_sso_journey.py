@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 import uvicorn
 from oidc_provider_mock import User as ProviderUser
-from oidc_provider_mock import run_server_in_thread
 from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,7 +35,7 @@ from tests.browser.conftest import (
     _talentboard,
     _unavailable,
 )
-from tests.web.oidc_providers import CLIENT_ID, CLIENT_SECRET
+from tests.web.oidc_providers import CLIENT_ID, CLIENT_SECRET, mock_provider
 
 
 @dataclass
@@ -63,8 +62,8 @@ def sso_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SsoSite]:
         ProviderUser(sub="nadia-oid", claims={"email": "nadia.n@nhs.net", "email_verified": True}),
         ProviderUser(sub="oscar-oid", claims={"email": "oscar@nhs.net", "email_verified": True}),
     ]
-    with run_server_in_thread(port=0, require_nonce=True, user_claims=people) as provider:
-        issuer = f"http://localhost:{provider.server_port}"
+    with mock_provider(people) as provider:
+        issuer = provider.issuer
         settings = WebSettings(
             database_url=database,
             secret_key="sso-browser-test-secret-key",

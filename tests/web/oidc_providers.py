@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +24,8 @@ import httpx
 import werkzeug.serving
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
-from oidc_provider_mock import run_server_in_thread
+from oidc_provider_mock import User as ProviderUser
+from oidc_provider_mock import app as provider_app
 from werkzeug.wrappers import Request, Response
 
 CLIENT_ID = "talentboard-test-client"
@@ -55,9 +56,25 @@ class MockProvider:
 
 
 @contextmanager
-def mock_provider() -> Iterator[MockProvider]:
-    with run_server_in_thread(port=0, require_nonce=True) as server:
-        yield MockProvider(f"http://localhost:{server.server_port}")
+def mock_provider(users: Sequence[ProviderUser] = ()) -> Iterator[MockProvider]:
+    """The mock on a free port, in a thread (as its ``run_server_in_thread`` does, with more
+    time to stop on a busy machine); ``users`` are offered on its sign-in page."""
+    app = provider_app(require_nonce=True, user_claims=users)
+    with _serving(app, "localhost") as port:
+        yield MockProvider(f"http://localhost:{port}")
+
+
+@contextmanager
+def _serving(app: Any, host: str) -> Iterator[int]:
+    server = werkzeug.serving.make_server(host, 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield server.server_port
+    finally:
+        server.shutdown()
+        thread.join(timeout=30)
+        server.server_close()
 
 
 @dataclass
@@ -127,16 +144,9 @@ class Forger:
 @contextmanager
 def forger() -> Iterator[Forger]:
     provider = Forger()
-    server = werkzeug.serving.make_server("127.0.0.1", 0, provider.app, threaded=True)
-    provider.issuer = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
+    with _serving(provider.app, "127.0.0.1") as port:
+        provider.issuer = f"http://127.0.0.1:{port}"
         yield provider
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
 
 
 def query_of(url: str) -> dict[str, str]:
