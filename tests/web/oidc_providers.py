@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import time
@@ -23,13 +24,13 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import werkzeug.serving
 from joserfc import jwt
-from joserfc.jwk import KeySet, RSAKey
+from joserfc.jwk import KeySet, OctKey, RSAKey
 from oidc_provider_mock import User as ProviderUser
 from oidc_provider_mock import app as provider_app
 from werkzeug.wrappers import Request, Response
 
 CLIENT_ID = "talentboard-test-client"
-CLIENT_SECRET = "a-client-secret-for-tests"
+CLIENT_SECRET = "a-client-secret-for-the-tests-of-single-sign-on"
 
 
 @dataclass
@@ -104,9 +105,14 @@ class Forger:
         claims.update(changes)
         return {name: value for name, value in claims.items() if value is not None}
 
-    def sign(self, claims: dict[str, Any], key: RSAKey | None = None, kid: str = "") -> str:
-        """An RS256 token over ``claims``, with this provider's key unless told otherwise."""
+    def sign(
+        self, claims: dict[str, Any], key: RSAKey | OctKey | None = None, kid: str = ""
+    ) -> str:
+        """An RS256 token over ``claims``, with this provider's key unless told otherwise;
+        HS256 with a shared key (``OctKey``)."""
         signing = key or self.key
+        if isinstance(signing, OctKey):
+            return jwt.encode({"alg": "HS256", "kid": "forger-1"}, claims, signing)
         header = {"alg": "RS256", "kid": kid or str(signing.kid)}
         return jwt.encode(header, claims, signing)
 
@@ -156,3 +162,12 @@ def query_of(url: str) -> dict[str, str]:
 def path_and_query(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.path}?{parts.query}"
+
+
+def unsigned(claims: dict[str, Any]) -> str:
+    """A token with ``alg: none`` and no signature."""
+
+    def part(value: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    return f"{part({'alg': 'none', 'kid': 'forger-1'})}.{part(claims)}."

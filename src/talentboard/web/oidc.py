@@ -277,6 +277,8 @@ class OidcClient:
         id_token: str = tokens["id_token"]
         offered = self.metadata().get("id_token_signing_alg_values_supported") or ["RS256"]
         algorithms = [a for a in SIGNING_ALGORITHMS if a in offered]
+        if not algorithms:
+            raise _unavailable(f"the provider signs ID tokens only with {offered}")
         try:
             try:
                 token = jwt.decode(id_token, self.keys(), algorithms=algorithms)
