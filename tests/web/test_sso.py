@@ -278,6 +278,31 @@ def test_a_mapped_group_claim_admits_with_its_role_and_scope(
     assert refusal(session)["reason"] == "no_role"
 
 
+def test_a_mapped_group_admits_without_trusting_an_unverified_email(
+    session: Session, provider: MockProvider
+) -> None:
+    account(session, "una", role="national", email="una@nhs.net")
+    provider.set_user(
+        "guest-1",
+        {
+            "email": "una@nhs.net",
+            "email_verified": False,
+            "preferred_username": "guest.person@partner.org",
+            "groups": ["talentboard-barts"],
+        },
+    )
+    client = TestClient(sso_app(session, provider.issuer), base_url="http://testserver")
+    assert sign_in_at(provider, client, "guest-1").status_code == 303
+    # Signed in to a new account of the group's role, never to the national account
+    # whose email the provider did not verify.
+    made = events(session, "sign_in")[-1]
+    assert made.username == "guest.person@partner.org"
+    user = session.scalars(select(User).where(User.username == made.username)).one()
+    assert (user.role, user.ods_code, user.email) == ("org_admin", "R1H", None)
+    una = session.scalars(select(User).where(User.username == "una")).one()
+    assert una.sso_subject is None
+
+
 def test_a_dotted_role_claim_reads_inside_objects(session: Session, provider: MockProvider) -> None:
     """NHS Care Identity Service 2 sends roles as objects (``nhsid_nrbac_roles``)."""
     provider.set_user(

@@ -56,24 +56,17 @@ def claim_values(claims: dict[str, Any], path: str) -> list[str]:
     return values
 
 
-def verified_email(identity: Identity, settings: WebSettings) -> str | None:
-    """The email claim in lower case, or None; refuses an email the provider says is not
-    verified (or does not say, when that is required)."""
+def email_claim(identity: Identity, settings: WebSettings) -> tuple[str | None, bool]:
+    """The email claim in lower case (or None), and whether it may be trusted: the provider
+    has not said it is unverified (nor left it unsaid, when that is required)."""
     value = identity.claims.get(settings.oidc_email_claim)
     if not isinstance(value, str) or "@" not in value:
-        return None
-    email = value.strip().lower()
+        return None, False
     verified = identity.claims.get("email_verified")
     if isinstance(verified, str):
         verified = verified.strip().lower() == "true"
-    if verified is False or (verified is None and settings.oidc_require_email_verified):
-        raise SignInRefusedError(
-            "email_not_verified",
-            "Your organisation's sign-in service has not verified your email address, so it "
-            "cannot be matched to an account here. Ask your service desk",
-            username=email,
-        )
-    return email
+    trusted = verified is True or (verified is None and not settings.oidc_require_email_verified)
+    return value.strip().lower(), trusted
 
 
 def display_name(identity: Identity, email: str | None) -> str:
@@ -86,12 +79,11 @@ def display_name(identity: Identity, email: str | None) -> str:
 
 def find_account(session: Session, identity: Identity, settings: WebSettings) -> Match:
     """The account ``identity`` signs in to (binding or creating it), or a refusal."""
-    email = verified_email(identity, settings)
-    name = display_name(identity, email)[:100]
+    email, trusted = email_claim(identity, settings)
     grant = _grant(identity, settings)
     user = session.scalar(select(User).where(User.sso_subject == identity.key))
     how = "subject"
-    if user is None and email is not None:
+    if user is None and email is not None and trusted:
         user = session.scalar(select(User).where(func.lower(User.email) == email))
         how = "email"
         if user is not None and user.sso_subject not in (None, identity.key):
@@ -99,32 +91,48 @@ def find_account(session: Session, identity: Identity, settings: WebSettings) ->
                 "linked_to_another_identity",
                 "The account with your email address is linked to another identity at your "
                 "organisation's sign-in service. Ask an administrator",
-                username=name,
+                username=email,
             )
     if user is not None:
-        if not user.active:
-            raise SignInRefusedError(
-                "account_disabled", "Your account here is disabled", username=user.username
-            )
-        if user.sso_managed:
-            if grant is None:
-                raise SignInRefusedError(
-                    "no_role",
-                    "Your organisation no longer gives you a role in this service",
-                    username=user.username,
-                )
-            _apply(session, user, grant)
-        user.sso_subject = identity.key
-        session.flush()
+        user = _signed_in(session, identity, user, grant)
         return Match(user, how, grant=grant if user.sso_managed else None)
+    name = display_name(identity, email if trusted else None)[:100]
     if grant is None:
+        if email is not None and not trusted:
+            raise SignInRefusedError(
+                "email_not_verified",
+                "Your organisation's sign-in service has not verified your email address, "
+                "so it cannot be matched to an account here. Ask your service desk",
+                username=email[:100],
+            )
         raise SignInRefusedError(
             "not_registered",
             "You do not have an account in this service. Ask an administrator to add you "
             "with the email address your organisation holds for you",
             username=name,
         )
-    return Match(_create(session, identity, name, email, grant), "role claim", True, grant)
+    user = _create(session, identity, name, email if trusted else None, grant)
+    return Match(user, "role claim", True, grant)
+
+
+def _signed_in(session: Session, identity: Identity, user: User, grant: ClaimRole | None) -> User:
+    """An existing account: refused when disabled; a claim-managed one takes the role and
+    scope its claim gives now; bound to the identity."""
+    if not user.active:
+        raise SignInRefusedError(
+            "account_disabled", "Your account here is disabled", username=user.username
+        )
+    if user.sso_managed:
+        if grant is None:
+            raise SignInRefusedError(
+                "no_role",
+                "Your organisation no longer gives you a role in this service",
+                username=user.username,
+            )
+        _apply(session, user, grant)
+    user.sso_subject = identity.key
+    session.flush()
+    return user
 
 
 def _grant(identity: Identity, settings: WebSettings) -> ClaimRole | None:
