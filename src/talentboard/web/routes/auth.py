@@ -79,21 +79,7 @@ def sign_in_submit(
     if not password:
         errors.append({"text": "Enter your password", "href": "#password"})
     if not settings.local_passwords:
-        audit.record(
-            session,
-            username=username.strip()[:100] or None,
-            action="sign_in_failed",
-            entity="user",
-            key=username.strip()[:100] or None,
-            source=source,
-            detail={"method": "password", "reason": "local passwords are switched off"},
-        )
-        session.commit()
-        message = (
-            "Signing in with a password is switched off here. "
-            f"Sign in with {settings.oidc_provider_name}"
-        )
-        return _sign_in_again(request, "", target, [{"text": message, "href": "#sso"}], 403)
+        return _passwords_switched_off(request, session, settings, username, target)
     if errors:
         return _sign_in_again(request, username, target, errors, 400)
     if not request.app.state.sign_in_limiter.allow(source or "unknown"):
@@ -149,6 +135,27 @@ def sign_in_submit(
     )
     session.commit()
     return _signed_in(request, result.user, target)
+
+
+def _passwords_switched_off(
+    request: Request, session: SessionDep, settings: WebSettings, username: str, target: str
+) -> Response:
+    name = username.strip()[:100] or None
+    audit.record(
+        session,
+        username=name,
+        action="sign_in_failed",
+        entity="user",
+        key=name,
+        source=client_address(request),
+        detail={"method": "password", "reason": "local passwords are switched off"},
+    )
+    session.commit()
+    message = (
+        "Signing in with a password is switched off here. "
+        f"Sign in with {settings.oidc_provider_name}"
+    )
+    return _sign_in_again(request, "", target, [{"text": message, "href": "#sso"}], 403)
 
 
 def _signed_in(request: Request, user: User, target: str) -> Response:
