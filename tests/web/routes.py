@@ -19,6 +19,9 @@ PUBLIC = frozenset(
         ("GET", "/health/live"),
         ("GET", "/health/ready"),
         ("GET", "/metrics"),
+        ("GET", "/api/docs"),
+        ("GET", "/sign-in/oidc"),
+        ("GET", "/sign-in/oidc/callback"),
     }
 )
 

@@ -58,7 +58,7 @@ def test_users_add_list_token_disable(
     )  # fmt: skip
     assert (code, out.strip()) == (0, "Added lead (regional).")
     code, out, _ = run(capsys, "users", "list", "--db", database)
-    assert "lead\tregional\tY56\t\t\tyes" in out.splitlines()
+    assert "lead\tregional\tY56\t\t\tyes\tpassword" in out.splitlines()
     code, out, _ = run(capsys, "users", "token", "lead", "--db", database)
     token = out.strip().splitlines()[-1]
     assert token.startswith("tb_")
@@ -69,7 +69,7 @@ def test_users_add_list_token_disable(
     code, out, _ = run(capsys, "users", "disable", "lead", "--db", database)
     assert code == 0
     code, out, _ = run(capsys, "users", "list", "--db", database)
-    assert "lead\tregional\tY56\t\t\tno" in out.splitlines()
+    assert "lead\tregional\tY56\t\t\tno\tpassword" in out.splitlines()
     code, out, _ = run(capsys, "audit", "--format", "json", "--db", database)
     events = json.loads(out)
     assert [(e["action"], e["key"]) for e in events] == [

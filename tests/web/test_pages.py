@@ -126,6 +126,9 @@ NOT_PAGES = {
     "/health/live",
     "/health/ready",
     "/metrics",
+    # Single sign-on's redirects to and from the provider (tests/web/test_sso.py).
+    "/sign-in/oidc",
+    "/sign-in/oidc/callback",
 }
 
 

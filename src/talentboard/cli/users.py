@@ -64,19 +64,30 @@ def add(
     name: Annotated[str, typer.Argument(help="The username.")],
     role: Annotated[str, typer.Option(help="national, regional, org_admin, viewer or individual.")],
     password_file: Annotated[
-        Path, typer.Option("--password-file", help="A file whose first line is the password.")
-    ],
+        Path | None,
+        typer.Option(
+            "--password-file",
+            help="A file whose first line is the password (not needed with --email).",
+        ),
+    ] = None,
     region: Annotated[
         str | None, region_option("NHS England region code (regional, viewer).")
     ] = None,
     org: Annotated[str | None, org_option("ODS code (org_admin, viewer).")] = None,
     person: Annotated[str | None, typer.Option(help="Person ID (individual).")] = None,
+    email: Annotated[
+        str | None,
+        typer.Option(help="Email address, matched on single sign-on's verified email claim."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Add a user; the password is read from a file so it never appears in a command line."""
+    """Add a user; the password is read from a file so it never appears in a command line.
+
+    With --email and no --password-file, the user signs in only through single sign-on.
+    """
     from talentboard.web.accounts import add_user
 
-    password = _read_password(password_file)
+    password = _read_password(password_file) if password_file is not None else None
     with _accounts(db) as session:
         user = add_user(
             session,
@@ -86,6 +97,7 @@ def add(
             region_code=region,
             ods_code=org,
             person_id=person,
+            email=email,
         )
         _audit(session, "user_created", user.username, {"role": role})
     typer.echo(f"Added {name} ({role}).")
@@ -94,17 +106,17 @@ def add(
 @users.command("list")
 def list_(db: DbOption = None) -> None:
     """List the users, their roles, scopes and whether they are active."""
-    from talentboard.web.accounts import list_users
+    from talentboard.web.accounts import list_users, sign_in_methods
 
     engine = engine_for(db)
     with session_factory(engine)() as session:
         rows = list_users(session)
-        typer.echo("username\trole\tregion\torganisation\tperson\tactive")
+        typer.echo("username\trole\tregion\torganisation\tperson\tactive\tsigns in with")
         for user in rows:
             person = str(user.person_ref) if user.person_ref is not None else ""
             typer.echo(
                 f"{user.username}\t{user.role}\t{user.region_code or ''}\t{user.ods_code or ''}"
-                f"\t{person}\t{'yes' if user.active else 'no'}"
+                f"\t{person}\t{'yes' if user.active else 'no'}\t{sign_in_methods(user)}"
             )
 
 

@@ -25,6 +25,9 @@ from talentboard.web.permissions import Principal
 
 TOKEN_PREFIX = "tb_"  # noqa: S105 - a marker that makes tokens recognisable, not a secret
 MIN_PASSWORD_LENGTH = 12
+# The stored "hash" of an account that signs in only through single sign-on: no password
+# ever matches it.
+UNUSABLE_PASSWORD = "!"  # noqa: S105 - a marker, not a secret
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so that answer takes as long as a wrong
@@ -68,15 +71,23 @@ def add_user(
     username: str,
     *,
     role: str,
-    password: str,
+    password: str | None,
     region_code: str | None = None,
     ods_code: str | None = None,
     person_id: str | None = None,
+    email: str | None = None,
 ) -> User:
-    """Create a user, checking the role's scope is given and exists."""
+    """Create a user, checking the role's scope is given and exists.
+
+    ``email`` is matched against a single sign-on provider's verified email claim; an
+    account with an email may have no password (it then signs in only that way).
+    """
     username = username.strip()
     if not username:
         raise AccountError("the username is empty")
+    email = _checked_email(session, email)
+    if password is None and email is None:
+        raise AccountError("give a password, or an email address for single sign-on")
     if role not in vocab.USER_ROLES:
         raise AccountError(f"unknown role {role!r}: use one of {', '.join(vocab.USER_ROLES)}")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
@@ -96,10 +107,12 @@ def add_user(
         person_ref = session.scalar(select(Person.id).where(Person.person_id == person_id))
         if person_ref is None:
             raise AccountError(f"no person with id {person_id!r}")
-    check_password_rules(password)
+    if password is not None:
+        check_password_rules(password)
     user = User(
         username=username,
-        password_hash=hash_password(password),
+        password_hash=UNUSABLE_PASSWORD if password is None else hash_password(password),
+        email=email,
         role=role,
         region_code=region_code,
         ods_code=ods_code,
@@ -111,6 +124,30 @@ def add_user(
     session.add(user)
     session.flush()
     return user
+
+
+def _checked_email(session: Session, email: str | None) -> str | None:
+    if email is None or not email.strip():
+        return None
+    email = email.strip().lower()
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or " " in email or len(email) > 254:
+        raise AccountError(f"{email!r} is not an email address")
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise AccountError(f"a user with the email address {email!r} already exists")
+    return email
+
+
+def sign_in_methods(user: User) -> str:
+    """How a user signs in, in words: a password, single sign-on, or both."""
+    methods = []
+    if user.password_hash != UNUSABLE_PASSWORD:
+        methods.append("password")
+    if user.sso_managed:
+        methods.append("single sign-on (role claim)")
+    elif user.email or user.sso_subject:
+        methods.append(f"single sign-on ({user.email})" if user.email else "single sign-on")
+    return ", ".join(methods)
 
 
 def find_user(session: Session, username: str) -> User:
@@ -197,7 +234,7 @@ def sign_in(
     """
     at = at or dt.datetime.now(dt.UTC)
     user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active:
+    if user is None or not user.active or user.password_hash == UNUSABLE_PASSWORD:
         _verify(_DUMMY_HASH, password)
         return SignInResult(None)
     locked_until = _utc(user.locked_until)

@@ -19,6 +19,7 @@ from talentboard.web.cache import AnalysisCache, NoteChanges, keep_out_of_collec
 from talentboard.web.csrf import API_PREFIX, CsrfError, verify_csrf
 from talentboard.web.deps import SignInRequiredError
 from talentboard.web.logs import REQUEST_ID_HEADER, RequestLog
+from talentboard.web.oidc import OidcClient
 from talentboard.web.permissions import NotFoundError
 from talentboard.web.ratelimit import RateLimiter
 from talentboard.web.routes import ROUTERS
@@ -75,6 +76,7 @@ def create_app(
         app.state.session_factory.configure(info={shared.SHARE: True})
     if serving:
         metrics.instrument_pool(engine)
+    app.state.oidc = OidcClient(settings) if settings.single_sign_on else None
 
     app.add_middleware(
         SessionMiddleware,

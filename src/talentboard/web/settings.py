@@ -11,9 +11,9 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -23,6 +23,34 @@ from pydantic_settings import (
 from sqlalchemy import make_url
 
 from talentboard.config import DEFAULT_DATABASE_URL
+from talentboard.reference import REGION_CODES
+
+
+class ClaimRole(BaseModel):
+    """One entry of the single sign-on role map: a value of the role claim, and the role and
+    scope a person whose claim holds it is given."""
+
+    value: str
+    role: str
+    region: str | None = None
+    org: str | None = None
+
+    @model_validator(mode="after")
+    def _scope_fits_role(self) -> Self:
+        roles = ("national", "regional", "org_admin", "viewer")
+        if self.role not in roles:
+            raise ValueError(
+                f"role map entry {self.value!r}: the role must be one of {', '.join(roles)} "
+                "(an individual's account is made by an administrator, with their person record)"
+            )
+        if self.region is not None and self.region not in REGION_CODES:
+            raise ValueError(f"role map entry {self.value!r}: unknown region {self.region!r}")
+        if self.role == "regional" and self.region is None:
+            raise ValueError(f"role map entry {self.value!r}: a regional role needs a region")
+        if self.role == "org_admin" and self.org is None:
+            raise ValueError(f"role map entry {self.value!r}: an org_admin role needs an org")
+        return self
+
 
 SETTINGS_FILE_ENV = "TALENTBOARD_SETTINGS_FILE"
 
@@ -83,6 +111,34 @@ class WebSettings(BaseSettings):
     # GET /health/ready reports the database unavailable when it takes longer to answer.
     health_timeout_seconds: float = 5.0
 
+    # Sign-in with usernames and passwords; switched off where everyone uses single sign-on.
+    local_passwords: bool = True
+    # Single sign-on with an OpenID Connect provider (docs/access.md): on when an issuer is set.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = Field(default=None, repr=False)
+    # How the client authenticates at the token endpoint: client_secret_basic or _post.
+    oidc_token_auth_method: str = "client_secret_basic"  # noqa: S105 - a method's name
+    oidc_scopes: str = "openid email profile"
+    # The button reads "Sign in with <name>".
+    oidc_provider_name: str = "your organisation's account"
+    # The address the provider sends people back to; by default this service's own
+    # /sign-in/oidc/callback as the request reached it (set it behind a proxy).
+    oidc_redirect_uri: str | None = None
+    # The claim holding the email address an administrator's account is matched on, and
+    # whether a provider that does not send ``email_verified`` is refused.
+    oidc_email_claim: str = "email"
+    oidc_require_email_verified: bool = False
+    # The claim whose values the role map is read against (e.g. ``groups`` or ``roles``; a
+    # dotted path reads inside a list of objects), and the map: first matching entry wins.
+    oidc_role_claim: str | None = None
+    oidc_role_map: list[ClaimRole] = Field(default_factory=list)
+    # Add the claims of the provider's UserInfo endpoint to the ID token's (NHS CIS2 sends
+    # email and roles only there).
+    oidc_userinfo: bool = True
+    # Clock difference allowed when checking a token's expiry and issue time.
+    oidc_clock_skew_seconds: int = 60
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -107,6 +163,30 @@ class WebSettings(BaseSettings):
             for part in self.metrics_allow.split(",")
             if part.strip()
         ]
+
+    @field_validator("oidc_token_auth_method")
+    @classmethod
+    def _known_auth_method(cls, value: str) -> str:
+        if value not in ("client_secret_basic", "client_secret_post"):
+            raise ValueError("use client_secret_basic or client_secret_post")
+        return value
+
+    @model_validator(mode="after")
+    def _sign_in_possible(self) -> Self:
+        if self.oidc_issuer and not self.oidc_client_id:
+            raise ValueError("single sign-on needs TALENTBOARD_OIDC_CLIENT_ID")
+        if not self.local_passwords and not self.oidc_issuer:
+            raise ValueError(
+                "local passwords are switched off but single sign-on is not set up "
+                "(TALENTBOARD_OIDC_ISSUER): nobody could sign in"
+            )
+        if self.oidc_role_map and not self.oidc_role_claim:
+            raise ValueError("a role map needs TALENTBOARD_OIDC_ROLE_CLAIM")
+        return self
+
+    @property
+    def single_sign_on(self) -> bool:
+        return bool(self.oidc_issuer)
 
     def engine_options(self) -> dict[str, int]:
         """The connection pool options for the application's engine (none for an

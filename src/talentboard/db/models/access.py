@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from talentboard import vocab
@@ -36,6 +36,13 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # Single sign-on: the email address (lower case) an administrator gave the account, to
+    # match a provider's verified email claim; the provider's issuer and subject, bound at
+    # the first sign-in; and whether the account was made from a role claim (its role and
+    # scope then follow the claim at every sign-in).
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    sso_subject: Mapped[str | None] = mapped_column(String(512), unique=True)
+    sso_managed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class ApiToken(Base):

@@ -32,10 +32,19 @@ USER_FIELDS = (
         width="nhsuk-input--width-20",
     ),
     Field(
+        "email",
+        "Email address",
+        hint=(
+            "For single sign-on: the address your organisation's sign-in service holds for "
+            "the user. Leave the password empty if they only sign in that way."
+        ),
+        max_length=254,
+        width="nhsuk-input--width-30",
+    ),
+    Field(
         "password",
         "Password",
         "password",
-        required=True,
         hint="At least 12 characters. Give it to the user by a separate, secure route.",
     ),
 )

@@ -8,6 +8,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from talentboard.db.models import AuditEvent, User
+from talentboard.web.accounts import sign_in_methods
 from talentboard.web.presenters.formatting import date, label, region_name
 
 
@@ -46,6 +47,7 @@ def user_rows(
                 {"text": user.username},
                 {"text": label(user.role)},
                 {"text": _scope(user)},
+                {"text": sign_in_methods(user)},
                 {"text": "Active" if user.active else "Disabled"},
                 {"html": actions},
             ]

@@ -63,10 +63,11 @@ def create_user(request: Request, session: SessionDep, principal: Admin, form: F
                 session,
                 values["username"],
                 role=values["role"],
-                password=str(form.get("password", "")),
+                password=str(form.get("password", "")) or None,
                 region_code=values["region_code"],
                 ods_code=values["ods_code"],
                 person_id=values["person_id"],
+                email=values["email"],
             )
         except AccountError as exc:
             result.errors["username"] = str(exc)[:1].upper() + str(exc)[1:]
