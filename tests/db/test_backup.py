@@ -349,7 +349,7 @@ def _damaged_archives(archive: Path, folder: Path) -> dict[str, tuple[Path, str]
 
 
 def test_a_damaged_truncated_or_newer_archive_is_refused_with_nothing_written(
-    archive: Path, tmp_path: Path, run: Run
+    source: str, archive: Path, tmp_path: Path, run: Run
 ) -> None:
     for name, (bad, reason) in _damaged_archives(archive, tmp_path).items():
         target = tmp_path / f"{name}.db"
@@ -359,6 +359,13 @@ def test_a_damaged_truncated_or_newer_archive_is_refused_with_nothing_written(
         assert "nothing was restored" in err
         assert out == ""
         assert not target.exists(), name
+        code, out, err = run("restore", "--check", str(bad))
+        assert code == 2, (name, err)
+        assert reason in err, (name, err)
+    code, out, _ = run("restore", "--check", str(archive))
+    assert code == 0
+    total = sum(counts(source).values())
+    assert out.endswith(f"23 tables, {total:,} rows; every checksum matches.\n")
 
 
 def test_a_database_that_is_not_empty_is_refused_as_it_was(

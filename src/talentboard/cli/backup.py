@@ -60,6 +60,14 @@ def backup_command(
 @app.command("restore")
 def restore_command(
     file: Annotated[Path, typer.Argument(help="An archive written by 'talentboard backup'.")],
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Only check the archive (manifest, every checksum, schema revision); "
+            "touch no database.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Load an archive into an empty database (SQLite or PostgreSQL), all or nothing.
@@ -75,9 +83,16 @@ def restore_command(
     from talentboard.progress import reporter
 
     try:
-        check_archive(file)
+        checked = check_archive(file)
     except ArchiveError as exc:
-        raise CliError(f"{exc}; nothing was restored", 2) from exc
+        raise CliError(f"{exc}" + ("" if check else "; nothing was restored"), 2) from exc
+    if check:
+        typer.echo(
+            f"{file}: a complete talentboard backup taken {checked.created_at} from "
+            f"{checked.source} at schema revision {checked.schema_revision}: "
+            f"{len(checked.tables)} tables, {checked.total_rows:,} rows; every checksum matches."
+        )
+        return
     engine = make_engine(db)
     try:
         with reporter() as progress:
