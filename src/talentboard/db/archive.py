@@ -273,13 +273,12 @@ def encoder(columns: Sequence[ColumnSpec]) -> Callable[[Sequence[Any]], list[Any
     return encode
 
 
+_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 def encode_line(values: list[Any]) -> bytes:
-    return (
-        json.dumps(values, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode(
-            "utf-8"
-        )
-        + b"\n"
-    )
+    """One row of a table file: a compact JSON array and a newline, in UTF-8."""
+    return (_LINE.encode(values) + "\n").encode("utf-8")
 
 
 def decoder(entry: TableEntry) -> Callable[[int, bytes], dict[str, Any]]:

@@ -21,12 +21,12 @@ import hashlib
 import json
 import os
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import sqlalchemy as sa
 from alembic import command
@@ -65,6 +65,7 @@ __all__ = [
 ]
 
 INSERT_BATCH = 2000
+STREAM_BATCH = 5000
 VERSION_TABLE = "alembic_version"
 
 
@@ -101,13 +102,28 @@ def _select(table: sa.Table) -> sa.Select[Any]:
     return statement.order_by(*table.primary_key.columns) if table.primary_key else statement
 
 
-def _rows_in_order(conn: Connection, table: sa.Table) -> list[Any]:
-    """Every row, by primary key in code-point order whatever the database's collation."""
-    rows = list(conn.execute(_select(table)))
+def _rows_in_order(conn: Connection, table: sa.Table) -> Iterable[Any]:
+    """Every row, by primary key (text in code-point order, whatever the collation).
+
+    Whole-number keys sort alike everywhere, so those rows stream from the database in
+    batches; rows keyed by text are sorted here.
+    """
     keys = [i for i, c in enumerate(table.columns) if c.primary_key]
-    if any(not isinstance(table.columns[i].type, sa.Integer) for i in keys):
-        rows.sort(key=lambda r: tuple(r[i] for i in keys))
+    if keys and all(isinstance(table.columns[i].type, sa.Integer) for i in keys):
+        return conn.execution_options(yield_per=STREAM_BATCH).execute(_select(table))
+    rows = list(conn.execute(_select(table)))
+    rows.sort(key=lambda r: tuple(r[i] for i in keys) if keys else tuple(map(repr, r)))
     return rows
+
+
+def _write_lines(out: IO[bytes], digest: Any, lines: list[bytes]) -> int:
+    """Write and hash ``lines``, then empty the list; how many there were."""
+    chunk = b"".join(lines)
+    digest.update(chunk)
+    out.write(chunk)
+    written = len(lines)
+    lines.clear()
+    return written
 
 
 def _write_table(
@@ -122,11 +138,12 @@ def _write_table(
     info = zipfile.ZipInfo(name, date_time=dt.datetime.now().timetuple()[:6])
     info.compress_type = zipfile.ZIP_DEFLATED
     with archive.open(info, "w", force_zip64=True) as out:
+        lines: list[bytes] = []
         for row in _rows_in_order(conn, table):
-            line = encode_line(encode(row))
-            digest.update(line)
-            out.write(line)
-            count += 1
+            lines.append(encode_line(encode(row)))
+            if len(lines) == STREAM_BATCH:
+                count += _write_lines(out, digest, lines)
+        count += _write_lines(out, digest, lines)
     progress.advance(count)
     return TableEntry(
         name=table.name,
