@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from talentboard.cli import main
@@ -213,6 +213,7 @@ def test_sqlite_to_postgresql_and_back_keeps_every_export_and_the_audit_log(
     final = tmp_path / "final.zip"
     assert run("backup", str(final), "--db", back)[0] == 0
     assert tables_of(final) == tables_of(archive)
+    _signs_in(back)
 
     # New rows on the restored PostgreSQL database get ids after the restored ones.
     engine = make_engine(postgres)
@@ -222,6 +223,24 @@ def test_sqlite_to_postgresql_and_back_keeps_every_export_and_the_audit_log(
         session.flush()
         assert person.id == highest_person_id(source) + 1
     engine.dispose()
+
+
+def _signs_in(url: str) -> None:
+    """Password hashes come back byte for byte: the restored users are the same users."""
+    engine = make_engine(url)
+    with Session(engine) as session:
+        signed_in = sign_in(
+            session,
+            "analyst",
+            "correct horse battery staple",
+            max_failures=5,
+            lockout=dt.timedelta(minutes=15),
+        )
+        assert signed_in.user is not None
+        assert signed_in.user.role == "national"
+    engine.dispose()
+    path = url.removeprefix("sqlite:///")
+    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
 def highest_person_id(url: str) -> int:
@@ -427,24 +446,3 @@ def test_backup_refuses_to_overwrite_without_force(archive: Path, source: str, r
     assert code == 2
     assert "exists already" in err
     assert copy.read_bytes() == archive.read_bytes()
-
-
-def test_a_restored_database_signs_in_its_users(archive: Path, tmp_path: Path) -> None:
-    """Password hashes come back byte for byte: the restored users are the same users."""
-    url = f"sqlite:///{tmp_path / 'users.db'}"
-    assert cli("restore", str(archive), "--db", url) == 0
-    engine: Engine = make_engine(url)
-    with Session(engine) as session:
-        signed_in = sign_in(
-            session,
-            "analyst",
-            "correct horse battery staple",
-            max_failures=5,
-            lockout=dt.timedelta(minutes=15),
-        )
-        assert signed_in.user is not None
-        assert signed_in.user.role == "national"
-    engine.dispose()
-    assert sqlite3.connect(tmp_path / "users.db").execute("PRAGMA integrity_check").fetchone() == (
-        "ok",
-    )
