@@ -281,14 +281,24 @@ def encode_line(values: list[Any]) -> bytes:
     return (_LINE.encode(values) + "\n").encode("utf-8")
 
 
-def decoder(entry: TableEntry) -> Callable[[int, bytes], dict[str, Any]]:
+def _json_text(value: Any) -> str:
+    json.loads(_str_in(value))
+    return str(value)
+
+
+def decoder(
+    entry: TableEntry, *, json_as_text: bool = False
+) -> Callable[[int, bytes], dict[str, Any]]:
     """A function turning line ``number`` of the table's file into a row to insert.
 
     A JSON column's SQL NULL becomes ``sa.null()`` (SQLAlchemy would write ``None`` as a
-    JSON null), and a column the archive says is not nullable refuses NULL.
+    JSON null), and a column the archive says is not nullable refuses NULL. With
+    ``json_as_text``, a JSON document stays the text it is (checked), and SQL NULL ``None``:
+    for PostgreSQL's ``COPY``.
     """
     specs = entry.columns
-    funcs = [_DECODERS[c.type] for c in specs]
+    funcs = [_json_text if json_as_text and c.type == "json" else _DECODERS[c.type] for c in specs]
+    json_null = None if json_as_text else sa.null()
 
     def decode(number: int, line: bytes) -> dict[str, Any]:
         where = f"{entry.file}, line {number}"
@@ -303,7 +313,7 @@ def decoder(entry: TableEntry) -> Callable[[int, bytes], dict[str, Any]]:
             if value is None:
                 if not spec.nullable:
                     raise ArchiveError(f"{where}, column {spec.name}: empty but required")
-                row[spec.name] = sa.null() if spec.type == "json" else None
+                row[spec.name] = json_null if spec.type == "json" else None
                 continue
             try:
                 row[spec.name] = func(value)
@@ -409,9 +419,11 @@ def verify(path: Path, manifest: Manifest) -> None:
                 )
 
 
-def read_rows(path: Path, entry: TableEntry) -> Iterator[dict[str, Any]]:
+def read_rows(
+    path: Path, entry: TableEntry, *, json_as_text: bool = False
+) -> Iterator[dict[str, Any]]:
     """The rows of one table, decoded for insertion (checked with :func:`verify` first)."""
-    decode = decoder(entry)
+    decode = decoder(entry, json_as_text=json_as_text)
     with _open(path) as archive, archive.open(entry.file) as stream:
         for number, line in enumerate(_lines(stream), start=1):
             yield decode(number, line)

@@ -9,8 +9,8 @@ written beside its destination and renamed into place only when complete.
 A restore checks the whole archive before it touches the target: the manifest, every
 table file against its SHA-256 checksum and row count, and that this talentboard knows the
 archive's schema revision. It then refuses a target that holds any data, and in one
-transaction creates the schema at the archive's revision, inserts every table in
-dependency order, sets PostgreSQL's sequences past the restored ids, and migrates to the
+transaction creates the schema at the archive's revision, loads every table in
+dependency order (``COPY`` on PostgreSQL), sets PostgreSQL's sequences past the restored ids, and migrates to the
 newest revision. Any failure rolls all of it back.
 """
 
@@ -262,8 +262,32 @@ def _check_tables(conn: Connection, manifest: Manifest) -> None:
             )
 
 
+def _copy(conn: Connection, path: Path, entry: TableEntry, progress: Reporter) -> None:
+    """Load a table into PostgreSQL with ``COPY``, many times faster than ``INSERT``."""
+    import psycopg
+
+    quote = conn.dialect.identifier_preparer.quote
+    columns = ", ".join(quote(c.name) for c in entry.columns)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with cursor.copy(f"COPY {quote(entry.name)} ({columns}) FROM STDIN") as copy:
+            for done, row in enumerate(read_rows(path, entry, json_as_text=True), start=1):
+                copy.write_row(tuple(row.values()))
+                if done % INSERT_BATCH == 0:
+                    progress.advance(INSERT_BATCH)
+    except psycopg.Error as exc:
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ArchiveError(f"the database refused the archive's rows: {detail}") from exc
+    finally:
+        cursor.close()
+    progress.advance(entry.rows % INSERT_BATCH)
+
+
 def _insert(conn: Connection, path: Path, entry: TableEntry, progress: Reporter) -> None:
     progress.start(f"Restoring {entry.name}", entry.rows)
+    if conn.dialect.driver == "psycopg":
+        _copy(conn, path, entry, progress)
+        return
     table = sa.table(entry.name, *(sa.column(c.name, sql_type(c.type)) for c in entry.columns))
     rows = read_rows(path, entry)
     while batch := list(islice(rows, INSERT_BATCH)):
