@@ -10,8 +10,8 @@ A restore checks the whole archive before it touches the target: the manifest, e
 table file against its SHA-256 checksum and row count, and that this talentboard knows the
 archive's schema revision. It then refuses a target that holds any data, and in one
 transaction creates the schema at the archive's revision, loads every table in
-dependency order (``COPY`` on PostgreSQL), sets PostgreSQL's sequences past the restored ids, and migrates to the
-newest revision. Any failure rolls all of it back.
+dependency order (``COPY`` on PostgreSQL), sets PostgreSQL's sequences past the restored
+ids, and migrates to the newest revision. Any failure rolls all of it back.
 """
 
 from __future__ import annotations
