@@ -446,3 +446,13 @@ def test_backup_refuses_to_overwrite_without_force(archive: Path, source: str, r
     assert code == 2
     assert "exists already" in err
     assert copy.read_bytes() == archive.read_bytes()
+
+
+def test_a_database_without_the_schema_is_not_backed_up(tmp_path: Path, run: Run) -> None:
+    code, _, err = run(
+        "backup", str(tmp_path / "none.zip"), "--db", f"sqlite:///{tmp_path / 'x.db'}"
+    )
+    assert code == 1
+    assert "the database has no talentboard schema to back up" in err
+    assert list(tmp_path.glob("*.zip")) == []
+    assert list(tmp_path.glob(".*partial")) == []
