@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from talentboard.cli.app import CliError, engine_for
 from talentboard.cli.stats import SERIES_MONTHS, OutputFormat
+from talentboard.formulas import escape_csv
 from talentboard.frames import snapshot
 from talentboard.frames.register import RegisterFrames
 from talentboard.stability.board import (
@@ -322,8 +323,15 @@ def _print_csv(results: _Results) -> None:
         writer.writerow(_csv_header())
         writer.writerow([as_at, "all", "all", "All organisations", *_csv_rows(results.overall)])
         for code, figures in results.groups.items():
+            # A group's label is an organisation's name: text, never a formula.
             writer.writerow(
-                [as_at, results.dimension, code, results.labels[code], *_csv_rows(figures)]
+                [
+                    as_at,
+                    results.dimension,
+                    escape_csv(code),
+                    escape_csv(results.labels[code]),
+                    *_csv_rows(figures),
+                ]
             )
     typer.echo(buffer.getvalue(), nl=False)
 

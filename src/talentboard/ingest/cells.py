@@ -49,6 +49,11 @@ class CellType(ABC):
 
     dtype: pl.DataType
 
+    @property
+    def numeric(self) -> bool:
+        """Whether the column holds numbers, written as numbers (never escaped as text)."""
+        return False
+
     @abstractmethod
     def parse(self, raw: pl.Series) -> tuple[pl.Series, pl.Series]:
         """Typed values (null where empty or bad) and reasons (null where the cell is fine)."""
@@ -127,6 +132,10 @@ class Integer(CellType):
     maximum: int | None = None
     dtype: pl.DataType = field(default=pl.Int64(), init=False)
 
+    @property
+    def numeric(self) -> bool:
+        return True
+
     def parse(self, raw: pl.Series) -> tuple[pl.Series, pl.Series]:
         digits = pl.select(
             pl.when(raw.str.contains(_THOUSANDS))
@@ -170,6 +179,10 @@ class Fraction(CellType):
     """A fraction between 0 and 1 (``0.23``); a percentage (``23%``) is read as a fraction."""
 
     dtype: pl.DataType = field(default=pl.Float64(), init=False)
+
+    @property
+    def numeric(self) -> bool:
+        return True
 
     def parse(self, raw: pl.Series) -> tuple[pl.Series, pl.Series]:
         well_formed = raw.str.contains(_DECIMAL).fill_null(False)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +36,18 @@ class ReadError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class RawTable:
-    """A file's header and non-empty data rows as text, with spreadsheet row numbers."""
+    """A file's header and non-empty data rows as text, with spreadsheet row numbers.
+
+    ``quoted_formulas``: the cells may carry the apostrophe a CSV export puts in front of
+    text a spreadsheet would take for a formula (``talentboard.formulas``); true for CSV.
+    """
 
     encoding: str
     header_row: int
     header: list[str]
     row_numbers: list[int]
     rows: list[list[str]]
+    quoted_formulas: bool = False
 
 
 def read_table(path: Path, sheet: str | None = None) -> RawTable:
@@ -85,7 +90,7 @@ def _read_csv(data: bytes) -> RawTable:
         raise ReadError(f"not a readable CSV file: {exc}") from exc
     table = _table(encoding, ((offset + i + 1, r) for i, r in enumerate(records)))
     _check_separator(table)
-    return table
+    return replace(table, quoted_formulas=True)
 
 
 def _decode(data: bytes) -> tuple[str, str]:

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from talentboard.formulas import escape_csv
+
 ERROR_COLUMNS = ("file", "row", "column", "value", "reason")
 
 
@@ -105,8 +107,16 @@ def errors_csv(problems: Iterable[Problem]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(ERROR_COLUMNS)
     for p in problems:
+        # The values come from the file checked: they are written so a spreadsheet shows
+        # them as text, never runs them as formulas.
         writer.writerow(
-            [p.file, "" if p.row is None else p.row, p.column or "", p.value or "", p.reason]
+            [
+                escape_csv(p.file),
+                "" if p.row is None else p.row,
+                escape_csv(p.column or ""),
+                escape_csv(p.value or ""),
+                escape_csv(p.reason),
+            ]
         )
     return out.getvalue()
 

@@ -2,7 +2,9 @@
 
 The checks run in order, each over whole columns: the header; every cell against its
 column's type; date order and dependent columns; duplicate keys; references to rows in
-the database; then the kind's own rules. Every problem is kept, not just the first, and a
+the database; then the kind's own rules. In a CSV file, the apostrophe the export puts in
+front of text that a spreadsheet would take for a formula is removed first
+(``talentboard.formulas``). Every problem is kept, not just the first, and a
 cell that could not be read is left out of the checks that would need its value.
 """
 
@@ -14,6 +16,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy.orm import Session
 
+from talentboard.formulas import CSV_ESCAPED
 from talentboard.ingest.read import RawTable
 from talentboard.ingest.report import Problem, ValidationReport
 from talentboard.ingest.schema import ROW, Column, Kind, RuleContext, with_values
@@ -153,6 +156,10 @@ class _Checker:
         frame = pl.DataFrame(data)
         names = [c for c in frame.columns if c != ROW]
         self.text = frame.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in names)
+        if self.table.quoted_formulas:
+            self.text = self.text.with_columns(
+                _unescaped(c) for c in names if not self.kind.column(c).type.numeric
+            )
         return self.text
 
     def cells(self, raw: pl.DataFrame) -> pl.DataFrame:
@@ -254,6 +261,15 @@ class _Checker:
     def _add(self, found: pl.DataFrame, column: str) -> None:
         """Record problems given as ``_row`` and ``reason``, taking values from the file."""
         self.found.append(with_values(found, self.text, column))
+
+
+def _unescaped(name: str) -> pl.Expr:
+    """``formulas.unescape_csv`` over a column: the apostrophe a CSV export put in front of
+    text a spreadsheet would take for a formula, removed (and no other)."""
+    column = pl.col(name)
+    return (
+        pl.when(column.str.contains(CSV_ESCAPED)).then(column.str.slice(1)).otherwise(column)
+    ).alias(name)
 
 
 def _constant(column: Column, height: int) -> pl.Series:

@@ -4,6 +4,11 @@ CSV is written as UTF-8 with a byte-order mark (so Excel shows accented names co
 and CRLF line ends; the same rows always give the same bytes. In a workbook, dates are
 date cells, numbers are numbers and identifiers are text, so nothing is re-interpreted
 when it is opened and saved again.
+
+Text that a spreadsheet would take for a formula (it begins with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return) is written as text (``talentboard.formulas``): in CSV
+with a leading apostrophe, which the importer removes again; in a workbook as a quoted text
+cell. Numbers are never escaped: ``-3`` in a number column stays a number.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ import openpyxl
 import polars as pl
 from openpyxl.styles import Font
 
-from talentboard.ingest.cells import Date, Text
+from talentboard.formulas import CSV_ESCAPED, FORMULA_START, mark_text_cell
+from talentboard.ingest.cells import Date
 from talentboard.ingest.schema import Kind
 
 CSV_SUFFIXES = (".csv",)
@@ -50,9 +56,18 @@ def csv_bytes(kind: Kind, frame: pl.DataFrame) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(kind.column_names)
-    texts = [c.type.to_text(frame[c.name]) for c in kind.columns]
+    texts = [
+        c.type.to_text(frame[c.name]) if c.type.numeric else _escaped(c.type.to_text(frame[c.name]))
+        for c in kind.columns
+    ]
     writer.writerows(zip(*texts, strict=True))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _escaped(texts: pl.Series) -> pl.Series:
+    """``formulas.escape_csv`` over a column of text."""
+    needs = texts.str.contains(FORMULA_START) | texts.str.contains(CSV_ESCAPED)
+    return pl.select(pl.when(needs).then("'" + texts).otherwise(texts)).to_series()
 
 
 def _write_xlsx(kind: Kind, frame: pl.DataFrame, path: Path) -> None:
@@ -71,9 +86,9 @@ def _write_xlsx(kind: Kind, frame: pl.DataFrame, path: Path) -> None:
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
             if isinstance(column.type, Date) and isinstance(cell.value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
-            elif isinstance(column.type, Text) and isinstance(cell.value, str):
+            elif not column.type.numeric:
                 # Text that starts with '=' is still text, never a formula.
-                cell.data_type = "s"
+                mark_text_cell(cell)
     sheet.freeze_panes = "A2"
     workbook.properties.creator = "talentboard"
     workbook.save(path)

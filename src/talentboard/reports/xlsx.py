@@ -4,7 +4,9 @@ Laid out the way the Government Statistical Service asks for accessible spreadsh
 each sheet starts with its title in A1 and short notes beneath, then one table whose
 header row is an Excel table header. Cells are typed: counts and durations are numbers,
 shares are numbers formatted as percentages, dates are dates. A value withheld by
-disclosure control is the text ``*``; a value that does not apply is left empty.
+disclosure control is the text ``*``; a value that does not apply is left empty. Text that
+a spreadsheet would take for a formula (an organisation named ``=...``) is a quoted text
+cell, shown as text and never run (``talentboard.formulas``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from openpyxl.worksheet.table import Table as ExcelTable
 from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from talentboard.formulas import mark_text_cell
 from talentboard.reports.model import Cell, ColumnKind, Report, Suppressed, Table
 from talentboard.reports.presenters import format_date
 
@@ -78,15 +81,18 @@ def _write(
 ) -> None:
     sheet["A1"] = title
     sheet["A1"].font = Font(bold=True, size=14)
+    mark_text_cell(sheet["A1"])
     for offset, note in enumerate(notes[:2]):
-        sheet.cell(row=2 + offset, column=1, value=note)
+        mark_text_cell(sheet.cell(row=2 + offset, column=1, value=note))
     for column, label in enumerate(header, start=1):
         cell = sheet.cell(row=HEADER_ROW, column=column, value=label)
+        mark_text_cell(cell)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for r, (row, row_kinds) in enumerate(zip(rows, kinds, strict=True), start=HEADER_ROW + 1):
         for c, (value, kind) in enumerate(zip(row, row_kinds, strict=True), start=1):
             cell = sheet.cell(row=r, column=c, value=_value(value))
+            mark_text_cell(cell)
             cell.number_format = _FORMATS[kind]
             if isinstance(value, Suppressed):
                 cell.alignment = Alignment(horizontal="right")
