@@ -1,0 +1,131 @@
+"""Reading a file through a mapping: the file's rows as the canonical columns.
+
+The mapped table has the kind's canonical header and, in each row, the file's cell (its
+value mapped) or the constant; its rows keep the file's row numbers. It then goes through
+exactly the checks a canonical file does, so a mapping only changes what is read. The
+problems found are shown under the file's own column names, and the values of code
+columns that still do not map are listed once, at the top, with how many rows have each.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+import polars as pl
+
+from talentboard.ingest.cells import Boolean, Code, CodeList
+from talentboard.ingest.mapping.model import ColumnMap, fold, header_positions, toml_key
+from talentboard.ingest.mapping.values import recogniser
+from talentboard.ingest.read import RawTable
+from talentboard.ingest.report import Problem
+from talentboard.ingest.schema import Column, Kind
+
+
+@dataclass(frozen=True)
+class MappedTable:
+    """A file read through a mapping.
+
+    ``labels``: canonical column -> the file's header it was read from; ``unmapped``:
+    canonical column -> each value that does not map and how many rows have it, the most
+    frequent first.
+    """
+
+    table: RawTable
+    labels: dict[str, str]
+    unmapped: dict[str, list[tuple[str, int]]]
+
+
+def _converter(mapping: ColumnMap, column: Column) -> dict[str, str] | None:
+    table = mapping.values.get(column.name, {})
+    return {fold(k): v for k, v in table.items()} if table else None
+
+
+def map_cells(mapping: ColumnMap, column: Column, cells: Sequence[str]) -> list[str]:
+    """The cells of one column with their values mapped: listed in the mapping first, then
+    recognised by themselves (:mod:`talentboard.ingest.mapping.values`), else as they are."""
+    listed = _converter(mapping, column) or {}
+    automatic = recogniser(column)
+    converted: dict[str, str] = {}
+    for text in set(cells):
+        stripped = text.strip()
+        if not stripped:
+            converted[text] = ""
+        elif fold(stripped) in listed:
+            converted[text] = listed[fold(stripped)]
+        else:
+            converted[text] = (automatic(stripped) if automatic else None) or stripped
+    return [converted[c] for c in cells]
+
+
+def does_not_map(column: Column, cells: Sequence[str]) -> list[tuple[str, int]]:
+    """The values of a code column its check refuses, with their row counts."""
+    if not isinstance(column.type, Code | Boolean | CodeList):
+        return []
+    counts = Counter(c for c in cells if c)
+    if not counts:
+        return []
+    distinct = pl.Series(column.name, list(counts), dtype=pl.String)
+    _, reasons = column.type.parse(distinct)
+    pairs = zip(distinct, reasons, strict=True)
+    bad = [(value, counts[value]) for value, reason in pairs if reason]
+    return sorted(bad, key=lambda item: (-item[1], item[0]))
+
+
+def map_table(mapping: ColumnMap, kind: Kind, table: RawTable, file: str) -> MappedTable:
+    """``table`` read through ``mapping`` (checked against ``kind`` beforehand).
+
+    Raises :class:`~talentboard.ingest.mapping.model.MappingError` for a mapped column the
+    file does not have.
+    """
+    positions = header_positions(mapping, table.header, file)
+    header: list[str] = []
+    columns: list[list[str]] = []
+    labels: dict[str, str] = {}
+    unmapped: dict[str, list[tuple[str, int]]] = {}
+    height = len(table.rows)
+    for column in kind.columns:
+        if column.name in positions:
+            index = positions[column.name]
+            raw = [row[index] if index < len(row) else "" for row in table.rows]
+            cells = map_cells(mapping, column, raw)
+            labels[column.name] = table.header[index].strip()
+            found = does_not_map(column, cells)
+            if found:
+                unmapped[column.name] = found
+        elif column.name in mapping.constants:
+            cells = [mapping.constants[column.name]] * height
+        else:
+            continue
+        header.append(column.name)
+        columns.append(cells)
+    rows = [list(r) for r in zip(*columns, strict=True)] if columns else [[] for _ in table.rows]
+    mapped = RawTable(table.encoding, table.header_row, header, list(table.row_numbers), rows)
+    return MappedTable(mapped, labels, unmapped)
+
+
+def unmapped_problems(mapped: MappedTable, mapping: ColumnMap, file: str) -> list[Problem]:
+    """One problem per column with values that do not map, listing them once."""
+    problems = []
+    for name, found in mapped.unmapped.items():
+        label = mapped.labels.get(name, name)
+        rows = sum(count for _, count in found)
+        listed = ", ".join(f"{value!r} ({count})" for value, count in found)
+        verb = "row has" if rows == 1 else "rows have"
+        problems.append(
+            Problem(
+                file,
+                None,
+                label,
+                None,
+                f"{rows:,} {verb} {label} values that do not map: {listed}; give each its "
+                f"value in [{toml_key('values', name)}] of {mapping.source}",
+            )
+        )
+    return problems
+
+
+def relabel(problems: Iterable[Problem], labels: dict[str, str]) -> list[Problem]:
+    """``problems`` with each canonical column named as the file names it."""
+    return [replace(p, column=labels[p.column]) if p.column in labels else p for p in problems]
