@@ -12,7 +12,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from talentboard.ingest.kinds import get_kind
-from talentboard.ingest.mapping.apply import map_table, relabel, unmapped_problems
+from talentboard.ingest.mapping.apply import (
+    MappedTable,
+    ignored_warnings,
+    map_table,
+    relabel,
+    unmapped_problems,
+)
 from talentboard.ingest.mapping.model import ColumnMap, check_mapping
 from talentboard.ingest.read import WINDOWS_1252, RawTable, ReadError, read_table
 from talentboard.ingest.report import ImportResult, Problem, ValidationReport
@@ -49,7 +55,7 @@ def _check(
     if scope is not None:
         checked = _within(session, kind, path.name, table, checked, scope)
     if mapping is not None and mapped is not None:
-        checked = _as_mapped(checked, mapped.labels, unmapped_problems(mapped, mapping, path.name))
+        checked = _as_mapped(checked, mapped, mapping, path.name)
     if table.encoding == WINDOWS_1252:
         note = Problem(
             path.name,
@@ -81,12 +87,14 @@ def _within(
     return Checked(replace(checked.report, problems=tuple(problems)))
 
 
-def _as_mapped(checked: Checked, labels: dict[str, str], unmapped: list[Problem]) -> Checked:
-    """``checked`` with its columns named as the file names them, and the values that do
-    not map listed first."""
+def _as_mapped(checked: Checked, mapped: MappedTable, mapping: ColumnMap, file: str) -> Checked:
+    """``checked`` with its columns named as the file names them, the values that do not
+    map listed first, and a warning for each of the file's columns left unread."""
     report = checked.report
-    problems = (*unmapped, *relabel(report.problems, labels)) if report.problems else ()
-    warnings = tuple(relabel(report.warnings, labels))
+    unmapped = unmapped_problems(mapped, mapping, file)
+    problems = (*unmapped, *relabel(report.problems, mapped.labels)) if report.problems else ()
+    ignored = ignored_warnings(mapped, mapping, file)
+    warnings = (*ignored, *relabel(report.warnings, mapped.labels))
     return replace(checked, report=replace(report, problems=problems, warnings=warnings))
 
 

@@ -29,12 +29,13 @@ class MappedTable:
 
     ``labels``: canonical column -> the file's header it was read from; ``unmapped``:
     canonical column -> each value that does not map and how many rows have it, the most
-    frequent first.
+    frequent first; ``ignored``: the file's headers the mapping does not read.
     """
 
     table: RawTable
     labels: dict[str, str]
     unmapped: dict[str, list[tuple[str, int]]]
+    ignored: tuple[str, ...] = ()
 
 
 def _converter(mapping: ColumnMap, column: Column) -> dict[str, str] | None:
@@ -102,7 +103,17 @@ def map_table(mapping: ColumnMap, kind: Kind, table: RawTable, file: str) -> Map
         columns.append(cells)
     rows = [list(r) for r in zip(*columns, strict=True)] if columns else [[] for _ in table.rows]
     mapped = RawTable(table.encoding, table.header_row, header, list(table.row_numbers), rows)
-    return MappedTable(mapped, labels, unmapped)
+    used = set(positions.values())
+    ignored = tuple(h.strip() for i, h in enumerate(table.header) if h.strip() and i not in used)
+    return MappedTable(mapped, labels, unmapped, ignored)
+
+
+def ignored_warnings(mapped: MappedTable, mapping: ColumnMap, file: str) -> list[Problem]:
+    """A warning for each of the file's columns that the mapping does not read."""
+    return [
+        Problem(file, None, header, None, f"not named in {mapping.source}; ignored")
+        for header in mapped.ignored
+    ]
 
 
 def unmapped_problems(mapped: MappedTable, mapping: ColumnMap, file: str) -> list[Problem]:
