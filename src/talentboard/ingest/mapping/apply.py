@@ -140,3 +140,24 @@ def unmapped_problems(mapped: MappedTable, mapping: ColumnMap, file: str) -> lis
 def relabel(problems: Iterable[Problem], labels: dict[str, str]) -> list[Problem]:
     """``problems`` with each canonical column named as the file names it."""
     return [replace(p, column=labels[p.column]) if p.column in labels else p for p in problems]
+
+
+def unmapped_values(
+    mapping: ColumnMap, kind: Kind, table: RawTable
+) -> dict[str, list[tuple[str, int]]]:
+    """For each column ``mapping`` reads from a header ``table`` has, the values that do
+    not map, with their row counts (a header the file lacks is left out)."""
+    index: dict[str, int] = {}
+    for position, cell in enumerate(table.header):
+        index.setdefault(fold(cell), position)
+    found: dict[str, list[tuple[str, int]]] = {}
+    for name, header in mapping.columns.items():
+        at = index.get(fold(header))
+        if at is None or name not in kind.column_names:
+            continue
+        column = kind.column(name)
+        raw = [row[at] if at < len(row) else "" for row in table.rows]
+        values = does_not_map(column, map_cells(mapping, column, raw))
+        if values:
+            found[name] = values
+    return found

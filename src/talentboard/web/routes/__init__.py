@@ -8,6 +8,7 @@ from talentboard.web.routes import (
     auth,
     buddying,
     data,
+    data_mapping,
     home,
     opportunities,
     organisations,
@@ -34,6 +35,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     buddying.router,
     reports.router,
     data.router,
+    data_mapping.router,
     admin.router,
     api.router,
 )
