@@ -111,7 +111,7 @@ def test_match_columns_choose_values_save_and_reuse(
     confirm = client.post("/data/mapping", data=form)
     assert confirm.status_code == 200, confirm.text
     assert "All 8 rows passed every check" in confirm.text
-    assert "read with saved mapping &#39;ESR people export&#39;" in confirm.text
+    assert "read with your saved column choices &#39;ESR people export&#39;" in confirm.text
     done = client.post(
         "/data/confirm",
         data={"csrf_token": client.csrf, "upload_id": _upload_id(confirm.text)},  # type: ignore[attr-defined]
@@ -139,6 +139,14 @@ def test_match_columns_choose_values_save_and_reuse(
     assert "All 8 rows passed every check" in again.text  # type: ignore[attr-defined]
     cells = re.findall(r"<td[^>]*>\s*(?:<span[^>]*>[^<]*</span>)?\s*([^<]*?)\s*</td>", again.text)  # type: ignore[attr-defined]
     assert cells[:4] == ["people", "0", "0", "8"], "re-importing changes nothing"
+    # A file the saved choices do not fit goes back to the step, saying what does not fit.
+    misfit = _upload(client, PEOPLE.replace(b"Ethnic Origin", b"Ethnicity"), str(saved[0].id))
+    assert misfit.status_code == 400  # type: ignore[attr-defined]
+    assert "Match the columns of people.csv" in misfit.text  # type: ignore[attr-defined]
+    assert (
+        "saved mapping &#39;ESR people export&#39;: columns.ethnic_category: &#39;Ethnic "
+        "Origin&#39; is not a column of people.csv"
+    ) in misfit.text  # type: ignore[attr-defined]
 
 
 def test_another_organisation_cannot_see_or_use_saved_choices(

@@ -84,6 +84,16 @@ def discard(path: Path) -> None:
         path.parent.rmdir()
 
 
+def _read_with(mapping: ColumnMap | None) -> str | None:
+    """How the confirmation page says the file was read."""
+    if mapping is None:
+        return None
+    if mapping.source.startswith("saved mapping "):
+        name = mapping.source.removeprefix("saved mapping ")
+        return f"The file was read with your saved column choices {name}."
+    return "The file was read with the column choices you made."
+
+
 def check_and_show(
     request: Request,
     session: Session,
@@ -135,6 +145,6 @@ def check_and_show(
             "rows_checked": "The one row" if report.rows == 1 else f"All {report.rows:,} rows",
             "counts": counts_rows(preview.counts),
             "warnings": validation_page(report)["warnings"],
-            "mapping": mapping.source if mapping else None,
+            "mapping": _read_with(mapping),
         },
     )

@@ -47,6 +47,8 @@ def column_selects(kind: Kind, header: Sequence[str], mapping: ColumnMap) -> lis
     headers = [h.strip() for h in header if h.strip()]
     for column in kind.columns:
         chosen_header = mapping.columns.get(column.name)
+        if chosen_header is not None and chosen_header.lower() not in {h.lower() for h in headers}:
+            chosen_header = None
         constant = mapping.constants.get(column.name)
         items: list[dict[str, Any]] = []
         if not column.required:

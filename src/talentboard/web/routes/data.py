@@ -36,6 +36,7 @@ from talentboard.web.uploads import Upload, check_and_show, discard, kept_mappin
 
 router = APIRouter(prefix="/data", include_in_schema=False)
 
+MAX_ID_DIGITS = 12
 NO_SAVED_MAPPING = "None: the file has the template's columns, or I will match them next"
 Importer = Annotated[Principal, Depends(requires(Capability.IMPORT_DATA))]
 SUFFIXES = (".csv", ".xlsx")
@@ -115,16 +116,8 @@ def upload(
             {"text": f"The selected file must be smaller than {limit} MB", "href": "#file"}
         )
         return _data_page(request, session, principal, errors, kind, status=400)
-    name = Path(upload.filename).name
-    upload_id = secrets.token_urlsafe(16)
-    folder = settings.upload_dir / upload_id
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_bytes(content)
-    waiting = Upload(upload_id, kind, name, path)
     saved = _chosen_mapping(session, principal, form, kind)
     if isinstance(saved, str):
-        discard(path)
         return _data_page(
             request,
             session,
@@ -133,6 +126,13 @@ def upload(
             kind,
             status=400,
         )
+    name = Path(upload.filename).name
+    upload_id = secrets.token_urlsafe(16)
+    folder = settings.upload_dir / upload_id
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(content)
+    waiting = Upload(upload_id, kind, name, path)
     if saved is not None:
         return mapping_or_check(request, session, principal, waiting, saved)
     if needs_mapping(waiting):
