@@ -48,15 +48,16 @@ def map_cells(mapping: ColumnMap, column: Column, cells: Sequence[str]) -> list[
     recognised by themselves (:mod:`talentboard.ingest.mapping.values`), else as they are."""
     listed = _converter(mapping, column) or {}
     automatic = recogniser(column)
+    if not listed and automatic is None:
+        # Text, numbers and the like are read as they are (the checks strip them).
+        return list(cells)
     converted: dict[str, str] = {}
     for text in set(cells):
         stripped = text.strip()
-        if not stripped:
-            converted[text] = ""
-        elif fold(stripped) in listed:
-            converted[text] = listed[fold(stripped)]
-        else:
-            converted[text] = (automatic(stripped) if automatic else None) or stripped
+        found = listed.get(fold(stripped)) if listed and stripped else None
+        if found is None and stripped and automatic is not None:
+            found = automatic(stripped)
+        converted[text] = found if found is not None else stripped
     return [converted[c] for c in cells]
 
 
