@@ -20,6 +20,7 @@ from tests.web.world import World
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "esr-style"
 PEOPLE = (EXAMPLE / "people.csv").read_bytes()
+SAVED = select(SavedMapping).where(SavedMapping.name == "ESR people export")
 HIDDEN_FROM = re.compile(r'name="(from-[a-z_]+-\d+)" value="([^"]*)"')
 
 
@@ -122,7 +123,7 @@ def test_match_columns_choose_values_save_and_reuse(
     assert stored is not None
     assert (stored.ethnic_category, stored.professional_background) == ("99", "general_management")
 
-    saved = session.scalars(select(SavedMapping)).all()
+    saved = session.scalars(SAVED).all()
     assert [(m.owner, m.kind, m.name) for m in saved] == [
         ("org:R1H", "people", "ESR people export")
     ]
@@ -161,7 +162,7 @@ def test_another_organisation_cannot_see_or_use_saved_choices(
         "mapping_name": "ESR people export",
     }
     assert owner.post("/data/mapping", data=form).status_code == 200
-    (saved,) = session.scalars(select(SavedMapping)).all()
+    (saved,) = session.scalars(SAVED).all()
 
     _other_organisation_user(session, world)
     for role in ("other_org", "regional", "national"):
@@ -189,4 +190,47 @@ def test_a_required_column_left_unmatched_is_an_error_on_its_field(
     assert refused.status_code == 400
     assert 'href="#column-family_name"' in refused.text
     assert "Choose the column of the file that holds family_name" in refused.text
-    assert not session.scalars(select(SavedMapping)).all()
+    # Nothing was saved: only the written-out world's choices are there.
+    assert len(session.scalars(select(SavedMapping)).all()) == len(world.mappings)
+
+
+def test_saved_choices_download_as_a_mapping_file_and_delete_within_the_organisation(
+    session: Session, world: World, tmp_path: Path
+) -> None:
+    app = make_app(session, upload_dir=tmp_path)
+    owner = _client(app, world, "org_admin")
+    step = _upload(owner, PEOPLE)
+    form = _choices(step.text) | {  # type: ignore[attr-defined]
+        "csrf_token": owner.csrf,  # type: ignore[attr-defined]
+        "upload_id": _upload_id(step.text),  # type: ignore[attr-defined]
+        "mapping_name": "ESR people export",
+    }
+    assert owner.post("/data/mapping", data=form).status_code == 200
+    (saved,) = session.scalars(SAVED).all()
+
+    _other_organisation_user(session, world)
+    other = _client(app, world, "other_org")
+    assert other.get(f"/data/mappings/{saved.id}.toml").status_code == 404
+    refused = other.post(f"/data/mappings/{saved.id}/delete", data={"csrf_token": other.csrf})  # type: ignore[attr-defined]
+    assert refused.status_code == 404
+
+    download = owner.get(f"/data/mappings/{saved.id}.toml")
+    assert download.status_code == 200
+    assert 'filename="esr-people-export.toml"' in download.headers["content-disposition"]
+    from talentboard.ingest.mapping import parse_mapping
+
+    example = read_mapping(EXAMPLE / "people.toml")
+    written = parse_mapping(download.text)
+    assert (written.columns, written.values) == (example.columns, example.values)
+
+    deleted = owner.post(
+        f"/data/mappings/{saved.id}/delete",
+        data={"csrf_token": owner.csrf},  # type: ignore[attr-defined]
+        follow_redirects=False,
+    )
+    assert deleted.status_code == 303
+    assert session.scalars(SAVED).all() == []
+    actions = session.scalars(
+        select(AuditEvent.action).where(AuditEvent.entity == "mapping").order_by(AuditEvent.id)
+    ).all()
+    assert actions == ["create", "delete"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from talentboard.db.models import SavedMapping
 from talentboard.ingest.mapping import ColumnMap
 from talentboard.ingest.mapping.suggest import allowed_values
 from talentboard.ingest.schema import Column, Kind
@@ -150,3 +151,16 @@ def presented(form: Mapping[str, Any]) -> set[tuple[str, str]]:
             name = key.removeprefix("from-").rpartition("-")[0]
             found.add((name, str(form.get(key, "")).lower()))
     return found
+
+
+def saved_rows(saved: Sequence[SavedMapping]) -> list[dict[str, Any]]:
+    """The caller's saved mappings as the data page lists them."""
+    return [
+        {
+            "id": m.id,
+            "name": m.name,
+            "kind": m.kind.capitalize(),
+            "saved": f"{m.saved_at:%d %B %Y} by {m.saved_by or 'unknown'}",
+        }
+        for m in saved
+    ]

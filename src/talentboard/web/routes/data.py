@@ -30,6 +30,7 @@ from talentboard.web.permissions import (
     may_import,
 )
 from talentboard.web.presenters.data import counts_rows, kind_items, kind_rows, validation_page
+from talentboard.web.presenters.mapping import saved_rows
 from talentboard.web.routes.data_mapping import mapping_or_check, needs_mapping, start_step
 from talentboard.web.templating import render
 from talentboard.web.uploads import Upload, check_and_show, discard, kept_mapping
@@ -70,6 +71,7 @@ def _data_page(
             "mapping_error": next(
                 (e["text"] for e in errors or [] if e["href"] == "#saved_mapping"), None
             ),
+            "saved_rows": saved_rows(saved),
             "saved_mappings": [
                 {
                     "value": "",

@@ -4,27 +4,29 @@ the mapping under for the caller's organisation (docs/data-formats.md)."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from talentboard.db.models import SavedMapping
 from talentboard.ingest import get_kind
 from talentboard.ingest.mapping import ColumnMap, MappingError, check_mapping, suggest
 from talentboard.ingest.mapping.apply import unmapped_values
 from talentboard.ingest.mapping.model import header_positions
-from talentboard.ingest.mapping.saved import save_mapping
+from talentboard.ingest.mapping.saved import as_mapping, save_mapping, saved_mapping
 from talentboard.ingest.read import RawTable, ReadError, read_table
 from talentboard.web import audit
 from talentboard.web.deps import FormDep, SessionDep, SettingsDep, requires
-from talentboard.web.permissions import Capability, Principal, mapping_owner
+from talentboard.web.permissions import Capability, NotFoundError, Principal, mapping_owner
 from talentboard.web.presenters.mapping import (
     column_selects,
     mapping_from_form,
     presented,
     value_selects,
 )
-from talentboard.web.templating import render
+from talentboard.web.templating import flash, render
 from talentboard.web.uploads import Upload, check_and_show, remember, waiting
 
 router = APIRouter(prefix="/data", include_in_schema=False)
@@ -200,3 +202,35 @@ def _save(
         mapping.date_format,
         source=f"saved mapping {saved.name!r}",
     )
+
+
+def _owned(session: SessionDep, principal: Principal, ident: int) -> SavedMapping:
+    found = saved_mapping(session, mapping_owner(principal), ident)
+    if found is None:
+        raise NotFoundError
+    return found
+
+
+@router.get("/mappings/{ident}.toml")
+def download(ident: int, session: SessionDep, principal: Importer) -> Response:
+    """A saved mapping as a mapping file, for ``talentboard import --mapping``."""
+    found = _owned(session, principal, ident)
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", found.name).strip("-").lower() or "mapping"
+    return Response(
+        as_mapping(found).to_toml(),
+        media_type="application/toml; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{slug}.toml"'},
+    )
+
+
+@router.post("/mappings/{ident}/delete")
+def delete(
+    request: Request, ident: int, session: SessionDep, principal: Importer, form: FormDep
+) -> Response:
+    found = _owned(session, principal, ident)
+    detail: dict[str, Any] = {"kind": found.kind, "owner": found.owner}
+    audit.by(request, session, principal, "delete", "mapping", found.name, detail)
+    session.delete(found)
+    session.commit()
+    flash(request, f"The saved column choices {found.name!r} were deleted")
+    return RedirectResponse("/data", status_code=303)
