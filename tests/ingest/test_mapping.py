@@ -302,3 +302,27 @@ def test_mappings_the_kind_refuses(data: dict[str, object], key: str, reason: st
     assert caught.value.source == "people.toml"
     assert caught.value.key == key
     assert reason in caught.value.reason
+
+
+def test_problems_name_the_files_own_columns(session: Session, tmp_path: Path) -> None:
+    # Row 3 repeats row 2's key; row 4 has an appointment type no one mapped and an end
+    # before its start.
+    text = (
+        "Employee Number,Position Number,Assignment Start Date,Assignment End Date,"
+        "Assignment Category,Leaving Reason\n"
+        "10234561,40011001,01/04/2019,,Permanent,\n"
+        "10234561,40011001,01/04/2019,,Permanent,\n"
+        "10234578,40011004,01/03/2025,01/01/2025,Acting Up,\n"
+    )
+    path = write(tmp_path, "assignments.csv", text)
+    mapping = read_mapping(EXAMPLE / "appointments.toml")
+    report = validate_file(session, "appointments", path, mapping=mapping)
+    found = [(p.row, p.column, p.value) for p in report.problems]
+    assert found[0] == (None, "Assignment Category", None)
+    assert (
+        3,
+        "Employee Number, Position Number, Assignment Start Date",
+        "10234561, 40011001, 01/04/2019",
+    ) in found
+    assert (4, "Assignment Category", "Acting Up") in found
+    assert (4, "Assignment End Date", "01/01/2025") in found

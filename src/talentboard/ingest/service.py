@@ -92,9 +92,9 @@ def _as_mapped(checked: Checked, mapped: MappedTable, mapping: ColumnMap, file: 
     map listed first, and a warning for each of the file's columns left unread."""
     report = checked.report
     unmapped = unmapped_problems(mapped, mapping, file)
-    problems = (*unmapped, *relabel(report.problems, mapped.labels)) if report.problems else ()
+    problems = (*unmapped, *relabel(report.problems, mapped)) if report.problems else ()
     ignored = ignored_warnings(mapped, mapping, file)
-    warnings = (*ignored, *relabel(report.warnings, mapped.labels))
+    warnings = (*ignored, *relabel(report.warnings, mapped))
     return replace(checked, report=replace(report, problems=problems, warnings=warnings))
 
 

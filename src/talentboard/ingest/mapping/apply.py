@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import polars as pl
 
@@ -29,13 +29,15 @@ class MappedTable:
 
     ``labels``: canonical column -> the file's header it was read from; ``unmapped``:
     canonical column -> each value that does not map and how many rows have it, the most
-    frequent first; ``ignored``: the file's headers the mapping does not read.
+    frequent first; ``ignored``: the file's headers the mapping does not read;
+    ``originals``: canonical column -> the file's own text of each row's cell.
     """
 
     table: RawTable
     labels: dict[str, str]
     unmapped: dict[str, list[tuple[str, int]]]
     ignored: tuple[str, ...] = ()
+    originals: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _converter(mapping: ColumnMap, column: Column) -> dict[str, str] | None:
@@ -86,12 +88,14 @@ def map_table(mapping: ColumnMap, kind: Kind, table: RawTable, file: str) -> Map
     columns: list[list[str]] = []
     labels: dict[str, str] = {}
     unmapped: dict[str, list[tuple[str, int]]] = {}
+    originals: dict[str, list[str]] = {}
     height = len(table.rows)
     for column in kind.columns:
         if column.name in positions:
             index = positions[column.name]
             raw = [row[index] if index < len(row) else "" for row in table.rows]
             cells = map_cells(mapping, column, raw)
+            originals[column.name] = raw
             labels[column.name] = table.header[index].strip()
             found = does_not_map(column, cells)
             if found:
@@ -106,7 +110,7 @@ def map_table(mapping: ColumnMap, kind: Kind, table: RawTable, file: str) -> Map
     mapped = RawTable(table.encoding, table.header_row, header, list(table.row_numbers), rows)
     used = set(positions.values())
     ignored = tuple(h.strip() for i, h in enumerate(table.header) if h.strip() and i not in used)
-    return MappedTable(mapped, labels, unmapped, ignored)
+    return MappedTable(mapped, labels, unmapped, ignored, originals)
 
 
 def ignored_warnings(mapped: MappedTable, mapping: ColumnMap, file: str) -> list[Problem]:
@@ -138,9 +142,27 @@ def unmapped_problems(mapped: MappedTable, mapping: ColumnMap, file: str) -> lis
     return problems
 
 
-def relabel(problems: Iterable[Problem], labels: dict[str, str]) -> list[Problem]:
-    """``problems`` with each canonical column named as the file names it."""
-    return [replace(p, column=labels[p.column]) if p.column in labels else p for p in problems]
+def relabel(problems: Iterable[Problem], mapped: MappedTable) -> list[Problem]:
+    """``problems`` with each canonical column named as the file names it and each value
+    as the file writes it (a repeated key names its columns and values separated by
+    commas)."""
+    rows = {number: i for i, number in enumerate(mapped.table.row_numbers)}
+
+    def value(problem: Problem, parts: list[str]) -> str | None:
+        index = rows.get(problem.row) if problem.row is not None else None
+        if index is None or not all(p in mapped.originals for p in parts):
+            return problem.value
+        return ", ".join(mapped.originals[p][index].strip() for p in parts)
+
+    relabelled = []
+    for problem in problems:
+        if problem.column is None:
+            relabelled.append(problem)
+            continue
+        parts = problem.column.split(", ")
+        column = ", ".join(mapped.labels.get(p, p) for p in parts)
+        relabelled.append(replace(problem, column=column, value=value(problem, parts)))
+    return relabelled
 
 
 def unmapped_values(
