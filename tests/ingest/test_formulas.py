@@ -20,6 +20,7 @@ from talentboard.db.models import Person
 from talentboard.formulas import escape_csv, unescape_csv
 from talentboard.ingest import Column, errors_csv, export_kind, import_file
 from talentboard.ingest.cells import Integer, Text
+from talentboard.ingest.mapping.model import parse_mapping
 from talentboard.ingest.read import RawTable
 from talentboard.ingest.report import Problem
 from talentboard.ingest.schema import Kind
@@ -212,3 +213,46 @@ def test_the_errors_file_shows_a_bad_cells_formula_as_text() -> None:
     problems = [Problem("=evil.csv", 2, "given_name", "=cmd|calc!A1", "too long")]
     rows = list(csv.reader(io.StringIO(errors_csv(problems))))
     assert rows[1] == ["'=evil.csv", "2", "given_name", "'=cmd|calc!A1", "too long"]
+
+
+MAPPED = """
+kind = "people"
+[columns]
+person_id = "Staff ID"
+given_name = "Forename"
+family_name = "Surname"
+ethnic_category = "Ethnicity"
+sex = "Sex"
+disability = "Disabled"
+professional_background = "Background"
+birth_year = "Born"
+"""
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_an_export_in_a_mapped_layout_keeps_formulas_as_text_and_imports_back(
+    session: Session, folder: Path, suffix: str
+) -> None:
+    """The same hostile names written in a user's own layout (``--mapping``): a CSV cell
+    gets its apostrophe, an Excel cell is quoted text, and the mapped import gives back
+    every value unchanged."""
+    assert import_file(session, "people", _hostile_file(folder)).ok
+    stored = _people(session)
+    mapping = parse_mapping(MAPPED, "mapped.toml")
+    out = folder / f"mapped.{suffix}"
+    export_kind(session, "people", out, mapping=mapping)
+    if suffix == "csv":
+        text = out.read_bytes().decode("utf-8-sig")
+        rows = {r[0]: r for r in csv.reader(io.StringIO(text, newline=""))}
+        assert rows["F01"][1:3] == ["'=cmd|calc!A1", "Formula"]
+        assert rows["F05"][1] == "''=already quoted"
+    else:
+        sheet = openpyxl.load_workbook(out).active
+        cells = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+        assert cells["F01"][1].value == "=cmd|calc!A1"
+        assert cells["F01"][1].data_type == "s"
+        assert cells["F01"][1].quotePrefix
+    again = import_file(session, "people", out, mapping=mapping)
+    assert again.ok, again.report.problems
+    assert again.counts["people"].updated == 0
+    assert _people(session) == stored

@@ -120,6 +120,7 @@ MUST_SHOW: dict[str, tuple[str, str, tuple[str, ...]]] = {
 NOT_PAGES = {
     "/data/templates/{filename}",
     "/data/exports/{filename}",
+    "/data/mappings/{ident}.toml",
     "/reports/board.{extension}",
     "/people/{person_id}/subject-access",
     # For operators' tools, not pages (test_operations.py).

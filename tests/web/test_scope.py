@@ -125,6 +125,12 @@ def fill(path: str, world: World, role: str, which: str) -> str | None:
             if chosen is None:
                 return None
             values[name] = f"{chosen}-CEO"
+        elif name == "ident":
+            # Saved column choices: the role's own owner's, or those of an organisation
+            # no role here belongs to.
+            owners = {"national": "national", "regional": "region:Y56", "org_admin": "org:R1H"}
+            owner = owners.get(role, "org:R1H") if which == "in" else "org:RA7"
+            values[name] = world.mappings[owner].id
         else:
             raise AssertionError(f"the scope test does not know how to fill {{{name}}} in {path}")
     return PARAMETER.sub(lambda m: str(values[m.group(1)]), path)

@@ -18,7 +18,7 @@ Erin; ``org_admin`` (R1H) Alice and Erin; ``viewer`` nobody; ``individual`` Alic
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from sqlalchemy.orm import Session
@@ -34,6 +34,7 @@ from talentboard.db.models import (
     Person,
     Post,
     ReadinessReview,
+    SavedMapping,
     SuccessionPlan,
     Successor,
     TalentProfile,
@@ -78,6 +79,8 @@ class World:
     successors: dict[str, Successor]
     proposals: dict[str, MatchProposal]
     pairings: dict[str, BuddyPairing]
+    # Saved column choices by owner (``web.permissions.mapping_owner``).
+    mappings: dict[str, SavedMapping] = field(default_factory=dict)
 
 
 def _post(
@@ -253,7 +256,28 @@ def build_world(session: Session) -> World:
         )
         session.add(user)
         users[role] = user
+    mappings = {
+        owner: SavedMapping(
+            owner=owner,
+            kind="people",
+            name="ESR people",
+            content={"kind": "people", "columns": {"person_id": "Employee Number"}},
+            saved_by="national-user",
+            saved_at=dt.datetime.now(dt.UTC),
+        )
+        for owner in ("national", "region:Y56", "org:R1H", "org:RA7")
+    }
+    session.add_all(mappings.values())
     session.flush()
     return World(
-        people, posts, users, appointments, conversations, ratings, successors, proposals, pairings
+        people,
+        posts,
+        users,
+        appointments,
+        conversations,
+        ratings,
+        successors,
+        proposals,
+        pairings,
+        mappings,
     )

@@ -2,7 +2,9 @@
 
 An invalid file exits with code 2 and nothing written; every bad row is listed on stderr
 (up to a screenful; ``--errors-out`` writes them all as CSV). A database failure during
-the load exits with code 1, everything rolled back.
+the load exits with code 1, everything rolled back. ``--mapping MAP.toml`` reads or writes
+a file in the user's own layout (``talentboard mapping suggest`` writes a first one); a
+mapping that cannot be used exits with code 2, naming the mapping file and the key.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from talentboard.cli.options import DbOption
 
 if TYPE_CHECKING:
     from talentboard.ingest import ImportResult, Problem
+    from talentboard.ingest.mapping import ColumnMap
 
 SCREEN_LIMIT = 50
 
@@ -46,6 +49,32 @@ KindArgument = Annotated[
         show_default=False,
     ),
 ]
+
+
+MappingOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--mapping",
+        metavar="MAP.toml",
+        help="A mapping file: the file is in your own columns and values (see "
+        "'talentboard mapping suggest').",
+    ),
+]
+
+
+def _mapping(path: Path | None, kind: str) -> ColumnMap | None:
+    """The mapping file at ``path``, checked against ``kind``; exit 2 when it is unusable."""
+    if path is None:
+        return None
+    from talentboard.ingest import get_kind
+    from talentboard.ingest.mapping import MappingError, check_mapping, read_mapping
+
+    try:
+        mapping = read_mapping(path)
+        check_mapping(mapping, get_kind(kind))
+    except MappingError as exc:
+        raise CliError(str(exc), exit_code=2) from exc
+    return mapping
 
 
 def _kind(name: str) -> str:
@@ -114,17 +143,24 @@ def import_command(
             help="Write every problem found to this CSV file (file,row,column,value,reason).",
         ),
     ] = None,
+    mapping: MappingOption = None,
     db: DbOption = None,
 ) -> None:
     """Import a CSV or Excel file of KIND: every row is checked first; all or nothing."""
     from talentboard.ingest import import_file, write_errors
+    from talentboard.ingest.mapping import MappingError
     from talentboard.progress import reporter
 
     name = _kind(kind)
+    chosen = _mapping(mapping, name)
     engine = engine_for(db)
     try:
         with reporter() as progress, session_factory(engine)() as session:
-            result = import_file(session, name, file, dry_run=dry_run, progress=progress)
+            result = import_file(
+                session, name, file, dry_run=dry_run, progress=progress, mapping=chosen
+            )
+    except MappingError as exc:
+        raise CliError(str(exc), exit_code=2) from exc
     finally:
         engine.dispose()
     report = result.report
@@ -151,16 +187,22 @@ def export_command(
     file: Annotated[
         Path, typer.Argument(help="The file to write: .csv or .xlsx.", show_default=False)
     ],
+    mapping: MappingOption = None,
     db: DbOption = None,
 ) -> None:
-    """Write every stored row of KIND to a CSV or Excel file that imports back unchanged."""
+    """Write every stored row of KIND to a CSV or Excel file that imports back unchanged.
+
+    With --mapping, in the mapping's own columns and values, so that importing it with the
+    same mapping changes nothing.
+    """
     from talentboard.ingest import WriteError, export_kind
 
     name = _kind(kind)
+    chosen = _mapping(mapping, name)
     engine = engine_for(db)
     try:
         with session_factory(engine)() as session:
-            count = export_kind(session, name, file)
+            count = export_kind(session, name, file, mapping=chosen)
     except WriteError as exc:
         raise CliError(str(exc), exit_code=2) from exc
     finally:

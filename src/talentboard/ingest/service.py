@@ -12,12 +12,20 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from talentboard.ingest.kinds import get_kind
+from talentboard.ingest.mapping.apply import (
+    MappedTable,
+    ignored_warnings,
+    map_table,
+    relabel,
+    unmapped_problems,
+)
+from talentboard.ingest.mapping.model import ColumnMap, check_mapping
 from talentboard.ingest.read import WINDOWS_1252, RawTable, ReadError, read_table
 from talentboard.ingest.report import ImportResult, Problem, ValidationReport
 from talentboard.ingest.schema import Batch, Kind
 from talentboard.ingest.scope import ImportScope, scope_problems, scoped_frame
 from talentboard.ingest.validate import Checked, check_table
-from talentboard.ingest.write import file_format, write_rows
+from talentboard.ingest.write import file_format, write_mapped, write_rows
 from talentboard.progress import SILENT, Reporter
 
 SQLITE_CACHE_KIB = 65536
@@ -29,17 +37,25 @@ def _check(
     path: Path,
     progress: Reporter,
     scope: ImportScope | None = None,
+    mapping: ColumnMap | None = None,
 ) -> Checked:
+    if mapping is not None:
+        check_mapping(mapping, kind)
     progress.start(f"Reading {path.name}")
     try:
-        table = read_table(path, sheet=kind.name)
+        table = read_table(path, sheet=(mapping.sheet if mapping else None) or kind.name)
     except ReadError as exc:
         problem = Problem(path.name, None, None, None, str(exc))
         return Checked(ValidationReport(path.name, kind.name, None, 0, (problem,)))
+    mapped = map_table(mapping, kind, table, path.name) if mapping else None
+    if mapped is not None:
+        table = mapped.table
     progress.start(f"Checking {len(table.rows):,} rows of {path.name}")
     checked = check_table(session, kind, path.name, table)
     if scope is not None:
         checked = _within(session, kind, path.name, table, checked, scope)
+    if mapping is not None and mapped is not None:
+        checked = _as_mapped(checked, mapped, mapping, path.name)
     if table.encoding == WINDOWS_1252:
         note = Problem(
             path.name,
@@ -71,6 +87,17 @@ def _within(
     return Checked(replace(checked.report, problems=tuple(problems)))
 
 
+def _as_mapped(checked: Checked, mapped: MappedTable, mapping: ColumnMap, file: str) -> Checked:
+    """``checked`` with its columns named as the file names them, the values that do not
+    map listed first, and a warning for each of the file's columns left unread."""
+    report = checked.report
+    unmapped = unmapped_problems(mapped, mapping, file)
+    problems = (*unmapped, *relabel(report.problems, mapped)) if report.problems else ()
+    ignored = ignored_warnings(mapped, mapping, file)
+    warnings = (*ignored, *relabel(report.warnings, mapped))
+    return replace(checked, report=replace(report, problems=problems, warnings=warnings))
+
+
 @contextmanager
 def _page_cache(session: Session, *, enlarge: bool) -> Iterator[None]:
     """On SQLite, a larger page cache while loading, then the one there was.
@@ -91,15 +118,22 @@ def _page_cache(session: Session, *, enlarge: bool) -> Iterator[None]:
 
 
 def validate_file(
-    session: Session, kind: str, path: str | Path, *, scope: ImportScope | None = None
+    session: Session,
+    kind: str,
+    path: str | Path,
+    *,
+    scope: ImportScope | None = None,
+    mapping: ColumnMap | None = None,
 ) -> ValidationReport:
     """Check every row of the file at ``path`` as a file of ``kind``; write nothing.
 
     With ``scope``, every cell naming an organisation, post or person outside it is a
-    problem too (:mod:`talentboard.ingest.scope`). Raises ``UnknownKindError`` for a kind
-    that does not exist; every problem with the file itself is in the report.
+    problem too (:mod:`talentboard.ingest.scope`). With ``mapping``, the file is read
+    through it (:mod:`talentboard.ingest.mapping`). Raises ``UnknownKindError`` for a kind
+    that does not exist, ``MappingError`` for a mapping that cannot be used; every problem
+    with the file itself is in the report.
     """
-    return _check(session, get_kind(kind), Path(path), SILENT, scope).report
+    return _check(session, get_kind(kind), Path(path), SILENT, scope, mapping).report
 
 
 def import_file(
@@ -110,19 +144,21 @@ def import_file(
     dry_run: bool = False,
     progress: Reporter | None = None,
     scope: ImportScope | None = None,
+    mapping: ColumnMap | None = None,
 ) -> ImportResult:
     """Validate the file at ``path`` and, when every row is valid, load it in one transaction.
 
     Rows are upserted on the kind's key: new keys inserted, changed rows updated, the rest
     left alone and counted as unchanged. Nothing is written when any row is invalid, nor
     on a dry run (which still counts what would change); with ``scope``, a row naming
-    anything outside it is invalid (see :func:`validate_file`). On success the session is
+    anything outside it is invalid; with ``mapping``, the file is read through it (see
+    :func:`validate_file`). On success the session is
     committed; if the database refuses the data, everything the import wrote is rolled
     back and ``failure`` says why.
     """
     progress = progress or SILENT
     chosen = get_kind(kind)
-    checked = _check(session, chosen, Path(path), progress, scope)
+    checked = _check(session, chosen, Path(path), progress, scope, mapping)
     if checked.rows is None:
         return ImportResult(checked.report, dry_run=dry_run)
     try:
@@ -161,20 +197,31 @@ def export_frame(session: Session, kind: str, *, scope: ImportScope | None = Non
 
 
 def export_kind(
-    session: Session, kind: str, path: str | Path, *, scope: ImportScope | None = None
+    session: Session,
+    kind: str,
+    path: str | Path,
+    *,
+    scope: ImportScope | None = None,
+    mapping: ColumnMap | None = None,
 ) -> int:
     """Write every stored row of ``kind`` to ``path`` (CSV or XLSX by its extension).
 
     The columns are the kind's canonical columns followed by its optional extra ones, the
     rows sorted by the kind's key, so importing the file changes nothing and exporting
-    again gives the same file. With ``scope``, only the rows inside it. Returns the number
-    of rows written.
+    again gives the same file. With ``scope``, only the rows inside it. With ``mapping``,
+    in the file's own layout instead: its headers, its values, its date format, so that
+    importing with the same mapping changes nothing. Returns the number of rows written.
     """
     chosen = get_kind(kind)
     target = Path(path)
     file_format(target)
+    if mapping is not None:
+        check_mapping(mapping, chosen)
     frame = export_frame(session, chosen.name, scope=scope)
-    write_rows(chosen, frame, target)
+    if mapping is not None:
+        write_mapped(chosen, mapping, frame, target)
+    else:
+        write_rows(chosen, frame, target)
     return frame.height
 
 

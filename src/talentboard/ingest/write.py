@@ -17,14 +17,16 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import polars as pl
 from openpyxl.styles import Font
 
-from talentboard.formulas import CSV_ESCAPED, FORMULA_START, mark_text_cell
-from talentboard.ingest.cells import Date
-from talentboard.ingest.schema import Kind
+from talentboard.formulas import CSV_ESCAPED, FORMULA_START, escape_csv, mark_text_cell
+from talentboard.ingest.cells import Date, Text
+from talentboard.ingest.mapping.model import ISO, UK, ColumnMap, fold
+from talentboard.ingest.schema import Column, Kind
 
 CSV_SUFFIXES = (".csv",)
 XLSX_SUFFIXES = (".xlsx",)
@@ -92,3 +94,87 @@ def _write_xlsx(kind: Kind, frame: pl.DataFrame, path: Path) -> None:
     sheet.freeze_panes = "A2"
     workbook.properties.creator = "talentboard"
     workbook.save(path)
+
+
+def _mapped_columns(
+    kind: Kind, mapping: ColumnMap, frame: pl.DataFrame
+) -> list[tuple[str, Column, list[Any]]]:
+    """Each of the file's columns: its header, the kind's column and the cells to write.
+
+    A header that holds two canonical columns is written once, from the first. Values
+    listed in the mapping are written as the file's value (the first listed, when several
+    give the same value); dates in the mapping's date format.
+    """
+    written: dict[str, tuple[Column, list[Any]]] = {}
+    for column in kind.columns:
+        header = mapping.columns.get(column.name)
+        if header is None or fold(header) in {fold(h) for h in written}:
+            continue
+        values = frame[column.name]
+        texts = column.type.to_text(values)
+        table = mapping.values.get(column.name, {})
+        if table:
+            targets = pl.Series(column.name, list(table.values()), dtype=pl.String)
+            parsed, _ = column.type.parse(targets.replace("", None))
+            canonical = column.type.to_text(parsed).to_list()
+            inverse: dict[str, str] = {}
+            for given, text in zip(table, canonical, strict=True):
+                if text:
+                    inverse.setdefault(text, given)
+            cells: list[Any] = [inverse.get(t, t) for t in texts]
+        elif isinstance(column.type, Date) and mapping.date_format == UK:
+            cells = values.dt.strftime("%d/%m/%Y").fill_null("").to_list()
+        else:
+            cells = [column.type.to_cell(v) for v in values]
+        written[header] = (column, cells)
+    return [(header, column, cells) for header, (column, cells) in written.items()]
+
+
+def write_mapped(kind: Kind, mapping: ColumnMap, frame: pl.DataFrame, path: Path) -> None:
+    """Write ``frame`` (parsed values in the kind's columns) in the layout ``mapping`` reads."""
+    columns = _mapped_columns(kind, mapping, frame)
+    if file_format(path) == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow([header for header, _, _ in columns])
+        texts = [
+            [
+                "" if c is None else _text(c) if column.type.numeric else escape_csv(_text(c))
+                for c in cells
+            ]
+            for _, column, cells in columns
+        ]
+        writer.writerows(zip(*texts, strict=True))
+        path.write_bytes(("\ufeff" + out.getvalue()).encode("utf-8"))
+        return
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = mapping.sheet or kind.name
+    sheet.append([header for header, _, _ in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in zip(*(cells for _, _, cells in columns), strict=True):
+        sheet.append([None if c == "" else c for c in row])
+    for index, (header, column, _) in enumerate(columns, start=1):
+        letter = openpyxl.utils.get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(12, len(header) + 2)
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd" if mapping.date_format == ISO else "dd/mm/yyyy"
+            elif isinstance(column.type, Text) and isinstance(cell.value, str):
+                cell.data_type = "s"
+                mark_text_cell(cell)
+    sheet.freeze_panes = "A2"
+    workbook.properties.creator = "talentboard"
+    workbook.save(path)
+
+
+def _text(cell: Any) -> str:
+    """A cell written by ``to_cell`` as the text a CSV holds."""
+    if isinstance(cell, bool):
+        return "true" if cell else "false"
+    if isinstance(cell, float):
+        return repr(cell)
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    return str(cell)

@@ -284,6 +284,19 @@ def data_scope(session: Session, principal: Principal) -> ImportScope | None:
     return ImportScope(codes, "organisation" if principal.role == "org_admin" else "region")
 
 
+def mapping_owner(principal: Principal) -> str:
+    """Whose saved mappings the caller lists, uses and saves: their organisation's
+    (``org:<ODS code>``), their region's (``region:<code>``) or the national team's."""
+    require(principal, Capability.IMPORT_DATA)
+    if principal.role == "national":
+        return "national"
+    if principal.role == "regional" and principal.region_code:
+        return f"region:{principal.region_code}"
+    if principal.role == "org_admin" and principal.ods_code:
+        return f"org:{principal.ods_code}"
+    raise NotFoundError
+
+
 def may_import(principal: Principal, kind: str) -> bool:
     """Whether the caller may import files of ``kind`` (within their data scope)."""
     return can(principal, Capability.IMPORT_DATA) and (

@@ -2,6 +2,7 @@
 
 from talentboard.db.base import Base
 from talentboard.db.models.access import ApiToken, AuditEvent, Setting, User
+from talentboard.db.models.imports import SavedMapping
 from talentboard.db.models.matching import BuddyPairing, MatchProposal, MatchRun, Opportunity
 from talentboard.db.models.register import (
     Appointment,
@@ -43,6 +44,7 @@ __all__ = [
     "Person",
     "Post",
     "ReadinessReview",
+    "SavedMapping",
     "Setting",
     "SuccessionPlan",
     "Successor",

@@ -5,7 +5,6 @@ outside is refused whole, and exports leave such rows out."""
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 import tempfile
 from pathlib import Path
@@ -16,22 +15,30 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 
-from talentboard.ingest import KINDS, UnknownKindError, import_file, validate_file, write_template
+from talentboard.ingest import KINDS, UnknownKindError, import_file, write_template
+from talentboard.ingest.mapping import ColumnMap
+from talentboard.ingest.mapping.saved import as_mapping, saved_mapping, saved_mappings
 from talentboard.ingest.service import export_kind
-from talentboard.web import audit
+from talentboard.web import audit, uploads
 from talentboard.web.deps import FormDep, SessionDep, SettingsDep, requires
 from talentboard.web.permissions import (
     Capability,
     NotFoundError,
     Principal,
     data_scope,
+    mapping_owner,
     may_import,
 )
 from talentboard.web.presenters.data import counts_rows, kind_items, kind_rows, validation_page
+from talentboard.web.presenters.mapping import saved_rows
+from talentboard.web.routes.data_mapping import mapping_or_check, needs_mapping, start_step
 from talentboard.web.templating import render
+from talentboard.web.uploads import Upload, check_and_show, discard, kept_mapping
 
 router = APIRouter(prefix="/data", include_in_schema=False)
 
+MAX_ID_DIGITS = 12
+NO_SAVED_MAPPING = "None: the file has the template's columns, or I will match them next"
 Importer = Annotated[Principal, Depends(requires(Capability.IMPORT_DATA))]
 SUFFIXES = (".csv", ".xlsx")
 MEDIA = {
@@ -42,11 +49,13 @@ MEDIA = {
 
 def _data_page(
     request: Request,
+    session: SessionDep,
     principal: Principal,
     errors: list[dict[str, str]] | None = None,
     kind: str | None = None,
     status: int = 200,
 ) -> Response:
+    saved = saved_mappings(session, mapping_owner(principal))
     return render(
         request,
         "data/index.jinja",
@@ -59,14 +68,25 @@ def _data_page(
             "errors": errors or [],
             "kind_error": next((e["text"] for e in errors or [] if e["href"] == "#kind"), None),
             "file_error": next((e["text"] for e in errors or [] if e["href"] == "#file"), None),
+            "mapping_error": next(
+                (e["text"] for e in errors or [] if e["href"] == "#saved_mapping"), None
+            ),
+            "saved_rows": saved_rows(saved),
+            "saved_mappings": [
+                {
+                    "value": "",
+                    "text": "None: the file has the template's columns, or match them next",
+                }
+            ]
+            + [{"value": str(m.id), "text": f"{m.name} ({m.kind})"} for m in saved],
         },
         status_code=status,
     )
 
 
 @router.get("", response_class=HTMLResponse)
-def data_home(request: Request, principal: Importer) -> Response:
-    return _data_page(request, principal)
+def data_home(request: Request, session: SessionDep, principal: Importer) -> Response:
+    return _data_page(request, session, principal)
 
 
 @router.post("/upload", response_class=HTMLResponse)
@@ -80,7 +100,7 @@ def upload(
     kind = str(form.get("kind", "") or "")
     upload = form.get("file")
     errors = []
-    scope = data_scope(session, principal)
+    data_scope(session, principal)  # refuses a caller without a data scope
     if kind not in KINDS or not may_import(principal, kind):
         errors.append({"text": "Select what the file holds", "href": "#kind"})
     if not isinstance(upload, UploadFile) or not upload.filename:
@@ -90,67 +110,57 @@ def upload(
             {"text": "The selected file must be a CSV or an Excel (.xlsx) file", "href": "#file"}
         )
     if errors or not isinstance(upload, UploadFile) or upload.filename is None:
-        return _data_page(request, principal, errors, kind, status=400)
+        return _data_page(request, session, principal, errors, kind, status=400)
     content = upload.file.read(settings.max_upload_bytes + 1)
     if len(content) > settings.max_upload_bytes:
         limit = settings.max_upload_bytes // (1024 * 1024)
         errors.append(
             {"text": f"The selected file must be smaller than {limit} MB", "href": "#file"}
         )
-        return _data_page(request, principal, errors, kind, status=400)
+        return _data_page(request, session, principal, errors, kind, status=400)
+    saved = _chosen_mapping(session, principal, form, kind)
+    if isinstance(saved, str):
+        return _data_page(
+            request,
+            session,
+            principal,
+            [{"text": saved, "href": "#saved_mapping"}],
+            kind,
+            status=400,
+        )
     name = Path(upload.filename).name
     upload_id = secrets.token_urlsafe(16)
     folder = settings.upload_dir / upload_id
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     path.write_bytes(content)
-    report = validate_file(session, kind, path, scope=scope)
-    audit.by(
-        request,
-        session,
-        principal,
-        "import",
-        kind,
-        name,
-        {"stage": "validated", "rows": report.rows, "problems": len(report.problems)},
+    waiting = Upload(upload_id, kind, name, path)
+    if saved is not None:
+        return mapping_or_check(request, session, principal, waiting, saved)
+    if needs_mapping(waiting):
+        return start_step(request, session, principal, waiting)
+    return check_and_show(request, session, principal, waiting)
+
+
+def _chosen_mapping(
+    session: SessionDep, principal: Principal, form: FormDep, kind: str
+) -> ColumnMap | str | None:
+    """The saved mapping chosen for the upload; None for none; a message when it cannot be
+    used for ``kind``."""
+    chosen = str(form.get("saved_mapping", "") or "")
+    if not chosen:
+        return None
+    found = (
+        saved_mapping(session, mapping_owner(principal), int(chosen)) if chosen.isdigit() else None
     )
-    session.commit()
-    if not report.ok:
-        _discard(path)
-        return render(
-            request,
-            "data/problems.jinja",
-            {
-                "title": f"Problems with {name}",
-                "file": name,
-                "kind": kind,
-                **validation_page(report),
-            },
-            status_code=400,
+    if found is None:
+        return "Select one of your saved column choices"
+    if found.kind != kind:
+        return (
+            f"The saved choices {found.name!r} read {found.kind} files: select "
+            f"{found.kind.capitalize()} above, or other saved choices"
         )
-    preview = import_file(session, kind, path, dry_run=True, scope=scope)
-    pending = dict(request.session.get("uploads", {}))
-    pending[upload_id] = {"kind": kind, "name": name}
-    request.session["uploads"] = pending
-    return render(
-        request,
-        "data/confirm.jinja",
-        {
-            "title": f"Check and confirm the import of {name}",
-            "file": name,
-            "kind": kind,
-            "upload_id": upload_id,
-            "rows_checked": "The one row" if report.rows == 1 else f"All {report.rows:,} rows",
-            "counts": counts_rows(preview.counts),
-            "warnings": validation_page(report)["warnings"],
-        },
-    )
-
-
-def _discard(path: Path) -> None:
-    path.unlink(missing_ok=True)
-    with contextlib.suppress(OSError):
-        path.parent.rmdir()
+    return as_mapping(found)
 
 
 @router.post("/confirm", response_class=HTMLResponse)
@@ -162,15 +172,18 @@ def confirm(
     form: FormDep,
 ) -> Response:
     upload_id = str(form.get("upload_id", "") or "")
-    pending = dict(request.session.get("uploads", {}))
-    entry = pending.pop(upload_id, None)
-    request.session["uploads"] = pending
-    path = settings.upload_dir / upload_id / entry["name"] if entry else None
-    if entry is None or path is None or not path.exists():
+    waiting = uploads.waiting(request, settings.upload_dir, upload_id, take=True)
+    if waiting is None:
         gone = "The file is no longer waiting to be imported: upload it again"
-        return _data_page(request, principal, [{"text": gone, "href": "#file"}], status=400)
-    result = import_file(session, entry["kind"], path, scope=data_scope(session, principal))
-    _discard(path)
+        return _data_page(
+            request, session, principal, [{"text": gone, "href": "#file"}], status=400
+        )
+    entry = {"kind": waiting.kind, "name": waiting.name}
+    mapping = kept_mapping(waiting)
+    result = import_file(
+        session, waiting.kind, waiting.path, scope=data_scope(session, principal), mapping=mapping
+    )
+    discard(waiting.path)
     audit.by(
         request,
         session,
@@ -230,7 +243,7 @@ def template(filename: str, principal: Importer) -> Response:
         path,
         media_type=MEDIA[suffix],
         filename=path.name,
-        background=BackgroundTask(_discard, path),
+        background=BackgroundTask(discard, path),
     )
 
 
@@ -255,5 +268,5 @@ def export(request: Request, filename: str, session: SessionDep, principal: Impo
         path,
         media_type=MEDIA[suffix],
         filename=path.name,
-        background=BackgroundTask(_discard, path),
+        background=BackgroundTask(discard, path),
     )
