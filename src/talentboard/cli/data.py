@@ -36,6 +36,8 @@ KIND_NAMES = (
     "conversations",
     "fppt",
     "appraisals",
+    "indicator-definitions",
+    "indicators",
 )
 
 KindArgument = Annotated[

@@ -23,6 +23,7 @@ _ISO_DATE = r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$"
 _UK_DATE = r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$"
 _WHOLE = r"^[+-]?[0-9]+$"
 _THOUSANDS = r"^[0-9]{1,3}(,[0-9]{3})+$"
+_GROUPED_DECIMAL = r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$"
 _DECIMAL = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?%?$"
 
 TRUE_WORDS = ("true", "yes", "1")
@@ -186,6 +187,40 @@ class Fraction(CellType):
 
     def describe(self) -> str:
         return "a fraction between 0 and 1 (`0.23`; `23%` is read as 0.23)"
+
+    def to_text(self, values: pl.Series) -> pl.Series:
+        # repr is the shortest text that reads back as the same float.
+        return pl.Series(
+            values.name, ["" if v is None else repr(float(v)) for v in values], dtype=pl.String
+        )
+
+
+@dataclass(frozen=True)
+class Number(CellType):
+    """A decimal number (``6.79``, ``1,234.5``), at least ``minimum`` when given."""
+
+    minimum: float | None = None
+    dtype: pl.DataType = field(default=pl.Float64(), init=False)
+
+    def parse(self, raw: pl.Series) -> tuple[pl.Series, pl.Series]:
+        grouped = raw.str.contains(_GROUPED_DECIMAL).fill_null(False)
+        plain = pl.select(
+            pl.when(grouped).then(raw.str.replace_all(",", "", literal=True)).otherwise(raw)
+        ).to_series()
+        well_formed = (plain.str.contains(_DECIMAL) & ~plain.str.ends_with("%")).fill_null(False)
+        # Adding 0.0 turns -0.0 into 0.0.
+        numbers = _keep(plain, well_formed).cast(pl.Float64, strict=False) + 0.0
+        not_number = _reason(raw.is_not_null() & numbers.is_null(), "not a number")
+        if self.minimum is None:
+            return numbers.alias(raw.name), not_number
+        outside = (numbers < self.minimum).fill_null(False)
+        reasons = _first(not_number, _reason(outside, f"must be at least {self.minimum:g}"))
+        return _keep(numbers, ~outside).alias(raw.name), reasons
+
+    def describe(self) -> str:
+        if self.minimum is not None:
+            return f"a number, at least {self.minimum:g}"
+        return "a number"
 
     def to_text(self, values: pl.Series) -> pl.Series:
         # repr is the shortest text that reads back as the same float.
