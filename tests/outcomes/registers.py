@@ -78,6 +78,10 @@ def _board(builder: RegisterBuilder, ods: str, vacant: tuple[int, int], serial: 
 
 
 def generated_register() -> RegisterFrames:
+    return generated_builder().frames()
+
+
+def generated_builder() -> RegisterBuilder:
     builder = RegisterBuilder()
     serial = [0]
     for i in range(1, COUNT + 1):
@@ -92,7 +96,7 @@ def generated_register() -> RegisterFrames:
     _board(builder, "GLATE", (0, 0), serial)
     builder.org("GSIZE", kind="acute", headcount=None)
     _board(builder, "GSIZE", (0, 0), serial)
-    return builder.frames()
+    return builder
 
 
 def indicator_rows() -> pl.DataFrame:

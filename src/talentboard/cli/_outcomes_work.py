@@ -10,6 +10,7 @@ import json
 import math
 from typing import Any
 
+import polars as pl
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -84,7 +85,7 @@ def run(
             fit = fit_outcome(inputs, indicator, exposure, at, model)
         except FitError as exc:
             raise CliError(f"{indicator} on {exposure}: {exc}", exit_code=2) from exc
-        _print([fit], [], output, single=True)
+        _print(inputs, [fit], [], output)
         return
     fits: list[OutcomeFit] = []
     failed: list[tuple[str, str]] = []
@@ -101,11 +102,11 @@ def run(
         by_name |= {n: _unfitted(indicator, n, at, model, r) for n, r in failed}
         typer.echo(json.dumps([by_name[n] for n in exposure_names()], indent=2))
         return
-    _print(fits, failed, output, single=False)
+    _print(inputs, fits, failed, output)
 
 
 def _print(
-    fits: list[OutcomeFit], failed: list[tuple[str, str]], output: str, *, single: bool
+    inputs: OutcomeInputs, fits: list[OutcomeFit], failed: list[tuple[str, str]], output: str
 ) -> None:
     if output == "json":
         typer.echo(json.dumps(outcome_json(fits[0]), indent=2))
@@ -134,5 +135,8 @@ def _print(
     for name, reason in failed:
         table.add_row(name, "-", reason, "", "", "", "")
     console.print(table)
+    definition = inputs.indicators.definitions.filter(pl.col("code") == fits[0].indicator).row(
+        0, named=True
+    )
     for fit in fits:
-        console.print(association_sentence(fit))
+        console.print(association_sentence(fit, definition["name"], definition["unit"]))

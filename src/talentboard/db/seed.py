@@ -82,13 +82,8 @@ def load_reference_indicators(session: Session) -> IndicatorSeedResult:
     ]
     if closed:
         session.execute(insert(Organisation), closed)
-    stored = set(
-        session.execute(
-            select(
-                IndicatorValue.ods_code, IndicatorValue.indicator_code, IndicatorValue.period_end
-            )
-        ).tuples()
-    )
+    key = (IndicatorValue.ods_code, IndicatorValue.indicator_code, IndicatorValue.period_end)
+    stored = {(ods, code, end) for ods, code, end in session.execute(select(*key))}
     codes = known | {o["ods_code"] for o in closed}
     values = [
         {

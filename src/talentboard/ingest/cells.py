@@ -223,10 +223,18 @@ class Number(CellType):
         return "a number"
 
     def to_text(self, values: pl.Series) -> pl.Series:
-        # repr is the shortest text that reads back as the same float.
-        return pl.Series(
-            values.name, ["" if v is None else repr(float(v)) for v in values], dtype=pl.String
-        )
+        return pl.Series(values.name, [_number_text(v) for v in values], dtype=pl.String)
+
+
+def _number_text(value: float | None) -> str:
+    """The shortest text that reads back as the same number, whole numbers without ``.0``
+    (as a spreadsheet shows them)."""
+    if value is None:
+        return ""
+    number = float(value)
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return repr(number)
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,8 @@ def declared_codes(context: RuleContext) -> Iterable[Problem]:
 
 def _known_units(context: RuleContext) -> dict[str, str]:
     """Every indicator code the database knows, with its unit: catalogue and declared."""
-    declared = context.session.execute(select(IndicatorDefinition.code, IndicatorDefinition.unit))
-    return {d.code: d.unit for d in indicator_catalogue()} | dict(declared.tuples().all())
+    declared = context.session.scalars(select(IndicatorDefinition))
+    return {d.code: d.unit for d in indicator_catalogue()} | {d.code: d.unit for d in declared}
 
 
 def known_indicators(context: RuleContext) -> Iterable[Problem]:
