@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
-from typing import Any
 
 import polars as pl
 import typer
@@ -30,12 +28,12 @@ from talentboard.outcomes import (
     exposure_names,
     fit_outcome,
 )
+from talentboard.outcomes.contract import outcome_answer
 from talentboard.outcomes.wording import association_sentence
 
-__all__ = ["outcome_json", "run"]
+__all__ = ["run"]
 
 MODELS = {"ols_hc3": CROSS_SECTION, "panel": PANEL}
-FIGURES = ("coefficient", "std_error", "ci_low", "ci_high", "p_value", "r_squared")
 
 
 def _inputs(db: str | None) -> OutcomeInputs:
@@ -47,30 +45,6 @@ def _inputs(db: str | None) -> OutcomeInputs:
         engine.dispose()
 
 
-def outcome_json(fit: OutcomeFit) -> dict[str, Any]:
-    """The contract's object, with a figure that is not a number as null."""
-    return {
-        key: None if isinstance(value, float) and not math.isfinite(value) else value
-        for key, value in fit.as_dict().items()
-    }
-
-
-def _unfitted(
-    indicator: str, exposure: str, at: dt.date, model: str, reason: str
-) -> dict[str, Any]:
-    return {
-        "indicator": indicator,
-        "exposure": exposure,
-        "as_at": at.isoformat(),
-        "model": model,
-        "n_orgs": None,
-        "n_excluded": None,
-        **dict.fromkeys(FIGURES),
-        "adjusted_for": None,
-        "reason": reason,
-    }
-
-
 def run(
     db: str | None, indicator: str, exposure: str, at: dt.date, model: str, output: str
 ) -> None:
@@ -78,15 +52,24 @@ def run(
     model = MODELS[model]
     try:
         check_choices(inputs, indicator, exposure, model)
+        if output == "json":
+            answer = outcome_answer(inputs, indicator, exposure, at, model)
+            typer.echo(json.dumps(answer, indent=2))
+            return
+        fits, failed = _fits(inputs, indicator, exposure, at, model)
     except UnknownChoiceError as exc:
         raise CliError(str(exc), exit_code=2) from exc
+    except FitError as exc:
+        prefix = "" if exposure == "all" else f"{indicator} on {exposure}: "
+        raise CliError(f"{prefix}{exc}", exit_code=2) from exc
+    _print_table(inputs, fits, failed)
+
+
+def _fits(
+    inputs: OutcomeInputs, indicator: str, exposure: str, at: dt.date, model: str
+) -> tuple[list[OutcomeFit], list[tuple[str, str]]]:
     if exposure != "all":
-        try:
-            fit = fit_outcome(inputs, indicator, exposure, at, model)
-        except FitError as exc:
-            raise CliError(f"{indicator} on {exposure}: {exc}", exit_code=2) from exc
-        _print(inputs, [fit], [], output)
-        return
+        return [fit_outcome(inputs, indicator, exposure, at, model)], []
     fits: list[OutcomeFit] = []
     failed: list[tuple[str, str]] = []
     for name in exposure_names():
@@ -96,22 +79,15 @@ def run(
             failed.append((name, str(exc)))
     if not fits:
         reasons = "; ".join(f"{name}: {reason}" for name, reason in failed)
-        raise CliError(f"{indicator}: no exposure can be fitted ({reasons})", exit_code=2)
-    if output == "json":
-        by_name = {f.exposure: outcome_json(f) for f in fits}
-        by_name |= {n: _unfitted(indicator, n, at, model, r) for n, r in failed}
-        typer.echo(json.dumps([by_name[n] for n in exposure_names()], indent=2))
-        return
-    _print(inputs, fits, failed, output)
+        raise FitError(f"{indicator}: no exposure can be fitted ({reasons})")
+    return fits, failed
 
 
-def _print(
-    inputs: OutcomeInputs, fits: list[OutcomeFit], failed: list[tuple[str, str]], output: str
+def _print_table(
+    inputs: OutcomeInputs, fits: list[OutcomeFit], failed: list[tuple[str, str]]
 ) -> None:
-    if output == "json":
-        typer.echo(json.dumps(outcome_json(fits[0]), indent=2))
-        return
     console = Console(highlight=False)
+    first = fits[0]
     table = Table(
         "exposure",
         "coefficient",
@@ -120,7 +96,7 @@ def _print(
         "R²",
         "orgs",
         "left out",
-        title=f"{fits[0].indicator} at {fits[0].as_at.isoformat()} ({fits[0].model})",
+        title=f"{first.indicator} at {first.as_at.isoformat()} ({first.model})",
     )
     for fit in fits:
         table.add_row(
@@ -135,8 +111,7 @@ def _print(
     for name, reason in failed:
         table.add_row(name, "-", reason, "", "", "", "")
     console.print(table)
-    definition = inputs.indicators.definitions.filter(pl.col("code") == fits[0].indicator).row(
-        0, named=True
-    )
+    definitions = inputs.indicators.definitions
+    definition = definitions.filter(pl.col("code") == first.indicator).row(0, named=True)
     for fit in fits:
         console.print(association_sentence(fit, definition["name"], definition["unit"]))

@@ -277,16 +277,25 @@ def _result(
 
 def _band(fit: Any, x: pl.Series, means: np.ndarray) -> pl.DataFrame:
     """The fitted mean along the exposure, other terms at their means, with its 95%
-    interval from the fit's own (robust or clustered) covariance."""
+    interval from the fit's own (robust or clustered) covariance.
+
+    A clustered covariance with more terms than clusters is only semi-definite, so a
+    variance that rounding makes a hair below zero is taken as zero.
+    """
+    from scipy import stats
+
     grid = np.linspace(float(x.min()), float(x.max()), BAND_POINTS)  # type: ignore[arg-type]
     rows = np.tile(means, (BAND_POINTS, 1))
     rows[:, 1] = grid
-    predicted = fit.get_prediction(rows).summary_frame(alpha=0.05)
+    fitted = rows @ np.asarray(fit.params)
+    variance = np.einsum("ij,jk,ik->i", rows, np.asarray(fit.cov_params()), rows)
+    error = np.sqrt(np.clip(variance, 0.0, None))
+    quantile = stats.t.ppf(0.975, fit.df_resid) if fit.use_t else stats.norm.ppf(0.975)
     return pl.DataFrame(
         {
             "x": grid,
-            "fitted": predicted["mean"].to_numpy(),
-            "lower": predicted["mean_ci_lower"].to_numpy(),
-            "upper": predicted["mean_ci_upper"].to_numpy(),
+            "fitted": fitted,
+            "lower": fitted - quantile * error,
+            "upper": fitted + quantile * error,
         }
     )

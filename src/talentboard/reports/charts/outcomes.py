@@ -1,0 +1,77 @@
+"""An outcome indicator against a leadership exposure: the organisations, the fitted line
+and its 95% interval band (docs/metrics.md, "Outcomes")."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+
+from talentboard.outcomes import OutcomeFit
+from talentboard.reports import palette
+from talentboard.reports.charts.base import finish
+from talentboard.reports.model import ChartSpec, Column, table_from_frame
+
+if TYPE_CHECKING:
+    import altair as alt
+
+__all__ = ["outcome_chart"]
+
+TABLE_POINTS = 5
+
+
+def outcome_chart(
+    fit: OutcomeFit, *, name: str, indicator_label: str, exposure_label: str
+) -> ChartSpec:
+    """A scatter of one point per organisation (unnamed: aggregates only), the fitted mean
+    with other terms at their means, and its 95% interval as a shaded band."""
+    points = fit.points.select("x", "y")
+    line = fit.line
+
+    def draw() -> alt.LayerChart | alt.FacetChart:
+        import altair as alt
+
+        x = alt.X("x:Q", title=exposure_label, scale=alt.Scale(nice=False, zero=False))
+        band = (
+            alt.Chart(line)
+            .mark_area(opacity=0.2, color=palette.NHS_BLUE)
+            .encode(x=x, y=alt.Y("lower:Q", title=indicator_label), y2=alt.Y2("upper:Q"))
+        )
+        fitted = (
+            alt.Chart(line)
+            .mark_line(color=palette.NHS_DARK_BLUE, strokeWidth=2)
+            .encode(x=x, y=alt.Y("fitted:Q"))
+        )
+        dots = (
+            alt.Chart(points)
+            .mark_circle(size=36, opacity=0.6, color=palette.NHS_DARK_GREY)
+            .encode(x=x, y=alt.Y("y:Q", scale=alt.Scale(zero=False)))
+        )
+        return alt.layer(dots, band, fitted, width=palette.WIDTH, height=palette.HEIGHT)
+
+    step = max(1, (line.height - 1) // (TABLE_POINTS - 1))
+    shown = line.gather_every(step)
+    table = table_from_frame(
+        shown,
+        (
+            Column("x", exposure_label, "number"),
+            Column("fitted", f"Fitted {indicator_label.lower()}", "number"),
+            Column("lower", "95% interval, lower", "number"),
+            Column("upper", "95% interval, upper", "number"),
+        ),
+        name=name,
+        caption=f"The fitted line: {indicator_label} at values of {exposure_label.lower()}",
+    )
+    return finish(
+        draw,
+        name=name,
+        title=f"{indicator_label} against {exposure_label.lower()}",
+        subtitle=(
+            f"Each dot is an organisation ({fit.n_orgs}); the line is the fitted association "
+            "after adjusting for kind and size, the band its 95% interval.",
+        ),
+        description=(
+            f"A scatter of {indicator_label.lower()} against {exposure_label.lower()} for "
+            f"{fit.n_orgs} organisations, with the fitted line and its 95% interval band."
+        ),
+        table=table,
+    )

@@ -1,0 +1,158 @@
+"""The Outcomes page: fits of outcome indicators on exposures, as display values.
+
+Every figure comes from ``talentboard.outcomes`` (the same functions ``talentboard
+outcomes`` calls); this module only words and formats them. The page shows aggregates
+only: the scatter's points are organisations, unnamed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from talentboard.outcomes import (
+    CROSS_SECTION,
+    EXPOSURES,
+    PANEL,
+    FitError,
+    OutcomeFit,
+    OutcomeInputs,
+    TableCell,
+    exposure,
+    fit_outcome,
+    fit_table,
+)
+from talentboard.outcomes.wording import CAUTION, association_sentence
+from talentboard.reports.charts.outcomes import outcome_chart
+from talentboard.web.presenters.formatting import date
+from talentboard.web.presenters.stats import chart_view
+
+DEFAULT_INDICATOR = "staff_engagement"
+DEFAULT_EXPOSURE = "ceo_changes_3y"
+DEMO_WARNING = (
+    "The people in this database are the synthetic demo workforce. The indicator figures "
+    "are real published NHS figures, but the leadership data beside them is invented, so "
+    "these associations say nothing about the real NHS."
+)
+
+
+def signed(value: float) -> str:
+    """A figure to 3 significant digits with a true minus sign."""
+    return f"{value:.3g}".replace("-", "\N{MINUS SIGN}")
+
+
+def interval(fit: OutcomeFit) -> str:
+    return f"{signed(fit.ci_low)} to {signed(fit.ci_high)}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    indicator: str
+    exposure: str
+
+
+def _labels(inputs: OutcomeInputs) -> dict[str, dict[str, Any]]:
+    return {row["code"]: row for row in inputs.indicators.definitions.iter_rows(named=True)}
+
+
+def _options(chosen: str, pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    return [{"value": v, "text": t, "selected": v == chosen} for v, t in pairs]
+
+
+def fit_summary(fit: OutcomeFit) -> list[dict[str, Any]]:
+    """The fit's figures as a summary list."""
+    rows = [
+        ("Coefficient", signed(fit.coefficient)),
+        ("95% interval", interval(fit)),
+        ("p-value", f"{fit.p_value:.3g}"),
+        ("R squared", f"{fit.r_squared:.3f}"),
+        ("Organisations fitted", f"{fit.n_orgs:,}"),
+        ("Organisations left out (a value missing)", f"{fit.n_excluded:,}"),
+        ("Adjusted for", ", ".join(a.replace("_", " ") for a in fit.adjusted_for)),
+    ]
+    return [{"key": {"text": k}, "value": {"text": v}} for k, v in rows]
+
+
+def _cell(cell: TableCell) -> dict[str, str]:
+    if cell.fit is None:
+        short = "too few organisations" if "too few" in (cell.reason or "") else "no fit"
+        return {"text": short}
+    fit = cell.fit
+    return {"text": f"{signed(fit.coefficient)} ({interval(fit)}); n = {fit.n_orgs}"}
+
+
+def all_pairs_table(inputs: OutcomeInputs, at: dt.date) -> dict[str, Any]:
+    """Every exposure against every indicator: coefficient, interval and organisations."""
+    labels = _labels(inputs)
+    cells = fit_table(inputs, at, CROSS_SECTION)
+    rows = []
+    for code in inputs.indicators.codes():
+        found = [c for c in cells if c.indicator == code]
+        rows.append([{"text": labels[code]["name"]}, *(_cell(c) for c in found)])
+    return {
+        "caption": "Every exposure against every indicator: coefficient (95% interval); "
+        "organisations fitted",
+        "head": [{"text": "Indicator"}, *({"text": e.label} for e in EXPOSURES)],
+        "rows": rows,
+    }
+
+
+def _panel_sentence(
+    inputs: OutcomeInputs, choice: Choice, at: dt.date, label: dict[str, Any]
+) -> str | None:
+    periods = inputs.indicators.values.filter(
+        (pl.col("indicator_code") == choice.indicator) & (pl.col("period_end") <= at)
+    )["period_end"].n_unique()
+    if periods < 2:
+        return None
+    try:
+        fit = fit_outcome(inputs, choice.indicator, choice.exposure, at, PANEL)
+    except FitError as exc:
+        return f"Over its {periods} periods, the panel model could not be fitted: {exc}."
+    return association_sentence(fit, label["name"], label["unit"])
+
+
+def outcomes_view(
+    inputs: OutcomeInputs, at: dt.date, choice: Choice, *, demo: bool, where: str
+) -> dict[str, Any]:
+    """Everything the Outcomes page shows for ``choice`` at ``at``."""
+    labels = _labels(inputs)
+    label = labels[choice.indicator]
+    chosen = exposure(choice.exposure)
+    view: dict[str, Any] = {
+        "title": "Outcomes",
+        "as_at": date(at),
+        "where": where,
+        "demo_warning": DEMO_WARNING if demo else None,
+        "caution": CAUTION,
+        "indicator_items": _options(
+            choice.indicator, [(c, labels[c]["name"]) for c in inputs.indicators.codes()]
+        ),
+        "exposure_items": _options(choice.exposure, [(e.name, e.label) for e in EXPOSURES]),
+        "indicator_name": label["name"],
+        "indicator_source": label["source"],
+        "exposure_label": chosen.label,
+        "chart": None,
+        "no_fit": None,
+        "sentence": None,
+        "summary": [],
+        "panel_sentence": _panel_sentence(inputs, choice, at, label),
+        "pairs": all_pairs_table(inputs, at),
+    }
+    try:
+        fit = fit_outcome(inputs, choice.indicator, choice.exposure, at, CROSS_SECTION)
+    except FitError as exc:
+        view["no_fit"] = f"{label['name']} cannot be fitted on {chosen.label.lower()}: {exc}."
+        return view
+    chart = outcome_chart(
+        fit, name="outcome_fit", indicator_label=label["name"], exposure_label=chosen.label
+    )
+    view |= {
+        "chart": chart_view(chart),
+        "sentence": association_sentence(fit, label["name"], label["unit"]),
+        "summary": fit_summary(fit),
+    }
+    return view
