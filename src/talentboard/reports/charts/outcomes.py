@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-
 from talentboard.outcomes import OutcomeFit
 from talentboard.reports import palette
 from talentboard.reports.charts.base import finish

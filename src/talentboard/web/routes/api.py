@@ -10,6 +10,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from sqlalchemy import select
 
 from talentboard.db.models import MatchProposal, MatchRun, Opportunity, Person
+from talentboard.outcomes import CROSS_SECTION, PANEL, FitError, UnknownChoiceError
+from talentboard.outcomes.contract import outcome_answer
 from talentboard.talent import services
 from talentboard.web import audit
 from talentboard.web.analysis import (
@@ -38,8 +40,6 @@ from talentboard.web.queries import (
     find_organisations,
     segments_at,
 )
-from talentboard.outcomes import CROSS_SECTION, PANEL, FitError, UnknownChoiceError
-from talentboard.outcomes.contract import outcome_answer
 from talentboard.web.routes.outcomes import outcome_inputs
 from talentboard.web.routes.vacancies import audit_shortlist, visible_shortlist
 
