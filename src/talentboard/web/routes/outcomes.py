@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from talentboard.db.models import Setting
-from talentboard.frames.outcomes import load_indicators
+from talentboard.frames.outcomes import IndicatorFrames, load_indicators
 from talentboard.outcomes import OutcomeInputs, exposure_names
 from talentboard.web.analysis import cached, register, scoped, shown_date, where
 from talentboard.web.deps import SessionDep, requires
@@ -37,13 +37,20 @@ router = APIRouter(prefix="/outcomes", include_in_schema=False)
 Reader = Annotated[Principal, Depends(requires(Capability.VIEW_OUTCOMES))]
 
 
+def indicators(request: Request, session: Session) -> IndicatorFrames:
+    """The indicator definitions and values, kept while the data is unchanged."""
+    return cached(request, session, "indicators", lambda: load_indicators(session))
+
+
 def outcome_inputs(request: Request, session: Session, scope: AnalysisScope) -> OutcomeInputs:
     """The caller's register and the indicators, kept while the data is unchanged."""
     return cached(
         request,
         session,
         ("outcomes", scope),
-        lambda: OutcomeInputs(scoped(register(request, session), scope), load_indicators(session)),
+        lambda: OutcomeInputs(
+            scoped(register(request, session), scope), indicators(request, session)
+        ),
     )
 
 
