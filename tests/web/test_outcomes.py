@@ -139,3 +139,25 @@ def test_the_api_gives_the_command_json(
         "/api/outcomes", params=params, headers={"Authorization": f"Bearer {admin}"}
     )
     assert denied.status_code == 404
+
+
+def test_the_organisation_page_compares_with_peers(outcomes_app: FastAPI, world: World) -> None:
+    """G03 (acute) against the other acute trusts with a value at T: G06, G09, ..., G24
+    (seven), GNOP and GSIZE (6.5 each; GLATE's only value ends after T, GNOV has none)."""
+    from tests.outcomes.registers import COUNT, outcome, vacant_at_b
+
+    def value(i: int) -> float:
+        return outcome(i, vacant_at_b(i) / 4, 1)
+
+    peers = [value(i) for i in range(6, COUNT + 1, 3)] + [6.5, 6.5]
+    own = value(3)
+    share = (sum(v < own for v in peers) + 0.5 * sum(v == own for v in peers)) / len(peers)
+    median = sorted(peers)[len(peers) // 2]
+    page = _client(outcomes_app, world, "viewer").get("/organisations/G03")  # type: ignore[attr-defined]
+    assert page.status_code == 200
+    text = _text(page.text)
+    assert "Outcomes against peers" in text
+    row = f"Staff engagement (NHS Staff Survey) {own:.2f} {round(100 * share)}"
+    assert row in text
+    assert f"{median:.2f} {len(peers)}" in text
+    assert 'id="peer-strip"' in page.text

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import polars as pl
+
 from talentboard.outcomes import OutcomeFit
 from talentboard.reports import palette
 from talentboard.reports.charts.base import finish
@@ -13,7 +15,7 @@ from talentboard.reports.model import ChartSpec, Column, table_from_frame
 if TYPE_CHECKING:
     import altair as alt
 
-__all__ = ["outcome_chart"]
+__all__ = ["outcome_chart", "peer_strip_chart"]
 
 TABLE_POINTS = 5
 
@@ -71,6 +73,68 @@ def outcome_chart(
         description=(
             f"A scatter of {indicator_label.lower()} against {exposure_label.lower()} for "
             f"{fit.n_orgs} organisations, with the fitted line and its 95% interval band."
+        ),
+        table=table,
+    )
+
+
+def peer_strip_chart(strip: pl.DataFrame, *, name: str, organisation: str) -> ChartSpec:
+    """Every organisation's latest value of each indicator nationally, one strip per
+    indicator on its own scale, the organisation's own value marked.
+
+    ``strip`` columns: ``indicator`` (its name), ``value``, ``own`` (the organisation's).
+    """
+    order = list(dict.fromkeys(strip["indicator"].to_list()))
+
+    def draw() -> alt.FacetChart:
+        import altair as alt
+
+        ticks = (
+            alt.Chart(strip)
+            .mark_tick(thickness=2)
+            .encode(
+                x=alt.X("value:Q", title=None, scale=alt.Scale(zero=False)),
+                color=alt.Color(
+                    "own:N",
+                    scale=alt.Scale(
+                        domain=[False, True], range=[palette.NHS_MID_GREY, palette.NHS_DARK_PINK]
+                    ),
+                    legend=None,
+                ),
+                size=alt.Size(
+                    "own:N", scale=alt.Scale(domain=[False, True], range=[12, 30]), legend=None
+                ),
+            )
+            .properties(width=palette.WIDTH, height=18)
+        )
+        faceted: alt.FacetChart = ticks.facet(
+            row=alt.Row(
+                "indicator:N",
+                title=None,
+                sort=order,
+                header=alt.Header(labelAngle=0, labelAlign="left", labelLimit=260),
+            )
+        ).resolve_scale(x="independent")
+        return faceted
+
+    own = strip.filter(pl.col("own")).select("indicator", "value")
+    table = table_from_frame(
+        own,
+        (Column("indicator", "Indicator"), Column("value", f"{organisation}", "number")),
+        name=name,
+        caption=f"{organisation}'s latest value of each indicator",
+    )
+    return finish(
+        draw,
+        name=name,
+        title="Where the organisation sits nationally",
+        subtitle=(
+            "Each grey mark is an organisation's latest value; the coloured mark is this "
+            "organisation's. Each indicator has its own scale.",
+        ),
+        description=(
+            f"Strip plots of every organisation's latest value of each indicator, with "
+            f"{organisation}'s value marked."
         ),
         table=table,
     )

@@ -25,11 +25,14 @@ from talentboard.outcomes import (
     fit_outcome,
     fit_table,
 )
+from talentboard.outcomes.peers import exposure_peers, indicator_peers, latest_all
 from talentboard.outcomes.wording import CAUTION, association_sentence
-from talentboard.reports.charts.outcomes import outcome_chart
+from talentboard.reports.charts.outcomes import outcome_chart, peer_strip_chart
+from talentboard.stability.groups import ORG_KIND_LABELS
 from talentboard.web.presenters.formatting import date
 from talentboard.web.presenters.stats import chart_view
 
+KIND_WORDS = {code: label.lower() for code, label in ORG_KIND_LABELS.items()}
 DEFAULT_INDICATOR = "staff_engagement"
 DEFAULT_EXPOSURE = "ceo_changes_3y"
 DEMO_WARNING = (
@@ -156,3 +159,92 @@ def outcomes_view(
         "summary": fit_summary(fit),
     }
     return view
+
+
+def _indicator_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "no value"
+    if unit == "percent":
+        return f"{value:.2f}%"
+    if unit == "fraction":
+        return f"{100 * value:.1f}%"
+    return f"{value:.2f}"
+
+
+def _exposure_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "no value"
+    if unit == "share":
+        return f"{100 * value:.0f}%"
+    if unit == "count":
+        return f"{value:g}"
+    if unit == "points":
+        return f"{signed(round(value, 1))} points"
+    return f"{value:.1f}"
+
+
+def ordinal(number: int) -> str:
+    """``1st``, ``2nd``, ``3rd``, ``11th``, ``53rd``."""
+    if 10 <= number % 100 <= 20:
+        return f"{number}th"
+    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
+
+
+def _percentile(value: float | None) -> str:
+    return "not known" if value is None else ordinal(round(100 * value))
+
+
+def peer_view(
+    inputs: OutcomeInputs, ods_code: str, name: str, kind: str, at: dt.date
+) -> dict[str, Any]:
+    """The organisation's indicators and stability beside organisations of the same kind,
+    and where it sits nationally (a strip plot of every organisation's latest values)."""
+    organisations = inputs.register.organisations
+    definitions = inputs.indicators.definitions
+    indicators = indicator_peers(organisations, inputs.indicators.values, definitions, ods_code, at)
+    exposures = exposure_peers(organisations, inputs.exposures(at), ods_code)
+    rows = [
+        [
+            {"text": r["name"] + ("" if r["higher_is_better"] else " (lower is better)")},
+            {"text": _indicator_value(r["value"], r["unit"])},
+            {"text": _percentile(r["percentile"])},
+            {"text": _indicator_value(r["peer_median"], r["unit"])},
+            {"text": str(r["peers"])},
+        ]
+        for r in indicators.iter_rows(named=True)
+    ]
+    stability = [
+        [
+            {"text": r["label"]},
+            {"text": _exposure_value(r["value"], r["unit"])},
+            {"text": _exposure_value(r["peer_median"], r["unit"])},
+            {"text": str(r["peers"])},
+        ]
+        for r in exposures.iter_rows(named=True)
+    ]
+    names = dict(zip(definitions["code"], definitions["name"], strict=True))
+    strip = (
+        latest_all(inputs.indicators.values, at)
+        .filter(
+            pl.col("indicator_code").is_in(
+                indicators.filter(pl.col("value").is_not_null())["code"].implode()
+            )
+        )
+        .select(
+            indicator=pl.col("indicator_code").replace_strict(names, default=None),
+            value="value",
+            own=pl.col("ods_code") == ods_code,
+        )
+        .sort("own")
+    )
+    chart = (
+        chart_view(peer_strip_chart(strip, name="peer_strip", organisation=name))
+        if strip.height
+        else None
+    )
+    return {
+        "kind": KIND_WORDS.get(kind, kind),
+        "indicator_rows": rows,
+        "stability_rows": stability,
+        "chart": chart,
+    }

@@ -35,6 +35,7 @@ from talentboard.web.presenters.organisations import (
     organisation_summary,
     skills_rows,
 )
+from talentboard.web.presenters.outcomes import peer_view
 from talentboard.web.presenters.stats import headline_cards
 from talentboard.web.queries import (
     OrganisationSearch,
@@ -46,6 +47,7 @@ from talentboard.web.queries import (
     register_frames_for_posts,
     segments_at,
 )
+from talentboard.web.routes.outcomes import outcome_inputs
 from talentboard.web.templating import fragment, render
 
 router = APIRouter(prefix="/organisations", include_in_schema=False)
@@ -178,6 +180,18 @@ def organisation(
         ),
         "exact": exact_figures(principal),
         "back": {"href": "/organisations", "text": "All organisations"},
+        "peers": cached(
+            request,
+            session,
+            ("peers", ods_code, as_at),
+            lambda: peer_view(
+                outcome_inputs(request, session, AnalysisScope()),
+                ods_code,
+                found.name,
+                found.kind,
+                as_at,
+            ),
+        ),
     }
     if context["personal"]:
         section = cached(
