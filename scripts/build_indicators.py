@@ -35,9 +35,6 @@ SURVEY_COLUMNS = {
     "people_promise_6": "pp6_work_flexibly",
     "people_promise_7": "pp7_team",
 }
-# The compilation pairs the vacancy rate with the Oversight Framework 2025/26 quarter 3
-# tables, so it is recorded as that quarter.
-VACANCY_PERIOD = ("2025-10-01", "2025-12-31")
 SICKNESS_PERIOD = ("2025-03-01", "2025-03-31")
 SICKNESS_KINDS = {
     "Acute": "acute",
@@ -125,9 +122,8 @@ def indicator_values(
         for indicator, column in SURVEY_COLUMNS.items():
             if row[column]:
                 rows.append([row["org_code"], indicator, *SURVEY_PERIOD, row[column], ""])
-        if row["vac_benchmark_rate_all_pct"]:
-            rate = row["vac_benchmark_rate_all_pct"]
-            rows.append([row["org_code"], "staff_vacancy_rate", *VACANCY_PERIOD, rate, ""])
+        # The compilation's vacancy rate (vac_benchmark_rate_all_pct) is not shipped: it is
+        # the NHS England region's rate, the same for every trust of a region, not a trust's.
     for row in sickness:
         if row["ORG_CODE"] in codes and row["SICKNESS_ABSENCE_RATE_PERCENT"]:
             rows.append(

@@ -11,7 +11,7 @@ from talentboard.cli.options import DbOption
 @app.command()
 def init(db: DbOption = None) -> None:
     """Create or migrate the database, and load the NHS trusts of England and their
-    published staff survey, vacancy and sickness absence figures."""
+    published staff survey and sickness absence figures."""
     from talentboard.db import make_engine, session_factory, upgrade
     from talentboard.db.seed import load_reference_indicators, load_reference_organisations
 

@@ -1,7 +1,7 @@
 """The outcome indicator catalogue and the published values shipped with the package.
 
 ``indicators/catalogue.csv`` defines the indicators every installation knows;
-``indicators/values.csv`` holds NHS Staff Survey 2025, vacancy and sickness absence figures
+``indicators/values.csv`` holds NHS Staff Survey 2025 and sickness absence figures
 for the trusts of England, and ``indicators/closed_organisations.csv`` the trusts those
 figures cover that have closed since. Built by ``scripts/build_indicators.py`` from NHS
 publications (Open Government Licence v3.0); see ``docs/reference-data.md``.

@@ -138,7 +138,7 @@ def outcomes_view(
         "indicator_name": label["name"],
         "indicator_source": label["source"],
         "exposure_label": chosen.label,
-        "chart": None,
+        "fit_chart": None,
         "no_fit": None,
         "sentence": None,
         "summary": [],
@@ -154,7 +154,7 @@ def outcomes_view(
         fit, name="outcome_fit", indicator_label=label["name"], exposure_label=chosen.label
     )
     view |= {
-        "chart": chart_view(chart),
+        "fit_chart": chart_view(chart),
         "sentence": association_sentence(fit, label["name"], label["unit"]),
         "summary": fit_summary(fit),
     }
