@@ -76,6 +76,8 @@ def test_the_page_shows_the_fit_over_the_callers_scope(
     assert "Organisations fitted 24" in text
     assert f"Organisations left out (a value missing) {left_out}" in text
     assert 'data-vega-lite="' in page.text
+    # A point is one organisation's exact figures: drawn only for roles that see them.
+    assert ("&#34;circle&#34;" in page.text) is (role != "viewer")
     # Aggregates only: no organisation is named on the page.
     for code in ("G01", "G24", "R1H", "Barts"):
         assert code not in page.text
@@ -161,3 +163,7 @@ def test_the_organisation_page_compares_with_peers(outcomes_app: FastAPI, world:
     assert row in text
     assert f"{median:.2f} {len(peers)}" in text
     assert 'id="peer-strip"' in page.text
+    # The viewer sees figures after disclosure control: G03's own stability is left to them.
+    assert "Chief executive changes in 3 years see Figures" in text
+    national = _text(_client(outcomes_app, world, "national").get("/organisations/G03").text)  # type: ignore[attr-defined]
+    assert "Chief executive changes in 3 years see Figures" not in national

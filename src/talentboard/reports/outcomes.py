@@ -81,8 +81,13 @@ def _headline(inputs: OutcomeInputs, at: dt.date) -> tuple[str, ChartSpec | None
         fit = fit_outcome(inputs, indicator, exposure, at, CROSS_SECTION)
     except FitError as exc:
         return f"{definition['name']} cannot be fitted on {label.lower()}: {exc}.", None
+    # The report is published after disclosure control: no organisation's own point.
     chart = outcome_chart(
-        fit, name="outcomes_chart", indicator_label=definition["name"], exposure_label=label
+        fit,
+        name="outcomes_chart",
+        indicator_label=definition["name"],
+        exposure_label=label,
+        points=False,
     )
     return association_sentence(fit, definition["name"], definition["unit"]), chart
 

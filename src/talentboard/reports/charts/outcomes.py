@@ -21,11 +21,21 @@ TABLE_POINTS = 5
 
 
 def outcome_chart(
-    fit: OutcomeFit, *, name: str, indicator_label: str, exposure_label: str
+    fit: OutcomeFit,
+    *,
+    name: str,
+    indicator_label: str,
+    exposure_label: str,
+    points: bool = True,
 ) -> ChartSpec:
-    """A scatter of one point per organisation (unnamed: aggregates only), the fitted mean
-    with other terms at their means, and its 95% interval as a shaded band."""
-    points = fit.points.select("x", "y")
+    """A scatter of one point per organisation (unnamed), the fitted mean with other terms
+    at their means, and its 95% interval as a shaded band.
+
+    Without ``points`` only the line and band are drawn: for a reader who sees figures
+    after disclosure control, since a point is one organisation's exact figures and its
+    published indicator value can name it.
+    """
+    dots_data = fit.points.select("x", "y")
     line = fit.line
 
     def draw() -> alt.LayerChart | alt.FacetChart:
@@ -43,11 +53,12 @@ def outcome_chart(
             .encode(x=x, y=alt.Y("fitted:Q"))
         )
         dots = (
-            alt.Chart(points)
+            alt.Chart(dots_data)
             .mark_circle(size=36, opacity=0.6, color=palette.NHS_DARK_GREY)
             .encode(x=x, y=alt.Y("y:Q", scale=alt.Scale(zero=False)))
         )
-        return alt.layer(dots, band, fitted, width=palette.WIDTH, height=palette.HEIGHT)
+        layers = (dots, band, fitted) if points else (band, fitted)
+        return alt.layer(*layers, width=palette.WIDTH, height=palette.HEIGHT)
 
     step = max(1, (line.height - 1) // (TABLE_POINTS - 1))
     shown = line.gather_every(step)
@@ -67,12 +78,18 @@ def outcome_chart(
         name=name,
         title=f"{indicator_label} against {exposure_label.lower()}",
         subtitle=(
-            f"Each dot is an organisation ({fit.n_orgs}); the line is the fitted association "
-            "after adjusting for kind and size, the band its 95% interval.",
+            (f"Each dot is an organisation ({fit.n_orgs}); " if points else "")
+            + "the line is the fitted association after adjusting for kind and size, the "
+            "band its 95% interval.",
         ),
         description=(
-            f"A scatter of {indicator_label.lower()} against {exposure_label.lower()} for "
-            f"{fit.n_orgs} organisations, with the fitted line and its 95% interval band."
+            f"{'A scatter' if points else 'The fitted line'} of {indicator_label.lower()} "
+            f"against {exposure_label.lower()} for {fit.n_orgs} organisations"
+            + (
+                ", with the fitted line and its 95% interval band."
+                if points
+                else ", with its 95% interval band; organisations' own points are not shown."
+            )
         ),
         table=table,
     )

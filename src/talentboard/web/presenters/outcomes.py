@@ -119,9 +119,10 @@ def _panel_sentence(
 
 
 def outcomes_view(
-    inputs: OutcomeInputs, at: dt.date, choice: Choice, *, demo: bool, where: str
+    inputs: OutcomeInputs, at: dt.date, choice: Choice, *, demo: bool, where: str, exact: bool
 ) -> dict[str, Any]:
-    """Everything the Outcomes page shows for ``choice`` at ``at``."""
+    """Everything the Outcomes page shows for ``choice`` at ``at``; with ``exact`` (the
+    caller sees exact figures of their scope) the chart has each organisation's point."""
     labels = _labels(inputs)
     label = labels[choice.indicator]
     chosen = exposure(choice.exposure)
@@ -143,6 +144,7 @@ def outcomes_view(
         "sentence": None,
         "summary": [],
         "panel_sentence": _panel_sentence(inputs, choice, at, label),
+        "points_withheld": False,
         "pairs": all_pairs_table(inputs, at),
     }
     try:
@@ -151,12 +153,17 @@ def outcomes_view(
         view["no_fit"] = f"{label['name']} cannot be fitted on {chosen.label.lower()}: {exc}."
         return view
     chart = outcome_chart(
-        fit, name="outcome_fit", indicator_label=label["name"], exposure_label=chosen.label
+        fit,
+        name="outcome_fit",
+        indicator_label=label["name"],
+        exposure_label=chosen.label,
+        points=exact,
     )
     view |= {
         "fit_chart": chart_view(chart),
         "sentence": association_sentence(fit, label["name"], label["unit"]),
         "summary": fit_summary(fit),
+        "points_withheld": not exact,
     }
     return view
 
@@ -195,10 +202,14 @@ def _percentile(value: float | None) -> str:
 
 
 def peer_view(
-    inputs: OutcomeInputs, ods_code: str, name: str, kind: str, at: dt.date
+    inputs: OutcomeInputs, ods_code: str, name: str, kind: str, at: dt.date, *, exact: bool
 ) -> dict[str, Any]:
     """The organisation's indicators and stability beside organisations of the same kind,
-    and where it sits nationally (a strip plot of every organisation's latest values)."""
+    and where it sits nationally (a strip plot of every organisation's latest values).
+
+    Without ``exact`` the organisation's own stability figures are left to the page's
+    figures, which are after disclosure control; the peers' medians are shown.
+    """
     organisations = inputs.register.organisations
     definitions = inputs.indicators.definitions
     indicators = indicator_peers(organisations, inputs.indicators.values, definitions, ods_code, at)
@@ -216,7 +227,7 @@ def peer_view(
     stability = [
         [
             {"text": r["label"]},
-            {"text": _exposure_value(r["value"], r["unit"])},
+            {"text": _exposure_value(r["value"], r["unit"]) if exact else "see Figures"},
             {"text": _exposure_value(r["peer_median"], r["unit"])},
             {"text": str(r["peers"])},
         ]

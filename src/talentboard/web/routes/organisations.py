@@ -183,13 +183,14 @@ def organisation(
         "peers": cached(
             request,
             session,
-            ("peers", ods_code, as_at),
+            ("peers", ods_code, as_at, exact_figures(principal)),
             lambda: peer_view(
                 outcome_inputs(request, session, AnalysisScope()),
                 ods_code,
                 found.name,
                 found.kind,
                 as_at,
+                exact=exact_figures(principal),
             ),
         ),
     }

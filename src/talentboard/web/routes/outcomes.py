@@ -23,6 +23,7 @@ from talentboard.web.permissions import (
     NotFoundError,
     Principal,
     analysis_scope,
+    exact_figures,
 )
 from talentboard.web.presenters.outcomes import (
     DEFAULT_EXPOSURE,
@@ -71,16 +72,18 @@ def outcomes(
     if indicator not in inputs.indicators.codes() or exposure not in exposure_names():
         raise NotFoundError
     at = shown_date(request, session)
+    exact = exact_figures(principal)
     view = cached(
         request,
         session,
-        ("outcomes_view", scope, at, indicator, exposure),
+        ("outcomes_view", scope, at, indicator, exposure, exact),
         lambda: outcomes_view(
             inputs,
             at,
             Choice(indicator, exposure),
             demo=demo_loaded(session),
             where=where(scope),
+            exact=exact,
         ),
     )
     return render(request, "outcomes/index.jinja", view)
