@@ -276,8 +276,9 @@ def visible_by_ref(
 
 
 # Organisations and their oversight segments are NHS England's reference data: only the
-# national team loads them, so an organisation cannot move itself or rate itself.
-NATIONAL_IMPORTS = frozenset({"organisations", "performance"})
+# national team loads them, so an organisation cannot move itself or rate itself. Indicator
+# definitions hold for every organisation, so they are the national team's too.
+NATIONAL_IMPORTS = frozenset({"organisations", "performance", "indicator-definitions"})
 
 
 def data_scope(session: Session, principal: Principal) -> ImportScope | None:
