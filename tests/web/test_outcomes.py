@@ -58,33 +58,41 @@ def _client(app: FastAPI, world: World, role: str) -> object:
     return client
 
 
-@pytest.mark.parametrize(("role", "left_out"), [("national", 8), ("regional", 7), ("viewer", 8)])
-def test_the_page_shows_the_fit_over_the_callers_scope(
-    outcomes_app: FastAPI, world: World, role: str, left_out: int
-) -> None:
+def test_the_page_shows_the_fit_over_the_callers_scope(outcomes_app: FastAPI, world: World) -> None:
     """The world's own trusts have boards but no staff engagement value: nationally all
     three are left out with the generated five, in London (Y56) R1H and R1K only. The
     generated trusts are all in London, so the fit itself is the same."""
     fit = _expected()
-    page = _client(outcomes_app, world, role).get("/outcomes")  # type: ignore[attr-defined]
-    assert page.status_code == 200
-    text = _text(page.text)
-    assert "After adjusting for organisation kind and size, each additional chief executive" in text
-    assert "This is an association, not evidence that one causes the other" in text
-    assert f"Coefficient {signed(fit.coefficient)}" in text  # type: ignore[attr-defined]
-    assert f"95% interval {signed(fit.ci_low)} to {signed(fit.ci_high)}" in text  # type: ignore[attr-defined]
-    assert "Organisations fitted 24" in text
-    assert f"Organisations left out (a value missing) {left_out}" in text
-    assert 'data-vega-lite="' in page.text
-    # A point is one organisation's exact figures: drawn only for roles that see them.
-    assert ("&#34;circle&#34;" in page.text) is (role != "viewer")
-    # Aggregates only: no organisation is named on the page.
-    for code in ("G01", "G24", "R1H", "Barts"):
-        assert code not in page.text
-    assert DEMO_WARNING not in text
+    for role, left_out in (("national", 8), ("regional", 7), ("viewer", 8)):
+        page = _client(outcomes_app, world, role).get("/outcomes")  # type: ignore[attr-defined]
+        assert page.status_code == 200
+        text = _text(page.text)
+        assert "After adjusting for organisation kind and size, each additional chief" in text
+        assert "This is an association, not evidence that one causes the other" in text
+        assert f"Coefficient {signed(fit.coefficient)}" in text  # type: ignore[attr-defined]
+        low, high = signed(fit.ci_low), signed(fit.ci_high)  # type: ignore[attr-defined]
+        assert f"95% interval {low} to {high}" in text
+        assert "Organisations fitted 24" in text
+        assert f"Organisations left out (a value missing) {left_out}" in text, role
+        assert 'data-vega-lite="' in page.text
+        # A point is one organisation's exact figures: drawn only for roles that see them.
+        assert ("&#34;circle&#34;" in page.text) is (role != "viewer")
+        # Aggregates only: no organisation is named on the page.
+        for code in ("G01", "G24", "R1H", "Barts"):
+            assert code not in page.text
+        assert DEMO_WARNING not in text
+    for role in ("org_admin", "individual"):
+        response = _client(outcomes_app, world, role).get("/outcomes")  # type: ignore[attr-defined]
+        assert response.status_code == 404, role
+    unknown = _client(outcomes_app, world, "national").get(  # type: ignore[attr-defined]
+        "/outcomes", params={"indicator": "staff_happiness"}
+    )
+    assert unknown.status_code == 404
 
 
-def test_every_exposure_against_every_indicator(outcomes_app: FastAPI, world: World) -> None:
+def test_every_exposure_against_every_indicator(
+    session: Session, outcomes_app: FastAPI, world: World
+) -> None:
     fit = _expected("exec_vacancy_share")
     page = _client(outcomes_app, world, "national").get(  # type: ignore[attr-defined]
         "/outcomes", params={"indicator": "staff_engagement", "exposure": "exec_vacancy_share"}
@@ -95,25 +103,11 @@ def test_every_exposure_against_every_indicator(outcomes_app: FastAPI, world: Wo
     # Morale has no values here: every cell of its row says so.
     row = text.split("Morale (NHS Staff Survey theme)", 2)[2].split("Raising concerns")[0]
     assert row.count("too few organisations") == 5
-
-
-def test_roles_without_the_page_get_not_found(outcomes_app: FastAPI, world: World) -> None:
-    for role in ("org_admin", "individual"):
-        response = _client(outcomes_app, world, role).get("/outcomes")  # type: ignore[attr-defined]
-        assert response.status_code == 404, role
-    unknown = _client(outcomes_app, world, "national").get(  # type: ignore[attr-defined]
-        "/outcomes", params={"indicator": "staff_happiness"}
-    )
-    assert unknown.status_code == 404
-
-
-def test_the_demo_warning_shows_when_the_demo_is_loaded(
-    session: Session, outcomes_app: FastAPI, world: World
-) -> None:
+    # With the demo loaded, the page says its people are synthetic.
     session.merge(Setting(key="demo_as_at", value=T.isoformat()))
     session.flush()
-    text = _text(_client(outcomes_app, world, "national").get("/outcomes").text)  # type: ignore[attr-defined]
-    assert DEMO_WARNING in text
+    demo = _text(_client(outcomes_app, world, "national").get("/outcomes").text)  # type: ignore[attr-defined]
+    assert DEMO_WARNING in demo
 
 
 def test_the_api_gives_the_command_json(

@@ -61,11 +61,13 @@ class IndicatorSeedResult:
     values_added: int
 
 
-def load_reference_indicators(session: Session) -> IndicatorSeedResult:
-    """Add the shipped indicator values that are not there yet, and the closed trusts they
-    cover; never overwrite a value or organisation already stored (docs/reference-data.md)."""
+def load_reference_indicators(session: Session, *, closed: bool = True) -> IndicatorSeedResult:
+    """Add the shipped indicator values that are not there yet, and (with ``closed``) the
+    closed trusts they cover; never overwrite a value or organisation already stored
+    (docs/reference-data.md). Without ``closed``, values of organisations not stored are
+    left out."""
     known = set(session.scalars(select(Organisation.ods_code)))
-    closed = [
+    added = [
         {
             "ods_code": o.ods_code,
             "name": o.name,
@@ -77,14 +79,14 @@ def load_reference_indicators(session: Session) -> IndicatorSeedResult:
             "opened_on": o.opened_on,
             "closed_on": closed_on,
         }
-        for o, closed_on in closed_organisations()
+        for o, closed_on in (closed_organisations() if closed else ())
         if o.ods_code not in known
     ]
-    if closed:
-        session.execute(insert(Organisation), closed)
+    if added:
+        session.execute(insert(Organisation), added)
     key = (IndicatorValue.ods_code, IndicatorValue.indicator_code, IndicatorValue.period_end)
     stored = {(ods, code, end) for ods, code, end in session.execute(select(*key))}
-    codes = known | {o["ods_code"] for o in closed}
+    codes = known | {o["ods_code"] for o in added}
     values = [
         {
             "ods_code": v.ods_code,
@@ -100,4 +102,4 @@ def load_reference_indicators(session: Session) -> IndicatorSeedResult:
     if values:
         session.execute(insert(IndicatorValue), values)
     session.flush()
-    return IndicatorSeedResult(len(closed), len(values))
+    return IndicatorSeedResult(len(added), len(values))
