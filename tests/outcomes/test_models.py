@@ -144,3 +144,19 @@ def test_the_fitted_line_passes_through_the_means() -> None:
     assert all(fit.line["lower"] < fit.line["fitted"])
     assert all(fit.line["fitted"] < fit.line["upper"])
     assert not math.isnan(fit.p_value)
+
+
+def test_the_analytics_import_neither_the_database_models_nor_the_web() -> None:
+    """Like ``stability``: frames in, figures out (DESIGN section 3)."""
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys, talentboard.outcomes, talentboard.outcomes.contract, "
+        "talentboard.outcomes.peers, talentboard.outcomes.wording, talentboard.frames.outcomes\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(('talentboard.db', "
+        "'talentboard.web')))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import Boolean, Date, Float, String, column, select, table
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
 
-from talentboard.db.models import IndicatorDefinition, IndicatorValue
 from talentboard.reference.indicators import indicator_catalogue
 
 __all__ = ["DEFINITIONS_SCHEMA", "VALUES_SCHEMA", "IndicatorFrames", "load_indicators"]
@@ -52,26 +53,24 @@ def catalogue_frame() -> pl.DataFrame:
     return pl.DataFrame(rows, schema=DEFINITIONS_SCHEMA, orient="row")
 
 
+_TYPES: dict[type[pl.DataType], type[TypeEngine[Any]]] = {
+    pl.String: String,
+    pl.Boolean: Boolean,
+    pl.Date: Date,
+    pl.Float64: Float,
+}
+
+
+def _read(session: Session, name: str, schema: dict[str, pl.DataType], order: str) -> pl.DataFrame:
+    # A lightweight table, typed so dates and booleans come back as such on every backend:
+    # analysis never imports the models.
+    source = table(name, *(column(c, _TYPES[type(t)]) for c, t in schema.items()))
+    rows = session.execute(select(*source.c).order_by(source.c[order])).all()
+    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+
+
 def load_indicators(session: Session) -> IndicatorFrames:
     """The indicator definitions and values the database holds."""
-    declared = pl.DataFrame(
-        [
-            tuple(r)
-            for r in session.execute(
-                select(*(getattr(IndicatorDefinition, c) for c in DEFINITIONS_SCHEMA)).order_by(
-                    IndicatorDefinition.code
-                )
-            )
-        ],
-        schema=DEFINITIONS_SCHEMA,
-        orient="row",
-    )
-    values = pl.DataFrame(
-        [
-            tuple(r)
-            for r in session.execute(select(*(getattr(IndicatorValue, c) for c in VALUES_SCHEMA)))
-        ],
-        schema=VALUES_SCHEMA,
-        orient="row",
-    )
+    declared = _read(session, "indicator_definitions", DEFINITIONS_SCHEMA, "code")
+    values = _read(session, "indicator_values", VALUES_SCHEMA, "ods_code")
     return IndicatorFrames(pl.concat([catalogue_frame(), declared]), values)
