@@ -194,3 +194,11 @@ def test_read_how_stability_goes_with_outcomes(user_for: Any) -> None:
         "Sickness absence rate against executive posts vacant"
     )
     user.check("outcomes for sickness absence")
+    # when they open an acute trust's page, then its indicators sit beside its peers', with
+    # the national strip plot drawn
+    user.visit("/organisations/RBK")
+    expect(user.page.get_by_role("heading", name="Outcomes against peers")).to_be_visible()
+    expect(user.page.get_by_text("Indicators against acute organisations")).to_be_visible()
+    strip = user.page.locator("#peer-strip [data-vega-lite]")
+    expect(strip).to_have_attribute("data-rendered", "true")
+    user.check("organisation against its peers")
