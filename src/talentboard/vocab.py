@@ -67,3 +67,5 @@ FPPT_CHECKS = (
 )
 FPPT_OUTCOMES = ("satisfactory", "concern", "not_satisfactory", "pending", "not_applicable")
 USER_ROLES = ("national", "regional", "org_admin", "viewer", "individual")
+# How an outcome indicator is measured (docs/metrics.md, "Outcomes").
+INDICATOR_UNITS = ("score_0_10", "percent", "fraction", "count", "days", "other")

@@ -180,3 +180,34 @@ def test_the_api_documentation_page_lists_the_openapi_description(user_for: Any)
     then_the_page_is(user, "API documentation")
     expect(user.page.get_by_role("heading", name="GET /api/stats")).to_be_visible()
     user.check("/api/docs")
+
+
+def test_read_how_stability_goes_with_outcomes(user_for: Any) -> None:
+    # given a regional talent lead over the region-scale demo (which loads the shipped
+    # staff survey and sickness absence figures), when they open Outcomes
+    user = given_a_signed_in(user_for, "regional")
+    user.page.get_by_role("link", name="Outcomes").click()
+    then_the_page_is(user, "Outcomes")
+    # then they are told the people are synthetic, and see the fit drawn and in words
+    expect(user.page.get_by_text("synthetic demo workforce")).to_be_visible()
+    chart = user.page.locator("#outcome-fit [data-vega-lite]")
+    expect(chart).to_have_attribute("data-rendered", "true")
+    assert chart.locator("svg").count() == 1
+    expect(user.page.locator("#association")).to_contain_text("After adjusting for")
+    # when they choose another indicator
+    user.page.get_by_label("Indicator").select_option("sickness_absence_rate")
+    user.page.get_by_label("Leadership exposure").select_option("exec_vacancy_share")
+    user.page.get_by_role("button", name="Show").click()
+    # then the page is about that pair
+    expect(user.page.get_by_role("heading", level=2).first).to_have_text(
+        "Sickness absence rate against executive posts vacant"
+    )
+    user.check("outcomes for sickness absence")
+    # when they open an acute trust's page, then its indicators sit beside its peers', with
+    # the national strip plot drawn
+    user.visit("/organisations/RBK")
+    expect(user.page.get_by_role("heading", name="Outcomes against peers")).to_be_visible()
+    expect(user.page.get_by_text("Indicators against acute organisations")).to_be_visible()
+    strip = user.page.locator("#peer-strip [data-vega-lite]")
+    expect(strip).to_have_attribute("data-rendered", "true")
+    user.check("organisation against its peers")

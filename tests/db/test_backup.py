@@ -396,7 +396,7 @@ def test_a_database_that_is_not_empty_is_refused_as_it_was(
     before = counts(target)
     code, _, err = run("restore", str(archive), "--db", target)
     assert code == 2
-    assert "the target database is not empty (table organisations has rows)" in err
+    assert "the target database is not empty (table " in err
     assert counts(target) == before
 
 

@@ -99,6 +99,7 @@ MUST_SHOW: dict[str, tuple[str, str, tuple[str, ...]]] = {
         "Assessment: NHS England Leadership Competency Framework for board members",
         ("Date of the assessment",),
     ),
+    "/outcomes": ("viewer", "Outcomes", ("Every exposure against every indicator", "too few")),
     "/reports": ("viewer", "Reports", ("board.pdf", "board.xlsx")),
     "/succession": ("regional", "Succession", ("Risk heat map", "Barts Health NHS Trust")),
     "/succession/posts/{post_id}": (

@@ -39,6 +39,8 @@ KIND_NAMES = (
     "conversations",
     "fppt",
     "appraisals",
+    "indicator-definitions",
+    "indicators",
 )
 
 KindArgument = Annotated[

@@ -57,7 +57,9 @@ def report(
 ) -> None:
     """Write the board report on leadership stability, with disclosure control applied."""
     from talentboard.db import session_factory
+    from talentboard.db.models import Setting
     from talentboard.frames import snapshot
+    from talentboard.frames.outcomes import load_indicators
     from talentboard.progress import reporter
     from talentboard.reports import build_report, render
 
@@ -80,8 +82,17 @@ def report(
         progress.start("Reading the register", total=1)
         with session_factory(engine)() as session:
             frames = snapshot.register(session)
+            indicators = load_indicators(session)
+            demo = session.get(Setting, "demo_as_at") is not None
         progress.advance()
-        document = build_report(frames, as_at, region_code=region_code, progress=progress)
+        document = build_report(
+            frames,
+            as_at,
+            region_code=region_code,
+            progress=progress,
+            indicators=indicators,
+            demo=demo,
+        )
         progress.start(f"Writing {kind.upper()}", total=1)
         content = render(document, kind)
         _write_atomically(out, content)

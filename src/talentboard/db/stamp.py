@@ -55,6 +55,9 @@ _STAMPED: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("match_proposals", ("MAX(id)",)),
     # A decision sets decided_at to its time; putting one back to proposed clears it.
     ("buddy_pairings", ("MAX(id)", "COUNT(decided_at)", "MAX(decided_at)")),
+    ("indicator_definitions", ()),
+    # An import rewrites a value in place: its sum moves.
+    ("indicator_values", ("MAX(id)", "SUM(value)")),
 )
 STAMPED_TABLES: tuple[str, ...] = tuple(table for table, _ in _STAMPED)
 # The tables the register frames are read from (``frames.register``).

@@ -23,7 +23,7 @@ from talentboard.db.models import (
     Successor,
     TalentProfile,
 )
-from talentboard.db.seed import load_reference_organisations
+from talentboard.db.seed import load_reference_indicators, load_reference_organisations
 from talentboard.demo.assessments import AssessmentRows, build_assessments
 from talentboard.demo.calibration import DEMO_AS_AT
 from talentboard.demo.governance import GovernanceRows, build_governance
@@ -226,6 +226,9 @@ def generate_demo(
     """
     region_code = _region_code(scale, region)
     load_reference_organisations(session)
+    # The real published indicators of the shipped trusts, so that the demo's Outcomes page
+    # has something to fit (the closed trusts they also cover are left to `init`).
+    load_reference_indicators(session, closed=False)
     _make_room(session, replace, progress)
     built = _build_rows(session, scale, seed, region_code, progress)
     _write_rows(session, built, progress)

@@ -23,6 +23,7 @@ _ISO_DATE = r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$"
 _UK_DATE = r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$"
 _WHOLE = r"^[+-]?[0-9]+$"
 _THOUSANDS = r"^[0-9]{1,3}(,[0-9]{3})+$"
+_GROUPED_DECIMAL = r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$"
 _DECIMAL = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?%?$"
 
 TRUE_WORDS = ("true", "yes", "1")
@@ -205,6 +206,48 @@ class Fraction(CellType):
         return pl.Series(
             values.name, ["" if v is None else repr(float(v)) for v in values], dtype=pl.String
         )
+
+
+@dataclass(frozen=True)
+class Number(CellType):
+    """A decimal number (``6.79``, ``1,234.5``), at least ``minimum`` when given."""
+
+    minimum: float | None = None
+    dtype: pl.DataType = field(default=pl.Float64(), init=False)
+
+    def parse(self, raw: pl.Series) -> tuple[pl.Series, pl.Series]:
+        grouped = raw.str.contains(_GROUPED_DECIMAL).fill_null(False)
+        plain = pl.select(
+            pl.when(grouped).then(raw.str.replace_all(",", "", literal=True)).otherwise(raw)
+        ).to_series()
+        well_formed = (plain.str.contains(_DECIMAL) & ~plain.str.ends_with("%")).fill_null(False)
+        # Adding 0.0 turns -0.0 into 0.0.
+        numbers = _keep(plain, well_formed).cast(pl.Float64, strict=False) + 0.0
+        not_number = _reason(raw.is_not_null() & numbers.is_null(), "not a number")
+        if self.minimum is None:
+            return numbers.alias(raw.name), not_number
+        outside = (numbers < self.minimum).fill_null(False)
+        reasons = _first(not_number, _reason(outside, f"must be at least {self.minimum:g}"))
+        return _keep(numbers, ~outside).alias(raw.name), reasons
+
+    def describe(self) -> str:
+        if self.minimum is not None:
+            return f"a number, at least {self.minimum:g}"
+        return "a number"
+
+    def to_text(self, values: pl.Series) -> pl.Series:
+        return pl.Series(values.name, [_number_text(v) for v in values], dtype=pl.String)
+
+
+def _number_text(value: float | None) -> str:
+    """The shortest text that reads back as the same number, whole numbers without ``.0``
+    (as a spreadsheet shows them)."""
+    if value is None:
+        return ""
+    number = float(value)
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return repr(number)
 
 
 @dataclass(frozen=True)

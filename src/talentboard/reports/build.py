@@ -14,6 +14,8 @@ from typing import Final
 import polars as pl
 
 from talentboard.frames import RegisterFrames
+from talentboard.frames.outcomes import IndicatorFrames
+from talentboard.outcomes import OutcomeInputs
 from talentboard.progress import SILENT, Reporter
 from talentboard.reports.breakdowns import (
     diversity_chart,
@@ -26,6 +28,7 @@ from talentboard.reports.headlines import headlines
 from talentboard.reports.hotspots import hotspots_tables
 from talentboard.reports.methods import CONVENTIONS, DEFINITIONS
 from talentboard.reports.model import ChartSpec, Headline, Report, Section, Table
+from talentboard.reports.outcomes import outcomes_section
 from talentboard.reports.presenters import format_date, mid_sentence
 from talentboard.reports.publish import publish_figures, published_row
 from talentboard.reports.scope import Scope, restrict_to_region, scope_for
@@ -359,22 +362,34 @@ def build_report(
     *,
     region_code: str | None = None,
     progress: Reporter = SILENT,
+    indicators: IndicatorFrames | None = None,
+    demo: bool = False,
 ) -> Report:
-    """The board report for ``at``, for England or the region ``region_code``."""
+    """The board report for ``at``, for England or the region ``region_code``.
+
+    With ``indicators``, an "Outcomes" section ends the report (``reports.outcomes``), its
+    table a sheet of the workbook; ``demo`` says the register is the synthetic demo's.
+    """
     scope: Scope = scope_for(region_code)
     scoped = frames if region_code is None else restrict_to_region(frames, region_code)
     board = prepare_board(scoped)
     progress.start("Building the report", total=_STEPS)
     parts = _gather(board, at, scope, progress)
     trend_variation = next(t.variation for t in parts.trends if t.metric == "exec_vacancy_rate")
+    sections = _sections(parts, scope, at)
+    workbook = _workbook(parts)
+    if indicators is not None:
+        outcomes = outcomes_section(OutcomeInputs(scoped, indicators), at, demo=demo)
+        sections = (*sections, outcomes)
+        workbook = (*workbook, *outcomes.tables)
     return Report(
         title="Leadership stability report",
         as_at=at,
         scope=scope.name,
         region_code=region_code,
         summary=_summary(parts.items, trend_variation),
-        sections=_sections(parts, scope, at),
+        sections=sections,
         methods=(*CONVENTIONS, *DEFINITIONS),
         disclosure=disclosure_paragraphs(),
-        workbook=_workbook(parts),
+        workbook=workbook,
     )

@@ -46,6 +46,8 @@ class Principal:
 class Capability(enum.StrEnum):
     SIGNED_IN = "signed_in"
     VIEW_AGGREGATES = "view_aggregates"
+    # Outcome fits are figures across many organisations: not for one organisation's team.
+    VIEW_OUTCOMES = "view_outcomes"
     VIEW_ORGANISATIONS = "view_organisations"
     VIEW_PERSONAL = "view_personal"
     VIEW_OWN_RECORD = "view_own_record"
@@ -78,10 +80,19 @@ _STAFF = frozenset(
 GRANTS: dict[str, frozenset[Capability]] = {
     # Buddying pairs organisations across every region, so only the national team runs it.
     "national": _STAFF
-    | {_C.RUN_MATCHING, _C.BUDDYING, _C.RUN_BUDDYING, _C.IMPORT_DATA, _C.ADMINISTER},
-    "regional": _STAFF | {_C.RUN_MATCHING, _C.BUDDYING, _C.IMPORT_DATA},
+    | {
+        _C.RUN_MATCHING,
+        _C.BUDDYING,
+        _C.RUN_BUDDYING,
+        _C.IMPORT_DATA,
+        _C.ADMINISTER,
+        _C.VIEW_OUTCOMES,
+    },
+    "regional": _STAFF | {_C.RUN_MATCHING, _C.BUDDYING, _C.IMPORT_DATA, _C.VIEW_OUTCOMES},
     "org_admin": _STAFF | {_C.IMPORT_DATA},
-    "viewer": frozenset({_C.SIGNED_IN, _C.VIEW_AGGREGATES, _C.VIEW_ORGANISATIONS}),
+    "viewer": frozenset(
+        {_C.SIGNED_IN, _C.VIEW_AGGREGATES, _C.VIEW_ORGANISATIONS, _C.VIEW_OUTCOMES}
+    ),
     "individual": frozenset(
         {_C.SIGNED_IN, _C.VIEW_OWN_RECORD, _C.EDIT_OWN_RECORD, _C.VIEW_OPPORTUNITIES}
     ),
@@ -265,8 +276,9 @@ def visible_by_ref(
 
 
 # Organisations and their oversight segments are NHS England's reference data: only the
-# national team loads them, so an organisation cannot move itself or rate itself.
-NATIONAL_IMPORTS = frozenset({"organisations", "performance"})
+# national team loads them, so an organisation cannot move itself or rate itself. Indicator
+# definitions hold for every organisation, so they are the national team's too.
+NATIONAL_IMPORTS = frozenset({"organisations", "performance", "indicator-definitions"})
 
 
 def data_scope(session: Session, principal: Principal) -> ImportScope | None:

@@ -4,6 +4,7 @@ from talentboard.db.base import Base
 from talentboard.db.models.access import ApiToken, AuditEvent, Setting, User
 from talentboard.db.models.imports import SavedMapping
 from talentboard.db.models.matching import BuddyPairing, MatchProposal, MatchRun, Opportunity
+from talentboard.db.models.outcomes import IndicatorDefinition, IndicatorValue
 from talentboard.db.models.register import (
     Appointment,
     Organisation,
@@ -36,6 +37,8 @@ __all__ = [
     "CareerConversation",
     "DevelopmentAction",
     "FitAndProperCheck",
+    "IndicatorDefinition",
+    "IndicatorValue",
     "MatchProposal",
     "MatchRun",
     "Opportunity",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from talentboard.ingest.kinds.opportunities import OPPORTUNITIES
+from talentboard.ingest.kinds.outcomes import INDICATOR_DEFINITIONS, INDICATORS
 from talentboard.ingest.kinds.register import (
     APPOINTMENTS,
     ORGANISATIONS,
@@ -29,6 +30,8 @@ KINDS: dict[str, Kind] = {
         CONVERSATIONS,
         FPPT,
         APPRAISALS,
+        INDICATOR_DEFINITIONS,
+        INDICATORS,
     )
 }
 

@@ -6,10 +6,12 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from sqlalchemy import select
 
 from talentboard.db.models import MatchProposal, MatchRun, Opportunity, Person
+from talentboard.outcomes import CROSS_SECTION, PANEL, FitError, UnknownChoiceError
+from talentboard.outcomes.contract import outcome_answer
 from talentboard.talent import services
 from talentboard.web import audit
 from talentboard.web.analysis import (
@@ -38,6 +40,7 @@ from talentboard.web.queries import (
     find_organisations,
     segments_at,
 )
+from talentboard.web.routes.outcomes import outcome_inputs
 from talentboard.web.routes.vacancies import audit_shortlist, visible_shortlist
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -47,7 +50,13 @@ Personal = Annotated[Principal, Depends(api_requires(Capability.SIGNED_IN))]
 Aggregates = Annotated[Principal, Depends(api_requires(Capability.VIEW_AGGREGATES))]
 Succession = Annotated[Principal, Depends(api_requires(Capability.VIEW_PERSONAL))]
 Matching = Annotated[Principal, Depends(api_requires(Capability.RUN_MATCHING))]
+Outcomes = Annotated[Principal, Depends(api_requires(Capability.VIEW_OUTCOMES))]
 AsAt = Annotated[dt.date | None, Query(description="As-at date (default: the data's date).")]
+
+
+class OutcomeModel(StrEnum):
+    ols_hc3 = "ols_hc3"
+    panel = "panel"
 
 
 class Dimension(StrEnum):
@@ -191,3 +200,27 @@ def person(
     audit.by(request, session, principal, "read", "person", person_id, {"via": "api"})
     session.commit()
     return body
+
+
+@router.get("/outcomes", summary="An outcome indicator fitted on leadership exposures")
+def outcomes(
+    request: Request,
+    session: SessionDep,
+    principal: Outcomes,
+    indicator: Annotated[str, Query(description="An indicator code, e.g. staff_engagement.")],
+    exposure: Annotated[str, Query(description="An exposure name, or all.")],
+    at: AsAt = None,
+    model: Annotated[OutcomeModel, Query(description="ols_hc3 or panel.")] = OutcomeModel.ols_hc3,
+) -> Any:
+    """The same JSON as ``talentboard outcomes --format json``, fitted over the
+    organisations in the token holder's scope: one object, or a list for ``exposure=all``.
+    An unknown indicator or exposure, or too little data to fit, answers 400 with the
+    reason."""
+    inputs = outcome_inputs(request, session, analysis_scope(principal))
+    chosen = PANEL if model is OutcomeModel.panel else CROSS_SECTION
+    try:
+        return outcome_answer(
+            inputs, indicator, exposure, at or shown_date(request, session), chosen
+        )
+    except (UnknownChoiceError, FitError) as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from exc

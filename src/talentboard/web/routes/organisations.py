@@ -36,6 +36,7 @@ from talentboard.web.presenters.organisations import (
     organisation_summary,
     skills_rows,
 )
+from talentboard.web.presenters.outcomes import peer_view
 from talentboard.web.presenters.stats import headline_cards
 from talentboard.web.queries import (
     OrganisationSearch,
@@ -47,6 +48,7 @@ from talentboard.web.queries import (
     register_frames_for_posts,
     segments_at,
 )
+from talentboard.web.routes.outcomes import outcome_inputs
 from talentboard.web.templating import fragment, render
 
 router = APIRouter(prefix="/organisations", include_in_schema=False)
@@ -181,6 +183,19 @@ def organisation(
         ),
         "exact": exact_figures(principal),
         "back": {"href": "/organisations", "text": "Organisations you can see"},
+        "peers": cached(
+            request,
+            session,
+            ("peers", ods_code, as_at, exact_figures(principal)),
+            lambda: peer_view(
+                outcome_inputs(request, session, AnalysisScope()),
+                ods_code,
+                found.name,
+                found.kind,
+                as_at,
+                exact=exact_figures(principal),
+            ),
+        ),
     }
     if context["personal"]:
         section = cached(

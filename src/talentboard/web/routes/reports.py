@@ -27,6 +27,7 @@ from talentboard.web.permissions import (
 )
 from talentboard.web.presenters.formatting import date, region_name
 from talentboard.web.presenters.talent import region_options
+from talentboard.web.routes.outcomes import demo_loaded, indicators
 from talentboard.web.templating import render
 
 router = APIRouter(prefix="/reports", include_in_schema=False)
@@ -78,7 +79,13 @@ def board_report(
         scope = AnalysisScope(region_code=organisation.region_code if organisation else None)
     region_code = narrowed(scope, None, region or None).region_code
     as_at = shown_date(request, session)
-    report = build_report(register(request, session), as_at, region_code=region_code)
+    report = build_report(
+        register(request, session),
+        as_at,
+        region_code=region_code,
+        indicators=indicators(request, session),
+        demo=demo_loaded(session),
+    )
     content = render_report(report, extension)
     audit.by(
         request,

@@ -1,0 +1,81 @@
+"""The board report's "Outcomes" section, in the document, the HTML, the PDF and the workbook.
+
+The register and indicator rows are those of tests/outcomes/registers.py, whose fits
+tests/outcomes/test_models.py checks against statsmodels.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from talentboard.frames.outcomes import IndicatorFrames, catalogue_frame
+from talentboard.outcomes import OutcomeInputs, fit_outcome
+from talentboard.reports import build_report, render
+from talentboard.reports.model import Report
+from talentboard.reports.outcomes import DEMO_NOTE
+from tests.outcomes.registers import T, generated_register, indicator_rows
+
+
+@pytest.fixture(scope="module")
+def report() -> Report:
+    indicators = IndicatorFrames(catalogue_frame(), indicator_rows())
+    return build_report(generated_register(), T, indicators=indicators, demo=True)
+
+
+def _fit(exposure: str) -> object:
+    inputs = OutcomeInputs(
+        generated_register(), IndicatorFrames(catalogue_frame(), indicator_rows())
+    )
+    return fit_outcome(inputs, "staff_engagement", exposure, T)
+
+
+def test_the_section_ends_the_report_with_every_pair(report: Report) -> None:
+    section = report.sections[-1]
+    assert (section.name, section.heading) == ("outcomes", "Outcomes")
+    assert DEMO_NOTE in section.paragraphs
+    headline = _fit("ceo_changes_3y")
+    assert any(
+        p.startswith("After adjusting for organisation kind and size, each additional chief")
+        and f"{abs(headline.coefficient):.3g}" in p  # type: ignore[attr-defined]
+        for p in section.paragraphs
+    )
+    (table,) = section.tables
+    assert len(table.rows) == 12 * 5
+    row = next(
+        r
+        for r in table.rows
+        if r[:2] == ("Staff engagement (NHS Staff Survey)", "Executive posts vacant")
+    )
+    fit = _fit("exec_vacancy_share")
+    assert row[2:8] == (
+        fit.coefficient,  # type: ignore[attr-defined]
+        fit.ci_low,  # type: ignore[attr-defined]
+        fit.ci_high,  # type: ignore[attr-defined]
+        fit.p_value,  # type: ignore[attr-defined]
+        24,
+        5,
+    )
+    morale = next(r for r in table.rows if r[0] == "Morale (NHS Staff Survey theme)")
+    assert morale[2] is None
+    assert str(morale[8]).startswith("too few organisations to fit: 0")
+    assert [c.name for c in section.charts] == ["outcomes_chart"]
+
+
+def test_html_pdf_and_workbook_carry_the_section(report: Report) -> None:
+    page = render(report, "html").decode()
+    assert '<h2 id="outcomes-heading">Outcomes</h2>' in page
+    workbook = openpyxl.load_workbook(io.BytesIO(render(report, "xlsx")))
+    assert "Outcomes" in workbook.sheetnames
+    sheet = workbook["Outcomes"]
+    assert sheet.max_row >= 61
+    # The PDF of the section alone (the whole report's PDF is tested elsewhere, and slow).
+    alone = replace(report, sections=report.sections[-1:], workbook=())
+    second_level = PdfReader(io.BytesIO(render(alone, "pdf"))).outline[1]
+    assert isinstance(second_level, list)
+    titles = [item.title for item in second_level if not isinstance(item, list)]
+    assert "Outcomes" in titles
