@@ -387,10 +387,14 @@ def _interim_rates(
         .with_columns(pl.col("covered").fill_null(False))
         .join(register.posts.select("post_ref", "level", "executive"), on="post_ref")
     )
-    rates = table.group_by("level", "executive").agg(
-        pl.col("covered").mean().alias("interim_share")
-    )
-    overall = float(table["covered"].mean() or 0.0) if table.height else 0.0
+    # Weighted by how long each vacancy lasted: a handover (no time vacant) has no bearing
+    # on the share of vacant posts held by an interim at a month end.
+    weighted = (pl.col("covered").cast(pl.Float64) * pl.col("duration")).sum() / pl.col(
+        "duration"
+    ).sum()
+    rates = table.group_by("level", "executive").agg(weighted.fill_nan(None).alias("interim_share"))
+    overall_frame = table.select(weighted.fill_nan(None))
+    overall = float(overall_frame.item() or 0.0) if table.height else 0.0
     return (
         posts.select("post_ref", "level", "executive")
         .join(rates, on=["level", "executive"], how="left")

@@ -96,9 +96,10 @@ def histogram(counts: BatchCounts, with_groups: bool) -> Histogram:
     parts = []
     for measure in MEASURES:
         num, den = counts.numerator[measure], counts.denominator[measure]
-        parts.append(
-            _flat(measure, OVERALL, num.sum(axis=0, keepdims=True), den.sum(axis=0, keepdims=True))
-        )
+        total = num.sum(axis=0, keepdims=True)
+        # A count is over 1 in every group and overall; a share's parts add up.
+        overall = np.ones_like(total) if measure in COUNT_MEASURES else den.sum(axis=0, keepdims=True)
+        parts.append(_flat(measure, OVERALL, total, overall))
         if with_groups:
             parts.append(_flat(measure, np.arange(num.shape[0]), num, den))
     rows = pl.concat(parts, how="diagonal")
