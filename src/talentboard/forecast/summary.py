@@ -133,7 +133,7 @@ def statistics(hist: Histogram) -> pl.DataFrame:
     data = (
         hist.frame.filter(pl.col("denominator") != 0)
         .with_columns((pl.col("numerator") / pl.col("denominator")).alias("value"))
-        .sort("measure", "group", "month", "value")
+        .sort("measure", "group", "month", "value", "numerator", "denominator")
     )
     keys = data.select("measure", "group", "month")
     changes = np.ones(data.height, dtype=bool)
