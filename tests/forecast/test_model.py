@@ -129,29 +129,29 @@ def test_month_zero_state_agrees_with_the_stability_figures() -> None:
 
 
 def test_inverse_sampling_is_exact_on_a_hand_worked_curve() -> None:
-    """Durations 1, 2, 2, 3 (censored), 4 years: S = 0.8 from 1, 0.4 from 2, 0 from 4. A
-    draw ``v`` lands on the first time with ``S <= v``."""
+    """Spells of 365, 730, 730, 1096 (running) and 1461 days: S = 0.8 from day 365, 0.4
+    from day 730, 0 from day 1461. A draw ``v`` lands on the first day with ``S <= v``."""
+    days = np.array([365.0, 730.0, 730.0, 1096.0, 1461.0])
     table = build_curves(
         pl.DataFrame(
-            {"curve": [0] * 5, "duration": [1.0, 2.0, 2.0, 3.0, 4.0],
+            {"curve": [0] * 5, "duration": days / 365.25,
              "event": [True, True, True, False, True]}
         ),
         1,
     )
     levels = np.array([0.95, 0.8, 0.79, 0.41, 0.4, 0.39, 0.0, 0.8 - 1e-12])
     times = table.inverse(np.zeros(levels.shape[0], dtype=np.int64), levels)
-    assert times.tolist() == [1.0, 1.0, 2.0, 2.0, 2.0, 4.0, 4.0, 2.0]
-    assert table.survival_at(np.zeros(3, dtype=np.int64), np.array([0.5, 2.5, 9.0])).tolist() == [
-        1.0, 0.4, 0.0,
-    ]
+    assert times.tolist() == [365.0, 365.0, 730.0, 730.0, 730.0, 1461.0, 1461.0, 730.0]
+    at = table.survival_at(np.zeros(3, dtype=np.int64), np.array([200.0, 900.0, 5000.0]))
+    assert at.tolist() == [1.0, 0.4, 0.0]
 
 
 def test_a_curve_whose_longest_spells_are_running_never_ends_some_draws() -> None:
     table = build_curves(
         pl.DataFrame({"curve": [0, 0], "duration": [1.0, 5.0], "event": [True, False]}), 1
-    )
+    )  # one spell ended after a year, one has run for five: S = 0.5 from day 365
     times = table.inverse(np.zeros(2, dtype=np.int64), np.array([0.6, 0.4]))
-    assert times[0] == 1.0 and math.isinf(times[1])
+    assert times[0] == 365.0 and math.isinf(times[1])
 
 
 def test_comparable_groups_are_those_of_succession_risk() -> None:

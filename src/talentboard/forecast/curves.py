@@ -26,7 +26,7 @@ import polars as pl
 
 from talentboard.stability.survival import km_curves
 from talentboard.talent.leave import MIN_SPELLS
-from talentboard.talent.timing import CHALLENGED_SEGMENT
+from talentboard.talent.timing import CHALLENGED_SEGMENT, DAYS_PER_YEAR
 
 __all__ = ["MIN_SPELLS", "CurveTable", "assign_groups", "build_curves", "segment_class"]
 
@@ -183,7 +183,8 @@ def build_curves(histories: pl.DataFrame, count: int) -> CurveTable:
             histories["curve"].to_numpy().astype(np.int64),
         )
         group = np.asarray(curves["group"], dtype=np.int64)
-        time = np.asarray(curves["time"], dtype=np.float64)
+        # The simulation runs in whole days: durations are days / 365.25 (DESIGN section 5).
+        time = np.rint(np.asarray(curves["time"], dtype=np.float64) * DAYS_PER_YEAR)
         survival = np.asarray(curves["survival"], dtype=np.float64)
     else:
         group = np.empty(0, dtype=np.int64)

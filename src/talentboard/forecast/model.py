@@ -62,11 +62,11 @@ DIMENSIONS = ("region", "org", "role", "segment")
 
 @dataclass(frozen=True)
 class Model:
-    """Arrays over the ``P`` posts simulated (times in years from ``as_at``)."""
+    """Arrays over the ``P`` posts simulated (times in days from ``as_at``)."""
 
     as_at: dt.date
     months: list[dt.date]
-    offsets: FloatArray  # (H,) years from as_at to each month end
+    offsets: IntArray  # (H,) days from as_at to each month end
     post_refs: IntArray
     groups: dict[str, list[str]]  # dimension -> group code of each post
     measured: BoolArray  # counts in the vacancy, departure and cover measures
@@ -75,10 +75,11 @@ class Model:
     established: FloatArray  # -inf when it exists at as_at
     abolished: FloatArray  # inf when no end is known
     held: BoolArray
-    tenure: FloatArray  # years served by the holder at as_at (0 for vacant posts)
+    tenure: FloatArray  # days served by the holder at as_at (0 for vacant posts)
+    survival_now: FloatArray  # S(tenure) on the post's departure curve (1 for vacant posts)
     planned_end: FloatArray  # nan unless a recorded end date lies after as_at
     next_start: FloatArray  # nan unless a substantive appointment starts after as_at
-    vacant_for: FloatArray  # years a post vacant at as_at has been vacant
+    vacant_for: FloatArray  # days a post vacant at as_at has been vacant
     interim_now: BoolArray
     ethnicity_now: IntArray
     departure_curve: IntArray
@@ -90,7 +91,7 @@ class Model:
     unknown_share: FloatArray
     bme_share: FloatArray
     successors: IntArray  # (P, K) person numbers, -1 for none
-    successor_ready: FloatArray  # (P, K) years from as_at when ready now
+    successor_ready: FloatArray  # (P, K) days from as_at when ready now
     successor_ethnicity: IntArray  # (P, K)
     people: int
     pool_bme_share: float
@@ -103,13 +104,13 @@ class Model:
 
 
 def month_offsets(as_at: dt.date, horizon_months: int) -> tuple[list[dt.date], FloatArray]:
-    """The month ends ``as_at + m months`` (m = 1 .. H) and their offsets in years."""
+    """The month ends ``as_at + m months`` (m = 1 .. H) and their offsets in days."""
     months = [shift_months(as_at, m) for m in range(1, horizon_months + 1)]
-    return months, np.array([(d - as_at).days / DAYS_PER_YEAR for d in months])
+    return months, np.array([(d - as_at).days for d in months], dtype=np.int64)
 
 
-def _years(expr: pl.Expr, as_at: dt.date) -> pl.Expr:
-    return (expr - pl.lit(as_at)).dt.total_days().cast(pl.Float64) / DAYS_PER_YEAR
+def _days(expr: pl.Expr, as_at: dt.date) -> pl.Expr:
+    return (expr - pl.lit(as_at)).dt.total_days().cast(pl.Float64)
 
 
 def _ethnicity_code() -> pl.Expr:
@@ -228,8 +229,8 @@ def _holders(all_spells: pl.DataFrame, as_at: dt.date) -> pl.DataFrame:
         .select(
             "post_ref",
             pl.col("person_ref").alias("holder_ref"),
-            _years(pl.col("start_date"), as_at).neg().alias("tenure"),
-            _years(pl.col("end_date"), as_at).alias("planned_end"),
+            _days(pl.col("start_date"), as_at).neg().alias("tenure"),
+            _days(pl.col("end_date"), as_at).alias("planned_end"),
         )
     )
 
@@ -273,12 +274,12 @@ def _post_state(
     return state.with_columns(
         pl.when(pl.col("held"))
         .then(0.0)
-        .otherwise(_years(opened, as_at).neg().fill_null(0.0).clip(lower_bound=0.0))
+        .otherwise(_days(opened, as_at).neg().fill_null(0.0).clip(lower_bound=0.0))
         .alias("vacant_for"),
         (~pl.col("held") & pl.col("interim_ref").is_not_null()).alias("interim_now"),
         pl.col("ethnicity").fill_null(ETH_UNKNOWN),
         pl.col("tenure").fill_null(0.0),
-        _years(pl.col("next_start_on"), as_at).alias("next_start"),
+        _days(pl.col("next_start_on"), as_at).alias("next_start"),
     )
 
 
@@ -421,7 +422,7 @@ def _successors(
         .with_columns(
             pl.when(pl.col("readiness") == "ready_now")
             .then(0.0)
-            .otherwise(_years(later, as_at).fill_null(0.0).clip(lower_bound=0.0))
+            .otherwise(_days(later, as_at).fill_null(0.0).clip(lower_bound=0.0))
             .alias("ready"),
         )
         .join(
@@ -510,6 +511,11 @@ def calibrate(
         return frame.sort("post_ref")[name].fill_null(fill).to_numpy().astype(np.float64)
 
     segments = posts["oversight_segment"].to_list()
+    departure_curve = post_groups.sort("post_ref")["curve"].to_numpy().astype(np.int64)
+    departures = build_curves(
+        departure_histories, int(post_groups["curve"].max() or 0) + 1 if posts.height else 0
+    )
+    tenure = column(state, "tenure", 0.0)
     return Model(
         as_at=as_at,
         months=months,
@@ -529,24 +535,23 @@ def calibrate(
             posts["established_from"].is_null().to_numpy()
             | (posts["established_from"].fill_null(as_at) <= as_at).to_numpy(),
             -np.inf,
-            posts.select(_years(pl.col("established_from"), as_at)).to_series().to_numpy(),
+            posts.select(_days(pl.col("established_from"), as_at)).to_series().to_numpy(),
         ).astype(np.float64),
-        abolished=posts.select(_years(pl.col("established_to"), as_at).fill_null(np.inf))
+        abolished=posts.select(_days(pl.col("established_to"), as_at).fill_null(np.inf))
         .to_series()
         .to_numpy()
         .astype(np.float64),
         held=state.sort("post_ref")["held"].to_numpy().astype(bool),
-        tenure=column(state, "tenure", 0.0),
+        tenure=tenure,
+        survival_now=departures.survival_at(departure_curve, tenure),
         planned_end=column(state, "planned_end"),
         next_start=column(state, "next_start"),
         vacant_for=column(state, "vacant_for", 0.0),
         interim_now=state.sort("post_ref")["interim_now"].to_numpy().astype(bool),
         ethnicity_now=state.sort("post_ref")["ethnicity"].to_numpy().astype(np.int64),
-        departure_curve=post_groups.sort("post_ref")["curve"].to_numpy().astype(np.int64),
+        departure_curve=departure_curve,
         fill_curve=fill_groups.sort("post_ref")["curve"].to_numpy().astype(np.int64),
-        departures=build_curves(
-            departure_histories, int(post_groups["curve"].max() or 0) + 1 if posts.height else 0
-        ),
+        departures=departures,
         fills=build_curves(
             fill_histories, int(fill_groups["curve"].max() or 0) + 1 if posts.height else 0
         ),

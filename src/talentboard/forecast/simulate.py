@@ -1,14 +1,26 @@
 """The Monte Carlo of every post, a batch of replications at a time, in NumPy.
 
-A batch holds ``R`` replications of the ``P`` posts as flat arrays of (post, replication)
-pairs; the loop runs over *generations* (the holder at the as-at date, the vacancy after
-them, the next holder, ...), not over posts, until every pair has passed the horizon.
-Each batch draws from its own streams, ``SeedSequence(seed).spawn(...)[batch]`` split once
-more per purpose (departures, fills, interim cover, appointment source, ethnic group, pool
-growth), so that a batch gives the same figures whether it runs alone, with the others in
-one process, or on another machine, and a lever of a scenario that changes no timing
-(ethnic group, appointment source) leaves every other draw as it was (common random
-numbers).
+A batch holds ``R`` replications of the ``P`` posts; a (post, replication) pair is the
+number ``post * R + replication``. The loop runs over *generations* (the holder at the
+as-at date, the vacancy after them, the next holder, ...), not over posts: each step works
+on the flat arrays of the pairs still moving, until every pair has passed the horizon.
+Times are whole days from the as-at date.
+
+**Randomness.** Each batch has its own ``numpy.random.Generator`` seeded with
+``SeedSequence(seed).spawn(...)[batch]``, so a batch gives the same figures whether it
+runs alone, with the others in one process, or on another machine. The generator draws
+one 64-bit number per pair; every uniform the pair needs (its holder's departure, each
+vacancy's length and interim cover, each appointment's source and ethnic group, ...) is
+that number mixed with the generation and the purpose (the SplitMix64 finaliser). So a
+pair meets the same randomness whatever happens to the other pairs, and a scenario lever
+that changes nothing about a pair leaves its story unchanged (common random numbers):
+a turnover multiplier for one segment leaves the other segments' figures exactly as they
+were, and a BME share leaves every timing as it was.
+
+**Holders at the as-at date** stay beyond the horizon with probability
+``q = (S(d + H) / S(d)) ** m`` (the departure curve ``S``, tenure ``d``, turnover multiplier
+``m``): a pair whose departure uniform ``U`` is below ``q`` needs nothing more, and those
+above draw their departure day (``S(T) <= U ** (1/m) S(d)``, :mod:`talentboard.forecast.curves`).
 
 A batch returns its figures as integer pairs ``(numerator, denominator)`` per group,
 replication and month (:class:`BatchCounts`); :mod:`talentboard.forecast.summary` turns
@@ -36,6 +48,7 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+UIntArray = npt.NDArray[np.uint64]
 
 MEASURES = (
     "exec_departures",
@@ -45,12 +58,17 @@ MEASURES = (
     "ready_now_cover",
     "bme_share_board_voting",
 )
-# Post-by-replication elements per batch: large enough for NumPy to run at full speed,
-# small enough that a batch of the all-levels register stays in a few hundred megabytes.
+# Post-by-replication pairs per batch: large enough for NumPy to run at full speed, small
+# enough that a batch of the all-levels register stays within a few hundred megabytes.
 BATCH_ELEMENTS = 1_000_000
-MAX_GENERATIONS = 500
-STREAMS = ("departure", "fill", "interim", "source", "ethnicity", "growth")
-TINY = 1e-9
+MAX_GENERATIONS = 1000
+# Purposes of the uniforms a pair draws in each generation.
+DEPART, FILL, INTERIM, SOURCE, INTERNAL, KNOWN, BME, GROWTH, GROWTH_BME = range(9)
+PURPOSES = 9
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_TO_UNIT = 2.0**-53
 
 
 def batch_plan(replications: int, posts: int, batch_size: int | None = None) -> list[int]:
@@ -59,6 +77,17 @@ def batch_plan(replications: int, posts: int, batch_size: int | None = None) -> 
     size = batch_size or max(1, BATCH_ELEMENTS // max(posts, 1))
     full, rest = divmod(replications, size)
     return [size] * full + ([rest] if rest else [])
+
+
+def _uniform(keys: UIntArray, generation: int, purpose: int) -> FloatArray:
+    """A uniform on [0, 1) for each pair key, one for each generation and purpose."""
+    with np.errstate(over="ignore"):
+        salt = np.uint64((generation * PURPOSES + purpose + 1) * 0x632BE59BD9B4E019 % 2**64)
+        z = keys + salt * _GOLDEN
+        z = (z ^ (z >> np.uint64(30))) * _M1
+        z = (z ^ (z >> np.uint64(27))) * _M2
+        z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(11)).astype(np.float64) * _TO_UNIT
 
 
 @dataclass
@@ -73,50 +102,60 @@ class BatchCounts:
 class _Tally:
     """Difference arrays over (group, replication, month + 1), turned into counts."""
 
+    NAMES = ("departures", "vacant", "interim", "needed", "filled", "from_pool", "known", "bme")
+
     def __init__(self, groups: int, replications: int, months: int) -> None:
         self.shape = (groups, replications, months + 1)
         self.size = groups * replications * (months + 1)
         self.months = months
-        self.replications = replications
-        self.diff: dict[str, IntArray] = {}
+        self.diff = {name: np.zeros(self.size, dtype=np.int64) for name in self.NAMES}
 
     def add(self, name: str, cell: IntArray, month: IntArray, sign: int = 1) -> None:
         if cell.shape[0] == 0:
             return
         counts = np.bincount(cell * (self.months + 1) + month, minlength=self.size)
-        current = self.diff.get(name)
-        delta = counts if sign > 0 else -counts
-        self.diff[name] = delta if current is None else current + delta
+        if sign > 0:
+            self.diff[name] += counts
+        else:
+            self.diff[name] -= counts
 
     def interval(self, name: str, cell: IntArray, first: IntArray, stop: IntArray) -> None:
-        """Count pairs in months ``first <= m < stop``."""
+        """Count pairs in the months ``first <= m < stop``."""
         keep = first < stop
         self.add(name, cell[keep], first[keep])
         self.add(name, cell[keep], stop[keep], -1)
 
+    def every_replication(self, name: str, per_group: IntArray) -> None:
+        """Add ``per_group[g]`` in every replication of group ``g`` from the first month."""
+        view = self.diff[name].reshape(self.shape)
+        view[:, :, 0] += per_group[:, None]
+
     def counts(self, name: str) -> IntArray:
-        current = self.diff.get(name)
-        if current is None:
-            return np.zeros((self.shape[0], self.shape[1], self.months), dtype=np.int64)
-        return np.cumsum(current.reshape(self.shape), axis=2)[:, :, : self.months]
+        return np.cumsum(self.diff[name].reshape(self.shape), axis=2)[:, :, : self.months]
 
 
 @dataclass
-class _Pairs:
-    """The (post, replication) pairs still moving, and the vacancy each has open."""
+class _Vacancies:
+    """Open vacancies: their pair, when each opened, how long it had lasted at the as-at
+    date, interim cover, the ethnic group of an interim counted at the as-at date, and a
+    recorded start of the next holder (nan when none)."""
 
-    post: IntArray
-    rep: IntArray
-    opened: FloatArray  # when the vacancy opened (years from as_at)
-    elapsed: FloatArray  # years it had lasted by as_at (0 for a new vacancy)
+    pair: IntArray
+    opened: FloatArray
+    elapsed: FloatArray
     interim: BoolArray
-    presence: IntArray  # ethnic group of the interim at as_at counted in the BME share
-    known_fill: FloatArray  # a recorded start (nan when none)
+    presence: IntArray
+    known_fill: FloatArray
 
-
-def _month(offsets: FloatArray, times: FloatArray) -> IntArray:
-    """The first month whose end is at or after each time (``H`` when none)."""
-    return np.searchsorted(offsets, times, side="left").astype(np.int64)
+    def subset(self, keep: BoolArray | IntArray) -> _Vacancies:
+        return _Vacancies(
+            self.pair[keep],
+            self.opened[keep],
+            self.elapsed[keep],
+            self.interim[keep],
+            self.presence[keep],
+            self.known_fill[keep],
+        )
 
 
 class _Batch:
@@ -134,225 +173,283 @@ class _Batch:
         self.group_of = group_of
         self.r = replications
         self.h = len(model.months)
-        self.end = float(model.offsets[-1])
+        self.last_day = int(model.offsets[-1])
+        # Month of each day 0 .. last_day + 1: the first month whose end is on or after it.
+        self.month_of = np.searchsorted(
+            model.offsets, np.arange(self.last_day + 2), side="left"
+        ).astype(np.int64)
         self.tally = _Tally(groups, replications, self.h)
-        self.rng = {
-            name: np.random.Generator(np.random.PCG64(child))
-            for name, child in zip(STREAMS, seed.spawn(len(STREAMS)), strict=True)
-        }
+        generator = np.random.Generator(np.random.PCG64(seed))
+        self.keys = generator.bit_generator.random_raw(model.size * replications)
         self.hazard = np.array(
             [scenario.turnover_for(s) for s in model.segments], dtype=np.float64
         )
         self.taken = np.zeros((replications, max(model.people, 1)), dtype=bool)
+        self.extra = self._extra_successors()
+        self.has_successor = (model.successors >= 0).any(axis=1)
+
+    def _extra_successors(self) -> BoolArray | None:
+        """Pairs given one more ready-now successor by talent pool growth."""
+        model = self.model
         critical = np.flatnonzero(model.critical)
-        chance = 0.0
-        if scenario.talent_pool_growth > 0 and critical.shape[0]:
-            chance = min(
-                1.0, scenario.talent_pool_growth * model.pool_ready_now / critical.shape[0]
-            )
-        draw = self.rng["growth"].random((model.size, replications))
-        self.extra = (draw < chance) & model.critical[:, None]
+        if self.scenario.talent_pool_growth <= 0 or critical.shape[0] == 0:
+            return None
+        chance = min(1.0, self.scenario.talent_pool_growth * model.pool_ready_now / critical.shape[0])
+        extra = np.zeros(model.size * self.r, dtype=bool)
+        pairs = (critical[:, None] * self.r + np.arange(self.r)[None, :]).ravel()
+        extra[pairs] = _uniform(self.keys[pairs], 0, GROWTH) < chance
+        return extra
 
-    def cell(self, post: IntArray, rep: IntArray) -> IntArray:
-        return self.group_of[post] * self.r + rep
+    def month(self, days: FloatArray) -> IntArray:
+        """The first month whose end is on or after each day (``H`` after the horizon)."""
+        return self.month_of[np.clip(days, 0, self.last_day + 1).astype(np.int64)]
 
-    # Holders ------------------------------------------------------------------------
+    def cell(self, pair: IntArray) -> IntArray:
+        return self.group_of[pair // self.r] * self.r + pair % self.r
 
-    def _leave(self, post: IntArray, served: FloatArray, level: FloatArray) -> FloatArray:
-        """Years from the start of a spell to its end, given ``served`` years already."""
+    def _spell(self, post: IntArray, level: FloatArray, survival: FloatArray) -> FloatArray:
+        """Days from a spell's start to its end given ``S(served) = survival``."""
+        target = level ** (1.0 / np.maximum(self.hazard[post], 1e-12)) * survival
+        return self.model.departures.inverse(self.model.departure_curve[post], target)
+
+    # The holders at the as-at date ----------------------------------------------------
+
+    def first_generation(self) -> _Vacancies:
         model = self.model
-        curve = model.departure_curve[post]
-        scale = model.departures.survival_at(curve, served) if np.any(served > 0) else 1.0
-        target = level ** (1.0 / np.maximum(self.hazard[post], TINY)) * scale
-        return model.departures.inverse(curve, target)
-
-    def holders(
-        self, post: IntArray, rep: IntArray, start: FloatArray, end: FloatArray, group: IntArray
-    ) -> None:
-        """Count a holder spell ``[start, end)`` (its departure and its ethnic group)."""
-        model = self.model
-        abolished = model.abolished[post]
-        last = np.minimum(end, abolished)
-        cell = self.cell(post, rep)
-        measured = model.measured[post] & (last <= self.end)
-        self.tally.add("departures", cell[measured], _month(model.offsets, last[measured]))
-        diverse = model.diverse[post] & (group != ETH_UNKNOWN)
-        first = _month(model.offsets, start[diverse])
-        stop = _month(model.offsets, last[diverse])
-        self.tally.interval("known", cell[diverse], first, stop)
-        bme = group[diverse] == ETH_BME
-        self.tally.interval("bme", cell[diverse][bme], first[bme], stop[bme])
-
-    def first_generation(self) -> _Pairs:
-        model = self.model
-        p = model.size
-        post = np.repeat(np.arange(p, dtype=np.int64), self.r)
-        rep = np.tile(np.arange(self.r, dtype=np.int64), p)
-        level = self.rng["departure"].random(p * self.r)
-        held = model.held[post]
-        hp, hr = post[held], rep[held]
-        planned = model.planned_end[hp]
-        drawn = self._leave(hp, model.tenure[hp], level[held]) - model.tenure[hp]
-        end = np.where(np.isnan(planned), np.maximum(drawn, TINY), planned)
-        self.holders(hp, hr, np.full(hp.shape[0], -np.inf), end, model.ethnicity_now[hp])
-        left = end < np.minimum(model.abolished[hp], self.end)
-        vacant = ~held
-        vp, vr = post[vacant], rep[vacant]
-        future = model.established[vp] > 0
-        opened = np.where(future, model.established[vp], -model.vacant_for[vp])
-        return _Pairs(
-            post=np.concatenate([hp[left], vp]),
-            rep=np.concatenate([hr[left], vr]),
-            opened=np.concatenate([end[left], opened]),
-            elapsed=np.concatenate([np.zeros(int(left.sum())), np.where(future, 0.0, -opened)]),
-            interim=np.concatenate(
-                [
-                    self.rng["interim"].random(int(left.sum())) < model.interim_share[hp[left]],
-                    model.interim_now[vp] & ~future,
-                ]
+        held = np.flatnonzero(model.held)
+        diverse_known = model.diverse & model.held & (model.ethnicity_now != ETH_UNKNOWN)
+        groups = self.tally.shape[0]
+        self.tally.every_replication(
+            "known", np.bincount(self.group_of[diverse_known], minlength=groups)
+        )
+        self.tally.every_replication(
+            "bme",
+            np.bincount(
+                self.group_of[diverse_known & (model.ethnicity_now == ETH_BME)], minlength=groups
             ),
-            presence=np.concatenate(
-                [
-                    np.full(int(left.sum()), ETH_UNKNOWN),
-                    np.where(model.interim_now[vp] & ~future, model.ethnicity_now[vp], 0),
-                ]
-            ),
-            known_fill=np.concatenate([model.next_start[hp[left]], model.next_start[vp]]),
+        )
+        pair, end = self._leavers(held)
+        post = pair // self.r
+        stop = np.minimum(end, model.abolished[post])
+        self._count_end(pair, stop, model.ethnicity_now[post], holder_known=True)
+        left = stop < np.minimum(model.abolished[post], self.last_day + 1)
+        opened = _Vacancies(
+            pair=pair[left],
+            opened=end[left],
+            elapsed=np.zeros(int(left.sum())),
+            interim=_uniform(self.keys[pair[left]], 0, INTERIM) < model.interim_share[post[left]],
+            presence=np.zeros(int(left.sum()), dtype=np.int64),
+            known_fill=model.next_start[post[left]],
+        )
+        return _join(opened, self._open_at_start())
+
+    def _leavers(self, held: IntArray) -> tuple[IntArray, FloatArray]:
+        """The pairs whose holder at the as-at date leaves by the horizon (or whose post is
+        abolished by then), and the day each spell ends."""
+        model = self.model
+        horizon = float(self.last_day)
+        planned = ~np.isnan(model.planned_end[held])
+        drawn = held[~planned]
+        curve = model.departure_curve[drawn]
+        now = model.survival_now[drawn]
+        later = model.departures.survival_at(curve, model.tenure[drawn] + horizon)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            stay = np.where(now > 0, (later / now) ** self.hazard[drawn], 0.0)
+        # A post abolished by the horizon ends every spell in it: all its pairs go on.
+        stay = np.where(model.abolished[drawn] <= horizon, -1.0, stay)
+        pairs = drawn[:, None] * self.r + np.arange(self.r)[None, :]
+        level = (self.keys[pairs] >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+        rows, reps = np.nonzero(level >= stay[:, None])
+        pair = pairs[rows, reps]
+        post = drawn[rows]
+        total = self._spell(post, level[rows, reps], now[rows])
+        end = np.maximum(total - model.tenure[post], 1.0)
+        fixed = held[planned]
+        fixed_pairs = (fixed[:, None] * self.r + np.arange(self.r)[None, :]).ravel()
+        fixed_end = np.repeat(model.planned_end[fixed], self.r)
+        return np.concatenate([pair, fixed_pairs]), np.concatenate([end, fixed_end])
+
+    def _open_at_start(self) -> _Vacancies:
+        """Posts vacant at the as-at date, and posts established later, in every replication."""
+        model = self.model
+        vacant = np.flatnonzero(~model.held)
+        pair = (vacant[:, None] * self.r + np.arange(self.r)[None, :]).ravel()
+        post = pair // self.r
+        future = model.established[post] > 0
+        interim = model.interim_now[post] & ~future
+        return _Vacancies(
+            pair=pair,
+            opened=np.where(future, model.established[post], -model.vacant_for[post]),
+            elapsed=np.where(future, 0.0, model.vacant_for[post]),
+            interim=interim,
+            presence=np.where(interim, model.ethnicity_now[post], ETH_UNKNOWN),
+            known_fill=model.next_start[post],
         )
 
-    # Vacancies ----------------------------------------------------------------------
+    def _count_end(
+        self, pair: IntArray, stop: FloatArray, group: IntArray, *, holder_known: bool
+    ) -> None:
+        """A spell ending on day ``stop``: a departure, and its holder no longer counted in
+        the BME share (``holder_known``: they were counted from the first month)."""
+        model = self.model
+        post = pair // self.r
+        cell = self.cell(pair)
+        month = self.month(stop)
+        measured = model.measured[post] & (stop <= self.last_day)
+        self.tally.add("departures", cell[measured], month[measured])
+        if holder_known:
+            known = model.diverse[post] & (group != ETH_UNKNOWN)
+            self.tally.add("known", cell[known], month[known], -1)
+            bme = known & (group == ETH_BME)
+            self.tally.add("bme", cell[bme], month[bme], -1)
 
-    def _fill_time(self, pairs: _Pairs) -> FloatArray:
+    # Vacancies --------------------------------------------------------------------------
+
+    def _fill_day(self, vacancies: _Vacancies, generation: int) -> FloatArray:
         model = self.model
         k = self.scenario.time_to_fill_multiplier
-        curve = model.fill_curve[pairs.post]
-        scaled = pairs.elapsed / k
-        level = self.rng["fill"].random(pairs.post.shape[0])
-        scale = np.ones(pairs.post.shape[0])
-        waited = scaled > 0
+        post = vacancies.pair // self.r
+        curve = model.fill_curve[post]
+        level = _uniform(self.keys[vacancies.pair], generation, FILL)
+        waited = vacancies.elapsed > 0
         if np.any(waited):
-            scale[waited] = model.fills.survival_at(curve[waited], scaled[waited])
-        # The whole vacancy lasts ``k T`` with ``T`` drawn given ``T > elapsed / k``.
-        drawn = pairs.opened + k * model.fills.inverse(curve, level * scale)
-        known = ~np.isnan(pairs.known_fill) & (pairs.known_fill >= pairs.opened)
-        return np.where(known, pairs.known_fill, drawn)
+            level[waited] *= model.fills.survival_at(curve[waited], vacancies.elapsed[waited] / k)
+        # The whole vacancy lasts ``k T`` days, ``T`` drawn given ``T > elapsed / k``.
+        drawn = vacancies.opened + np.rint(k * model.fills.inverse(curve, level))
+        known = ~np.isnan(vacancies.known_fill) & (vacancies.known_fill >= vacancies.opened)
+        return np.where(known, vacancies.known_fill, drawn)
 
-    def vacancies(self, pairs: _Pairs) -> tuple[_Pairs, FloatArray]:
-        """Count the open vacancies; return those filled within the horizon and when."""
+    def vacancies(self, vacancies: _Vacancies, generation: int) -> tuple[IntArray, FloatArray]:
+        """Count the open vacancies; return the pairs filled by the horizon and the day."""
         model = self.model
-        offsets = model.offsets
-        filled_at = self._fill_time(pairs)
-        abolished = model.abolished[pairs.post]
-        close = np.minimum(filled_at, abolished)
-        cell = self.cell(pairs.post, pairs.rep)
-        measured = model.measured[pairs.post]
-        first = _month(offsets, np.maximum(pairs.opened, 0.0))
-        stop = _month(offsets, close)
+        post = vacancies.pair // self.r
+        filled_on = self._fill_day(vacancies, generation)
+        abolished = model.abolished[post]
+        cell = self.cell(vacancies.pair)
+        first = self.month(vacancies.opened)
+        stop = self.month(np.minimum(filled_on, abolished))
+        measured = model.measured[post]
         self.tally.add("needed", cell[measured], first[measured])
         self.tally.interval("vacant", cell[measured], first[measured], stop[measured])
-        covered = measured & pairs.interim
+        covered = measured & vacancies.interim
         self.tally.interval("interim", cell[covered], first[covered], stop[covered])
-        present = model.diverse[pairs.post] & (pairs.presence != ETH_UNKNOWN)
-        self.tally.interval("known", cell[present], first[present], stop[present])
-        bme = present & (pairs.presence == ETH_BME)
-        self.tally.interval("bme", cell[bme], first[bme], stop[bme])
-        done = filled_at < np.minimum(abolished, self.end)
-        return _subset(pairs, done), filled_at[done]
+        present = model.diverse[post] & (vacancies.presence != ETH_UNKNOWN)
+        if np.any(present):
+            self.tally.interval("known", cell[present], first[present], stop[present])
+            bme = present & (vacancies.presence == ETH_BME)
+            self.tally.interval("bme", cell[bme], first[bme], stop[bme])
+        done = (filled_on <= self.last_day) & (filled_on < abolished)
+        return vacancies.pair[done], filled_on[done]
 
-    # Appointments -------------------------------------------------------------------
+    # Appointments -----------------------------------------------------------------------
 
-    def _successors(self, pairs: _Pairs, when: FloatArray) -> tuple[BoolArray, IntArray]:
+    def _successors(
+        self, pair: IntArray, day: FloatArray, generation: int
+    ) -> tuple[BoolArray, IntArray]:
         """Which fills go to a named ready-now successor, and their ethnic group."""
         model = self.model
-        count = pairs.post.shape[0]
+        count = pair.shape[0]
         chosen = np.zeros(count, dtype=bool)
         group = np.zeros(count, dtype=np.int64)
-        willing = self.rng["source"].random(count) < self.scenario.pool_appointment_share
-        order = np.argsort(when, kind="stable")
+        post = pair // self.r
+        possible = self.has_successor[post]
+        if self.extra is not None:
+            possible |= self.extra[pair]
+        candidates = np.flatnonzero(possible)
+        if candidates.shape[0] == 0:
+            return chosen, group
+        share = self.scenario.pool_appointment_share
+        willing = _uniform(self.keys[pair[candidates]], generation, SOURCE) < share
+        candidates = candidates[willing]
+        candidates = candidates[np.argsort(day[candidates], kind="stable")]
+        rep = pair % self.r
+        people = max(model.people, 1)
         for column in range(model.successors.shape[1]):
-            person = model.successors[pairs.post, column]
-            ready = model.successor_ready[pairs.post, column] <= when
-            free = (person >= 0) & ready & willing & ~chosen
-            free[free] = ~self.taken[pairs.rep[free], person[free]]
-            candidates = order[free[order]]
-            if candidates.shape[0] == 0:
+            person = model.successors[post[candidates], column]
+            ready = model.successor_ready[post[candidates], column] <= day[candidates]
+            free = (person >= 0) & ready & ~chosen[candidates]
+            free[free] = ~self.taken[rep[candidates[free]], person[free]]
+            picked = candidates[free]
+            if picked.shape[0] == 0:
                 continue
-            key = pairs.rep[candidates] * max(model.people, 1) + person[candidates]
-            _, first = np.unique(key, return_index=True)
-            winners = candidates[first]
+            who = person[free]
+            _, first = np.unique(rep[picked] * people + who, return_index=True)
+            winners, who = picked[first], who[first]
             chosen[winners] = True
-            group[winners] = model.successor_ethnicity[pairs.post[winners], column]
-            self.taken[pairs.rep[winners], person[winners]] = True
-        extra = ~chosen & willing & self.extra[pairs.post, pairs.rep]
-        self.extra[pairs.post[extra], pairs.rep[extra]] = False
-        chosen |= extra
-        bme = self.rng["growth"].random(count) < model.pool_bme_share
-        group[extra] = np.where(bme[extra], ETH_BME, ETH_WHITE_OR_OTHER)
+            group[winners] = model.successor_ethnicity[post[winners], column]
+            self.taken[rep[winners], who] = True
+        if self.extra is not None:
+            extra = candidates[~chosen[candidates] & self.extra[pair[candidates]]]
+            self.extra[pair[extra]] = False
+            chosen[extra] = True
+            bme = _uniform(self.keys[pair[extra]], generation, GROWTH_BME) < model.pool_bme_share
+            group[extra] = np.where(bme, ETH_BME, ETH_WHITE_OR_OTHER)
         return chosen, group
 
-    def _appointees(self, pairs: _Pairs) -> IntArray:
+    def _appointees(self, pair: IntArray, generation: int) -> IntArray:
         """The ethnic group of appointees not named on a plan."""
         model = self.model
-        count = pairs.post.shape[0]
-        draws = self.rng["ethnicity"].random((3, count))
-        internal = draws[0] < model.internal_share[pairs.post]
-        share = model.bme_share[pairs.post].copy()
+        post = pair // self.r
+        keys = self.keys[pair]
+        internal = _uniform(keys, generation, INTERNAL) < model.internal_share[post]
+        share = model.bme_share[post]
         if self.scenario.bme_share_appointments is not None:
-            share[:] = self.scenario.bme_share_appointments
+            share = np.full(pair.shape[0], self.scenario.bme_share_appointments)
         if self.scenario.bme_share_external is not None:
-            share[~internal] = self.scenario.bme_share_external
-        unknown = draws[1] < model.unknown_share[pairs.post]
-        bme = draws[2] < share
+            share = np.where(internal, share, self.scenario.bme_share_external)
+        unknown = _uniform(keys, generation, KNOWN) < model.unknown_share[post]
+        bme = _uniform(keys, generation, BME) < share
         return np.where(unknown, ETH_UNKNOWN, np.where(bme, ETH_BME, ETH_WHITE_OR_OTHER))
 
-    def appointments(self, pairs: _Pairs, when: FloatArray) -> _Pairs:
+    def appointments(self, pair: IntArray, day: FloatArray, generation: int) -> _Vacancies:
         """New holders for the filled vacancies; return the vacancies they leave behind."""
         model = self.model
-        named, named_group = self._successors(pairs, when)
-        group = np.where(named, named_group, self._appointees(pairs))
-        cell = self.cell(pairs.post, pairs.rep)
-        measured = model.measured[pairs.post]
-        month = _month(model.offsets, when)
+        post = pair // self.r
+        named, named_group = self._successors(pair, day, generation)
+        group = np.where(named, named_group, self._appointees(pair, generation))
+        cell = self.cell(pair)
+        measured = model.measured[post]
+        month = self.month(day)
         self.tally.add("filled", cell[measured], month[measured])
         by_pool = measured & named
         self.tally.add("from_pool", cell[by_pool], month[by_pool])
-        level = self.rng["departure"].random(pairs.post.shape[0])
-        end = when + self._leave(pairs.post, np.zeros(pairs.post.shape[0]), level)
-        self.holders(pairs.post, pairs.rep, when, end, group)
-        left = end < np.minimum(model.abolished[pairs.post], self.end)
-        following = _subset(pairs, left)
-        count = following.post.shape[0]
-        following.opened = end[left]
-        following.elapsed = np.zeros(count)
-        following.interim = (
-            self.rng["interim"].random(count) < model.interim_share[following.post]
+        level = _uniform(self.keys[pair], generation, DEPART)
+        end = day + self._spell(post, level, np.ones(pair.shape[0]))
+        stop = np.minimum(end, model.abolished[post])
+        self._count_end(pair, stop, group, holder_known=False)
+        known = model.diverse[post] & (group != ETH_UNKNOWN)
+        last = self.month(stop)
+        self.tally.interval("known", cell[known], month[known], last[known])
+        bme = known & (group == ETH_BME)
+        self.tally.interval("bme", cell[bme], month[bme], last[bme])
+        left = (end <= self.last_day) & (end < model.abolished[post])
+        following = pair[left]
+        count = following.shape[0]
+        return _Vacancies(
+            pair=following,
+            opened=end[left],
+            elapsed=np.zeros(count),
+            interim=_uniform(self.keys[following], generation + 1, INTERIM)
+            < model.interim_share[following // self.r],
+            presence=np.zeros(count, dtype=np.int64),
+            known_fill=np.full(count, np.nan),
         )
-        following.presence = np.zeros(count, dtype=np.int64)
-        following.known_fill = np.full(count, np.nan)
-        return following
 
 
-def _subset(pairs: _Pairs, keep: BoolArray) -> _Pairs:
-    return _Pairs(
-        post=pairs.post[keep],
-        rep=pairs.rep[keep],
-        opened=pairs.opened[keep],
-        elapsed=pairs.elapsed[keep],
-        interim=pairs.interim[keep],
-        presence=pairs.presence[keep],
-        known_fill=pairs.known_fill[keep],
+def _join(a: _Vacancies, b: _Vacancies) -> _Vacancies:
+    return _Vacancies(
+        *(np.concatenate([getattr(a, f), getattr(b, f)]) for f in a.__dataclass_fields__)
     )
 
 
-def _existing(model: Model, group_of: IntArray, groups: int) -> tuple[IntArray, IntArray]:
-    """Posts existing at each month end, per group: measured ones and all (groups, H)."""
-    h = len(model.months)
+def _existing(model: Model, group_of: IntArray, groups: int) -> IntArray:
+    """Measured posts existing at each month end, per group (groups, H)."""
     alive = (model.established[:, None] <= model.offsets[None, :]) & (
         model.offsets[None, :] < model.abolished[:, None]
     )
-    measured = np.zeros((groups, h), dtype=np.int64)
+    measured = np.zeros((groups, len(model.months)), dtype=np.int64)
     np.add.at(measured, group_of[model.measured], alive[model.measured].astype(np.int64))
-    return measured, alive.sum(axis=0)
+    return measured
 
 
 def simulate_batch(
@@ -363,22 +460,22 @@ def simulate_batch(
     replications: int,
     seed: np.random.SeedSequence,
 ) -> BatchCounts:
-    """Simulate ``replications`` of every post of ``model`` with the batch's own streams.
+    """Simulate ``replications`` of every post of ``model`` with the batch's own seed.
 
     ``group_of`` gives each post's group number (all 0 without a breakdown).
     """
     batch = _Batch(model, scenario, group_of, groups, replications, seed)
     if model.size:
-        pairs = batch.first_generation()
-        for _ in range(MAX_GENERATIONS):
-            if pairs.post.shape[0] == 0:
+        open_now = batch.first_generation()
+        for generation in range(MAX_GENERATIONS):
+            if open_now.pair.shape[0] == 0:
                 break
-            filled, when = batch.vacancies(pairs)
-            pairs = batch.appointments(filled, when)
+            pair, day = batch.vacancies(open_now, generation)
+            open_now = batch.appointments(pair, day, generation)
     tally = batch.tally
-    existing, _ = _existing(model, group_of, groups)
-    posts = np.broadcast_to(existing[:, None, :], tally.counts("vacant").shape).astype(np.int64)
-    ones = np.ones_like(posts)
+    existing = _existing(model, group_of, groups)
+    posts = np.broadcast_to(existing[:, None, :], (groups, replications, batch.h))
+    ones = np.ones((groups, replications, batch.h), dtype=np.int64)
     return BatchCounts(
         numerator={
             "exec_departures": tally.counts("departures"),
@@ -390,8 +487,8 @@ def simulate_batch(
         },
         denominator={
             "exec_departures": ones,
-            "exec_vacancy_rate": posts,
-            "interim_cover_share": posts,
+            "exec_vacancy_rate": np.ascontiguousarray(posts),
+            "interim_cover_share": np.ascontiguousarray(posts),
             "appointments_needed": ones,
             "ready_now_cover": tally.counts("filled"),
             "bme_share_board_voting": tally.counts("known"),

@@ -54,112 +54,146 @@ HISTOGRAM_SCHEMA = {
 Value = float | int | str | None
 
 
+VALUE_BITS = 21
+_VALUE_LIMIT = 1 << VALUE_BITS
+
+
 @dataclass(frozen=True)
 class Histogram:
-    """Replications per (measure, group, month, numerator, denominator)."""
+    """Replications per (measure, group, month, numerator, denominator).
 
-    frame: pl.DataFrame
+    Stored as sorted unique int64 ``keys`` with their ``counts``: a key packs the cell
+    ``(measure * (groups + 1) + group + 1) * months + month`` above the numerator and the
+    denominator, ``VALUE_BITS`` bits each.
+    """
+
+    keys: npt.NDArray[np.int64]
+    counts: npt.NDArray[np.int64]
+    groups: int
+    months: int
+
+    def decoded(self) -> tuple[npt.NDArray[np.int64], ...]:
+        """measure, group, month, numerator, denominator of each key."""
+        mask = np.int64(_VALUE_LIMIT - 1)
+        denominator = self.keys & mask
+        numerator = (self.keys >> VALUE_BITS) & mask
+        cell = self.keys >> (2 * VALUE_BITS)
+        month = cell % self.months
+        rest = cell // self.months
+        group = rest % (self.groups + 1) - 1
+        measure = rest // (self.groups + 1)
+        return measure, group, month, numerator, denominator
+
+    @property
+    def frame(self) -> pl.DataFrame:
+        measure, group, month, numerator, denominator = self.decoded()
+        return pl.DataFrame(
+            {
+                "measure": np.asarray(MEASURES, dtype=object)[measure].tolist(),
+                "group": group,
+                "month": month,
+                "numerator": numerator,
+                "denominator": denominator,
+                "count": self.counts,
+            },
+            schema=HISTOGRAM_SCHEMA,
+        )
 
     @property
     def replications(self) -> int:
-        first = self.frame.filter(
-            (pl.col("measure") == MEASURES[0])
-            & (pl.col("group") == OVERALL)
-            & (pl.col("month") == 0)
-        )
-        return int(first["count"].sum())
+        measure, group, month, _, _ = self.decoded()
+        first = (measure == 0) & (group == OVERALL) & (month == 0)
+        return int(self.counts[first].sum())
 
 
-def _flat(
-    measure: str,
-    group: int | npt.NDArray[np.int64],
+def _encode(
+    measure: int,
+    group: npt.NDArray[np.int64],
     num: npt.NDArray[np.int64],
     den: npt.NDArray[np.int64],
-) -> pl.DataFrame:
-    """One row per (group, replication, month) of a (G, R, H) pair of arrays."""
+    groups: int,
+) -> npt.NDArray[np.int64]:
+    """The keys of a (G, R, H) pair of arrays whose groups are ``group`` (G,)."""
     g, r, h = num.shape
-    groups = np.broadcast_to(np.asarray(group).reshape(-1, 1, 1), (g, r, h)).ravel()
-    months = np.broadcast_to(np.arange(h).reshape(1, 1, h), (g, r, h)).ravel()
-    return pl.DataFrame(
-        {
-            "group": groups.astype(np.int64),
-            "month": months.astype(np.int64),
-            "numerator": num.ravel().astype(np.int64),
-            "denominator": den.ravel().astype(np.int64),
-        }
-    ).with_columns(pl.lit(measure).alias("measure"))
+    if num.size and (num.max() >= _VALUE_LIMIT or den.max() >= _VALUE_LIMIT or num.min() < 0):
+        raise ValueError("a simulated count is beyond the histogram's range")
+    first = (measure * (groups + 1) + group.astype(np.int64) + 1) * h
+    cell = first[:, None, None] + np.arange(h, dtype=np.int64)[None, None, :]
+    cell = np.broadcast_to(cell, (g, r, h))
+    return ((cell << (2 * VALUE_BITS)) | (num << VALUE_BITS) | den).ravel()
 
 
 def histogram(counts: BatchCounts, with_groups: bool) -> Histogram:
     """The histogram of one batch: the overall figures (group ``OVERALL``) and, when
     ``with_groups``, each group's."""
     parts = []
-    for measure in MEASURES:
+    first = counts.numerator[MEASURES[0]]
+    groups = first.shape[0] if with_groups else 0
+    months = first.shape[2]
+    for index, measure in enumerate(MEASURES):
         num, den = counts.numerator[measure], counts.denominator[measure]
         total = num.sum(axis=0, keepdims=True)
         # A count is over 1 in every group and overall; a share's parts add up.
-        overall = np.ones_like(total) if measure in COUNT_MEASURES else den.sum(axis=0, keepdims=True)
-        parts.append(_flat(measure, OVERALL, total, overall))
+        overall = (
+            np.ones_like(total) if measure in COUNT_MEASURES else den.sum(axis=0, keepdims=True)
+        )
+        parts.append(_encode(index, np.array([OVERALL]), total, overall, groups))
         if with_groups:
-            parts.append(_flat(measure, np.arange(num.shape[0]), num, den))
-    rows = pl.concat(parts, how="diagonal")
-    return Histogram(_count(rows))
-
-
-def _count(rows: pl.DataFrame) -> pl.DataFrame:
-    keys = ["measure", "group", "month", "numerator", "denominator"]
-    if "count" not in rows.columns:
-        rows = rows.with_columns(pl.lit(1, dtype=pl.Int64).alias("count"))
-    return (
-        rows.group_by(keys)
-        .agg(pl.col("count").sum())
-        .select(list(HISTOGRAM_SCHEMA))
-        .cast(HISTOGRAM_SCHEMA)  # type: ignore[arg-type]
-        .sort(keys)
-    )
+            parts.append(_encode(index, np.arange(num.shape[0]), num, den, groups))
+    keys, tally = np.unique(np.concatenate(parts), return_counts=True)
+    return Histogram(keys, tally.astype(np.int64), groups, months)
 
 
 def merge(histograms: Iterable[Histogram]) -> Histogram:
     """The histogram of several batches together."""
-    frames = [h.frame for h in histograms]
-    if not frames:
-        return Histogram(pl.DataFrame(schema=HISTOGRAM_SCHEMA))
-    return Histogram(_count(pl.concat(frames)))
+    items = list(histograms)
+    if not items:
+        raise ValueError("no histogram to merge")
+    keys, inverse = np.unique(np.concatenate([h.keys for h in items]), return_inverse=True)
+    counts = np.zeros(keys.shape[0], dtype=np.int64)
+    np.add.at(counts, inverse, np.concatenate([h.counts for h in items]))
+    return Histogram(keys, counts, items[0].groups, items[0].months)
 
 
 def statistics(hist: Histogram) -> pl.DataFrame:
-    """``mean``, ``p05``, ``p50``, ``p95`` per (measure, group, month) (null when no
+    """``mean``, ``p05``, ``p50``, ``p95`` per (measure, group, month) (no row when no
     replication gave a value)."""
-    data = (
-        hist.frame.filter(pl.col("denominator") != 0)
-        .with_columns((pl.col("numerator") / pl.col("denominator")).alias("value"))
-        .sort("measure", "group", "month", "value", "numerator", "denominator")
-    )
-    keys = data.select("measure", "group", "month")
-    changes = np.ones(data.height, dtype=bool)
-    if data.height:
-        changes[1:] = ~(
-            keys.slice(1).to_numpy() == keys.slice(0, data.height - 1).to_numpy()
-        ).all(axis=1)
+    measure, group, month, numerator, denominator = hist.decoded()
+    valid = denominator != 0
+    cell = (hist.keys >> (2 * VALUE_BITS))[valid]
+    numerator, denominator = numerator[valid], denominator[valid]
+    counts = hist.counts[valid]
+    values = numerator / denominator
+    order = np.lexsort((denominator, numerator, values, cell))
+    cell, values, counts = cell[order], values[order], counts[order]
+    measure, group, month = measure[valid][order], group[valid][order], month[valid][order]
+    schema = {"measure": pl.String, "group": pl.Int64, "month": pl.Int64} | {
+        name: pl.Float64 for name in ("mean", *QUANTILES)
+    }
+    if cell.shape[0] == 0:
+        return pl.DataFrame(schema=schema)
+    changes = np.ones(cell.shape[0], dtype=bool)
+    changes[1:] = cell[1:] != cell[:-1]
     starts = np.flatnonzero(changes)
-    counts = data["count"].to_numpy()
-    values = data["value"].to_numpy()
     cumulative = np.cumsum(counts)
-    totals = np.add.reduceat(counts, starts) if data.height else np.empty(0, dtype=np.int64)
-    base = np.concatenate([[0], cumulative[starts[1:] - 1]]) if data.height else starts
-    sums = np.add.reduceat(counts * values, starts) if data.height else np.empty(0)
-    result = keys[starts.tolist()].with_columns(pl.Series("mean", sums / np.maximum(totals, 1)))
+    totals = np.add.reduceat(counts, starts)
+    base = cumulative[starts] - counts[starts]
+    sums = np.add.reduceat(counts * values, starts)
+    columns: dict[str, object] = {
+        "measure": np.asarray(MEASURES, dtype=object)[measure[starts]].tolist(),
+        "group": group[starts],
+        "month": month[starts],
+        "mean": sums / totals,
+    }
     for name, q in QUANTILES.items():
+        # numpy.quantile's default: linear between the order statistics around q (n - 1).
         position = q * (totals - 1)
         low = np.floor(position).astype(np.int64)
         high = np.ceil(position).astype(np.int64)
         low_value = values[np.searchsorted(cumulative, base + low, side="right")]
         high_value = values[np.searchsorted(cumulative, base + high, side="right")]
-        fraction = position - low
-        result = result.with_columns(
-            pl.Series(name, low_value + (high_value - low_value) * fraction)
-        )
-    return result
+        columns[name] = low_value + (high_value - low_value) * (position - low)
+    return pl.DataFrame(columns, schema=schema)
 
 
 def published(
