@@ -225,5 +225,4 @@ def backtest_json(
         seed=seed,
         by=by,
         level=level,
-        exact=exact,
-    ).to_json()
+    ).to_json(exact=exact)

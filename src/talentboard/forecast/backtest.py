@@ -26,9 +26,11 @@ import polars as pl
 
 from talentboard.forecast.run import prepare, run_forecast
 from talentboard.forecast.scenario import BASELINE
+from talentboard.forecast.summary import COUNT_MEASURES
 from talentboard.frames.register import RegisterFrames, spells
 from talentboard.stability.board import board_figures, board_figures_by
 from talentboard.stability.calendar import shift_months
+from talentboard.stability.disclosure import disclose_count
 
 __all__ = ["BACKTEST_MEASURES", "BacktestResult", "actuals", "backtest", "blind"]
 
@@ -178,19 +180,29 @@ class BacktestResult:
             "reduction": None if baseline == 0 else 1.0 - model / baseline,
         }
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, exact: bool = True) -> dict[str, Any]:
+        """``{"origins", "horizon_months", "replications", "seed", "by", "rows",
+        "coverage", "mae", "exact"}``. Published (``exact=False``), the counts of
+        ``exec_departures`` rows (actual, forecast, interval, naive, errors) are rounded to
+        whole numbers and disclosed as counts (``talentboard.stability.disclosure``)."""
+        rows = []
+        for row in self.rows.iter_rows(named=True):
+            shown = {**row, "origin": row["origin"].isoformat()}
+            if not exact and row["measure"] in COUNT_MEASURES:
+                for key in ("actual", "mean", "p05", "p95", "naive", "error", "naive_error"):
+                    value = row[key]
+                    shown[key] = None if value is None else disclose_count(int(round(value)))
+            rows.append(shown)
         return {
             "origins": [o.isoformat() for o in self.origins],
             "horizon_months": self.horizon_months,
             "replications": self.replications,
             "seed": self.seed,
             "by": self.by,
-            "rows": [
-                {**row, "origin": row["origin"].isoformat()}
-                for row in self.rows.iter_rows(named=True)
-            ],
+            "rows": rows,
             "coverage": self.coverage(),
             "mae": self.mae(),
+            "exact": exact,
         }
 
 
@@ -263,10 +275,8 @@ def backtest(
     seed: int = 1,
     by: str = "region",
     level: str = "board",
-    exact: bool = True,
 ) -> BacktestResult:
     """Blind, forecast and compare at each origin (see the module docstring)."""
-    del exact  # the table compares exact figures; it holds no count under 8 by region
     rows: list[dict[str, Any]] = []
     for origin in sorted(origins):
         rows.extend(

@@ -55,15 +55,12 @@ LEVERS = {
 
 
 def horizon_for(as_at: dt.date, by: dt.date) -> int:
-    """Whole months from ``as_at`` to the first month end on or after ``by``."""
-    from talentboard.stability.calendar import shift_months
-
+    """Months from ``as_at`` to ``by`` by the calendar (``by``'s month less ``as_at``'s, at
+    least 1): the target is read at the month end of ``by``'s month (from 2026-09-30, a
+    target by 2030-03-31 is read 42 months on)."""
     if by <= as_at:
         raise ValueError(f"--by {by.isoformat()}: must be after --at {as_at.isoformat()}")
-    months = (by.year - as_at.year) * 12 + by.month - as_at.month
-    while shift_months(as_at, months) < by:
-        months += 1
-    return max(months, 1)
+    return max((by.year - as_at.year) * 12 + by.month - as_at.month, 1)
 
 
 def chance(hist: Histogram, measure: str, month: int, value: float, higher: bool) -> float:
