@@ -48,7 +48,12 @@ def test_blinding_removes_every_later_fact() -> None:
     assert all(day <= ORIGIN for day in _dates(successors))
     appointments = register.appointments
     # Cleared end dates take their end reasons with them.
-    assert appointments.filter(pl.col("end_date").is_null() & pl.col("end_reason").is_not_null()).height == 0
+    assert (
+        appointments.filter(
+            pl.col("end_date").is_null() & pl.col("end_reason").is_not_null()
+        ).height
+        == 0
+    )
     assert "TSTA-NEW" not in register.posts["post_id"].to_list()
     old = register.posts.filter(pl.col("post_id") == "TSTB-OLD")
     assert old["established_to"].to_list() == [None]
@@ -105,8 +110,12 @@ def test_actuals_and_naive() -> None:
 def test_backtest_table() -> None:
     w = world(12, gap_days=90)
     result = backtest(
-        w.frames(), w.successor_frame(), origins=[ORIGIN, dt.date(2022, 6, 30)],
-        horizon_months=12, replications=200, seed=1,
+        w.frames(),
+        w.successor_frame(),
+        origins=[ORIGIN, dt.date(2022, 6, 30)],
+        horizon_months=12,
+        replications=200,
+        seed=1,
     )
     rows = result.rows
     assert set(rows["group"].to_list()) == {"all", "Y56", "Y58"}

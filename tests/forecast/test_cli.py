@@ -13,7 +13,16 @@ from tests.conftest import Run
 from tests.forecast.registers import AS_AT, world
 from tests.stability.test_cli import database
 
-CONTRACT = ["as_at", "horizon_months", "replications", "seed", "scenario", "measures", "monthly", "groups"]
+CONTRACT = [
+    "as_at",
+    "horizon_months",
+    "replications",
+    "seed",
+    "scenario",
+    "measures",
+    "monthly",
+    "groups",
+]
 FIGURES = ["mean", "p05", "p50", "p95"]
 
 
@@ -31,20 +40,40 @@ def _json(run: Run, *argv: str) -> dict[str, object]:
 
 def test_json_is_the_contract(run: Run, db: str) -> None:
     document = _json(
-        run, "forecast", "--db", db, "--at", "2026-09-30", "--horizon-months", "6",
-        "--replications", "100", "--seed", "3", "--format", "json", "--by", "region",
+        run,
+        "forecast",
+        "--db",
+        db,
+        "--at",
+        "2026-09-30",
+        "--horizon-months",
+        "6",
+        "--replications",
+        "100",
+        "--seed",
+        "3",
+        "--format",
+        "json",
+        "--by",
+        "region",
     )
     assert list(document)[: len(CONTRACT)] == CONTRACT
     assert document["as_at"] == "2026-09-30"
     assert (document["horizon_months"], document["replications"], document["seed"]) == (6, 100, 3)
     assert document["scenario"]["name"] == "baseline"
     measures = document["measures"]
-    assert isinstance(measures, dict) and list(measures) == list(MEASURES)
+    assert isinstance(measures, dict)
+    assert list(measures) == list(MEASURES)
     assert all(list(figures) == FIGURES for figures in measures.values())
     monthly = document["monthly"]
     assert isinstance(monthly, list)
     assert [m["month"] for m in monthly] == [
-        "2026-10", "2026-11", "2026-12", "2027-01", "2027-02", "2027-03",
+        "2026-10",
+        "2026-11",
+        "2026-12",
+        "2027-01",
+        "2027-02",
+        "2027-03",
     ]
     assert monthly[-1] == {"month": "2027-03", **measures}  # the horizon is the last month
     groups = document["groups"]
@@ -53,8 +82,14 @@ def test_json_is_the_contract(run: Run, db: str) -> None:
     # The command prints what the library computes on the same register.
     w = world(12, gap_days=90)
     expected = forecast_frames(
-        w.frames(), w.successor_frame(), as_at=AS_AT, horizon_months=6, replications=100,
-        seed=3, by="region", exact=True,
+        w.frames(),
+        w.successor_frame(),
+        as_at=AS_AT,
+        horizon_months=6,
+        replications=100,
+        seed=3,
+        by="region",
+        exact=True,
     )
     assert document == expected
 
@@ -62,7 +97,8 @@ def test_json_is_the_contract(run: Run, db: str) -> None:
 def test_table(run: Run, db: str) -> None:
     code, out, _ = run("forecast", "--db", db, "--at", "2026-09-30", "--replications", "100")
     assert code == 0
-    assert "Executive vacancy rate" in out and "95th" in out
+    assert "Executive vacancy rate" in out
+    assert "95th" in out
 
 
 @pytest.mark.parametrize(
@@ -79,7 +115,8 @@ def test_table(run: Run, db: str) -> None:
 def test_bad_input_exits_2(run: Run, db: str, argv: list[str], message: str) -> None:
     code, out, err = run("forecast", "--db", db, "--replications", "100", *argv)
     assert code == 2
-    assert message in err and out == ""
+    assert message in err
+    assert out == ""
 
 
 def test_a_bad_scenario_file_names_the_key(run: Run, db: str, tmp_path: Path) -> None:
@@ -87,13 +124,24 @@ def test_a_bad_scenario_file_names_the_key(run: Run, db: str, tmp_path: Path) ->
     path.write_text("turnover_multiplier = 1.2\ntime_to_fil_multiplier = 2\n")
     code, _, err = run("forecast", "--db", db, "--at", "2026-09-30", "--scenario", str(path))
     assert code == 2
-    assert "'time_to_fil_multiplier'" in err and str(path) in err
+    assert "'time_to_fil_multiplier'" in err
+    assert str(path) in err
 
 
 def test_a_scenario_changes_the_forecast(run: Run, db: str, tmp_path: Path) -> None:
     path = tmp_path / "scenario.toml"
     path.write_text('name = "Slower appointments"\ntime_to_fill_multiplier = 3\n')
-    base = ["forecast", "--db", db, "--at", "2026-09-30", "--replications", "100", "--format", "json"]
+    base = [
+        "forecast",
+        "--db",
+        db,
+        "--at",
+        "2026-09-30",
+        "--replications",
+        "100",
+        "--format",
+        "json",
+    ]
     baseline = _json(run, *base)
     scenario = _json(run, *base, "--scenario", str(path))
     assert scenario["scenario"]["name"] == "Slower appointments"  # type: ignore[index]
@@ -103,21 +151,57 @@ def test_a_scenario_changes_the_forecast(run: Run, db: str, tmp_path: Path) -> N
 
 def test_target_and_backtest(run: Run, db: str) -> None:
     target = _json(
-        run, "forecast", "target", "bme_share_board_voting", "--value", "0.4", "--by",
-        "2028-09-30", "--db", db, "--at", "2026-09-30", "--replications", "100", "--format", "json",
+        run,
+        "forecast",
+        "target",
+        "bme_share_board_voting",
+        "--value",
+        "0.4",
+        "--by",
+        "2028-09-30",
+        "--db",
+        db,
+        "--at",
+        "2026-09-30",
+        "--replications",
+        "100",
+        "--format",
+        "json",
     )
     assert target["lever"] == "bme_share_appointments"
     assert [a["probability"] for a in target["answers"]] == [0.5, 0.8]  # type: ignore[union-attr]
     backtest = _json(
-        run, "forecast", "backtest", "--origins", "2020-06-30,2022-06-30", "--horizon-months",
-        "12", "--db", db, "--replications", "100", "--format", "json",
+        run,
+        "forecast",
+        "backtest",
+        "--origins",
+        "2020-06-30,2022-06-30",
+        "--horizon-months",
+        "12",
+        "--db",
+        db,
+        "--replications",
+        "100",
+        "--format",
+        "json",
     )
     assert backtest["origins"] == ["2020-06-30", "2022-06-30"]
     assert set(backtest["coverage"]) == {*MEASURES[:3], "bme_share_board_voting", "all"} - {  # type: ignore[arg-type]
         "appointments_needed"
     }
-    code, _, err = run("forecast", "target", "exec_vacancy_rate", "--value", "1.5", "--by", "2028-09-30", "--db", db)
-    assert code == 2 and "--value" in err
+    code, _, err = run(
+        "forecast",
+        "target",
+        "exec_vacancy_rate",
+        "--value",
+        "1.5",
+        "--by",
+        "2028-09-30",
+        "--db",
+        db,
+    )
+    assert code == 2
+    assert "--value" in err
 
 
 def test_sweep_on_a_cluster_address(run: Run, db: str, tmp_path: Path) -> None:
@@ -125,20 +209,45 @@ def test_sweep_on_a_cluster_address(run: Run, db: str, tmp_path: Path) -> None:
     process, over TCP) and prints every scenario's forecast."""
     distributed = pytest.importorskip("distributed")
     path = tmp_path / "sweep.toml"
-    path.write_text('[[scenario]]\nname = "baseline"\n[[scenario]]\nname = "more"\nturnover_multiplier = 1.5\n')
+    path.write_text(
+        '[[scenario]]\nname = "baseline"\n[[scenario]]\nname = "more"\nturnover_multiplier = 1.5\n'
+    )
     with distributed.LocalCluster(
         n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", dashboard_address=None
     ) as cluster:
         document = _json(
-            run, "forecast", "sweep", str(path), "--cluster", cluster.scheduler_address,
-            "--db", db, "--at", "2026-09-30", "--horizon-months", "12", "--replications",
-            "200", "--format", "json",
+            run,
+            "forecast",
+            "sweep",
+            str(path),
+            "--cluster",
+            cluster.scheduler_address,
+            "--db",
+            db,
+            "--at",
+            "2026-09-30",
+            "--horizon-months",
+            "12",
+            "--replications",
+            "200",
+            "--format",
+            "json",
         )
     scenarios = document["scenarios"]
     assert [s["scenario"]["name"] for s in scenarios] == ["baseline", "more"]  # type: ignore[union-attr]
     single = _json(
-        run, "forecast", "--db", db, "--at", "2026-09-30", "--horizon-months", "12",
-        "--replications", "200", "--format", "json",
+        run,
+        "forecast",
+        "--db",
+        db,
+        "--at",
+        "2026-09-30",
+        "--horizon-months",
+        "12",
+        "--replications",
+        "200",
+        "--format",
+        "json",
     )
     assert scenarios[0] == single  # type: ignore[index]
 

@@ -18,8 +18,14 @@ def _forecast(exact: bool) -> dict[str, Any]:
         w.post(f"TSTD-FD{i}", "TSTD", "finance_director")
         history(w, f"TSTD-FD{i}", i, 60)
     return forecast_frames(
-        w.frames(), w.successor_frame(), as_at=AS_AT, horizon_months=24,
-        replications=200, seed=2, by="org", exact=exact,
+        w.frames(),
+        w.successor_frame(),
+        as_at=AS_AT,
+        horizon_months=24,
+        replications=200,
+        seed=2,
+        by="org",
+        exact=exact,
     )
 
 
@@ -29,9 +35,7 @@ def test_a_small_group_is_suppressed_and_counts_are_rounded() -> None:
     groups = {g["key"]["org"]: g["measures"] for g in shown["groups"]}
     exact_groups = {g["key"]["org"]: g["measures"] for g in exact["groups"]}
     # Three executive posts: every figure of TSTD is suppressed.
-    assert all(
-        value == "*" for measure in groups["TSTD"].values() for value in measure.values()
-    )
+    assert all(value == "*" for measure in groups["TSTD"].values() for value in measure.values())
     # Ten posts: counts are rounded as counts; shares are shown as they are.
     for org in ("TSTA", "TSTB", "TSTC"):
         for key, value in groups[org]["exec_departures"].items():
@@ -46,7 +50,10 @@ def test_a_small_group_is_suppressed_and_counts_are_rounded() -> None:
 def test_published_rule() -> None:
     figures = {"mean": 12.4, "p05": 6.0, "p50": 12.0, "p95": 18.0}
     assert published(figures, "exec_departures", 10) == {
-        "mean": 10, "p05": "*", "p50": 10, "p95": 20,
+        "mean": 10,
+        "p05": "*",
+        "p50": 10,
+        "p95": 20,
     }
     shares = {"mean": 0.25, "p05": 0.1, "p50": 0.25, "p95": 0.4}
     assert published(shares, "exec_vacancy_rate", 10) == shares

@@ -32,10 +32,14 @@ def _analytic(w: World, horizon_months: int) -> tuple[float, float]:
         .join(frames.posts.select("post_ref", "ods_code", "executive"), on="post_ref")
         .filter(pl.col("executive"))
         .with_columns(
-            pl.when(pl.col("ods_code") == "TSTB").then(pl.lit("3-5")).otherwise(pl.lit("1-2"))
+            pl.when(pl.col("ods_code") == "TSTB")
+            .then(pl.lit("3-5"))
+            .otherwise(pl.lit("1-2"))
             .alias("segment_class"),
-            ((pl.col("end_date").fill_null(AS_AT) - pl.col("start_date")).dt.total_days() / 365.25)
-            .alias("duration"),
+            (
+                (pl.col("end_date").fill_null(AS_AT) - pl.col("start_date")).dt.total_days()
+                / 365.25
+            ).alias("duration"),
             pl.col("end_date").is_not_null().alias("event"),
         )
     )
@@ -80,8 +84,13 @@ def test_a_register_with_no_departures_ever_gives_zero() -> None:
         w.person(f"P{i}", "A")
         w.appoint(f"P{i}", f"FD{i}", f"201{i}-01-01")
     document = forecast_frames(
-        w.frames(), w.successor_frame(), as_at=AS_AT, horizon_months=24,
-        replications=200, seed=1, exact=True,
+        w.frames(),
+        w.successor_frame(),
+        as_at=AS_AT,
+        horizon_months=24,
+        replications=200,
+        seed=1,
+        exact=True,
     )
     for month in document["monthly"]:
         assert month["exec_departures"] == {"mean": 0.0, "p05": 0.0, "p50": 0.0, "p95": 0.0}
@@ -101,8 +110,13 @@ def test_planned_end_dates_are_honoured() -> None:
         w.person(f"P{i}", "A")
         w.appoint(f"P{i}", f"FD{i}", f"201{i}-01-01", "2027-01-15" if i == 3 else None)
     document = forecast_frames(
-        w.frames(), w.successor_frame(), as_at=AS_AT, horizon_months=6,
-        replications=200, seed=1, exact=True,
+        w.frames(),
+        w.successor_frame(),
+        as_at=AS_AT,
+        horizon_months=6,
+        replications=200,
+        seed=1,
+        exact=True,
     )
     months = {m["month"]: m for m in document["monthly"]}
     for month in ("2026-10", "2026-11", "2026-12"):
@@ -121,8 +135,13 @@ def test_month_zero_state_agrees_with_the_stability_figures() -> None:
     w = world(30, gap_days=400)
     figures = board_figures(w.frames(), AS_AT)
     document = forecast_frames(
-        w.frames(), w.successor_frame(), as_at=AS_AT, horizon_months=1,
-        replications=100, seed=1, exact=True,
+        w.frames(),
+        w.successor_frame(),
+        as_at=AS_AT,
+        horizon_months=1,
+        replications=100,
+        seed=1,
+        exact=True,
     )
     assert figures.exec_vacancy_rate == pytest.approx(6 / 30)
     assert document["measures"]["exec_vacancy_rate"]["p05"] >= figures.exec_vacancy_rate
@@ -134,8 +153,7 @@ def test_inverse_sampling_is_exact_on_a_hand_worked_curve() -> None:
     days = np.array([365.0, 730.0, 730.0, 1096.0, 1461.0])
     table = build_curves(
         pl.DataFrame(
-            {"curve": [0] * 5, "duration": days / 365.25,
-             "event": [True, True, True, False, True]}
+            {"curve": [0] * 5, "duration": days / 365.25, "event": [True, True, True, False, True]}
         ),
         1,
     )
@@ -151,7 +169,8 @@ def test_a_curve_whose_longest_spells_are_running_never_ends_some_draws() -> Non
         pl.DataFrame({"curve": [0, 0], "duration": [1.0, 5.0], "event": [True, False]}), 1
     )  # one spell ended after a year, one has run for five: S = 0.5 from day 365
     times = table.inverse(np.zeros(2, dtype=np.int64), np.array([0.6, 0.4]))
-    assert times[0] == 365.0 and math.isinf(times[1])
+    assert times[0] == 365.0
+    assert math.isinf(times[1])
 
 
 def test_comparable_groups_are_those_of_succession_risk() -> None:

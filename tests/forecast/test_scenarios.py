@@ -72,7 +72,9 @@ def test_the_baseline_has_something_to_move(baseline: dict[str, Any]) -> None:
     assert 0 < _mean(baseline, "bme_share_board_voting") < 1
 
 
-def test_turnover_multiplier_raises_departures(setup: ForecastSetup, baseline: dict[str, Any]) -> None:
+def test_turnover_multiplier_raises_departures(
+    setup: ForecastSetup, baseline: dict[str, Any]
+) -> None:
     more = _run(setup, Scenario(turnover_multiplier=2.0))
     assert _mean(more, "exec_departures") > 1.3 * _mean(baseline, "exec_departures")
     assert _mean(more, "appointments_needed") > _mean(baseline, "appointments_needed")
@@ -134,7 +136,8 @@ def test_scenario_file_is_read(tmp_path: Path) -> None:
     scenario = load_scenario(path)
     assert scenario.name == "Faster appointments"
     assert scenario.time_to_fill_multiplier == 0.5
-    assert scenario.turnover_for(4) == 1.5 and scenario.turnover_for(2) == 1.0
+    assert scenario.turnover_for(4) == 1.5
+    assert scenario.turnover_for(2) == 1.0
 
 
 @pytest.mark.parametrize(
@@ -158,9 +161,7 @@ def test_a_bad_scenario_file_names_the_key(tmp_path: Path, text: str, named: str
 
 def test_sweep_file(tmp_path: Path) -> None:
     path = tmp_path / "sweep.toml"
-    path.write_text(
-        '[[scenario]]\nname = "baseline"\n[[scenario]]\nturnover_multiplier = 1.2\n'
-    )
+    path.write_text('[[scenario]]\nname = "baseline"\n[[scenario]]\nturnover_multiplier = 1.2\n')
     assert [s.name for s in load_sweep(path)] == ["baseline", "scenario 2"]
     path.write_text('[[scenario]]\nname = "a"\n[[scenario]]\nname = "a"\n')
     with pytest.raises(ScenarioError, match="'name'"):

@@ -33,9 +33,7 @@ def test_the_search_hits_its_target(measure: str, value: float, gap_days: int) -
     w = world(24, gap_days=gap_days)
     by = dt.date(2029, 9, 30)
     setup = prepare(w.frames(), w.successor_frame(), AS_AT, horizon_for(AS_AT, by))
-    result = search_target(
-        setup, measure, value, by, REPLICATIONS, 5, BASELINE, steps=STEPS
-    )
+    result = search_target(setup, measure, value, by, REPLICATIONS, 5, BASELINE, steps=STEPS)
     lever = LEVERS[measure]
     step = (lever.high - lever.low) / 2**STEPS
     month = setup.horizon_months - 1

@@ -15,7 +15,13 @@ from rich.table import Table
 from talentboard.cli.app import CliError, engine_for, session_factory
 from talentboard.cli.options import print_json
 from talentboard.forecast import ForecastInputError, check_inputs
-from talentboard.forecast.scenario import BASELINE, Scenario, ScenarioError, load_scenario, load_sweep
+from talentboard.forecast.scenario import (
+    BASELINE,
+    Scenario,
+    ScenarioError,
+    load_scenario,
+    load_sweep,
+)
 from talentboard.forecast.simulate import MEASURES
 from talentboard.frames.register import RegisterFrames, load_register
 from talentboard.frames.talent import load_talent
@@ -92,7 +98,7 @@ def _print_document(document: dict[str, Any]) -> None:
     )
     console.print(_table(title, document["measures"]))
     for group in document["groups"]:
-        (key, code), = group["key"].items()
+        ((key, code),) = group["key"].items()
         console.print(_table(f"{key} {code}", group["measures"]))
 
 
@@ -221,7 +227,16 @@ def backtest(
         print_json(document)
         return
     table = Table(title=f"Backtest, {horizon_months} months ahead, by {by}")
-    for column in ("Origin", "Measure", "Group", "Actual", "Mean", "90% interval", "Covered", "Naive"):
+    for column in (
+        "Origin",
+        "Measure",
+        "Group",
+        "Actual",
+        "Mean",
+        "90% interval",
+        "Covered",
+        "Naive",
+    ):
         table.add_column(column)
     for row in document["rows"]:
         m = row["measure"]

@@ -62,11 +62,14 @@ ReplicationsOption = Annotated[
         "--replications", help=f"Replications, {MIN_REPLICATIONS:,} to {MAX_REPLICATIONS:,}."
     ),
 ]
-SeedOption = Annotated[int, typer.Option("--seed", help="Random seed: the same seed, the same run.")]
+SeedOption = Annotated[
+    int, typer.Option("--seed", help="Random seed: the same seed, the same run.")
+]
 LevelOption = Annotated[
     Level,
     typer.Option(
-        "--level", help="Posts simulated: board (executive measures), senior, middle, frontline, all."
+        "--level",
+        help="Posts simulated: board (executive measures), senior, middle, frontline, all.",
     ),
 ]
 ScenarioOption = Annotated[

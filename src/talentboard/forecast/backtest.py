@@ -191,7 +191,7 @@ class BacktestResult:
             if not exact and row["measure"] in COUNT_MEASURES:
                 for key in ("actual", "mean", "p05", "p95", "naive", "error", "naive_error"):
                     value = row[key]
-                    shown[key] = None if value is None else disclose_count(int(round(value)))
+                    shown[key] = None if value is None else disclose_count(round(value))
             rows.append(shown)
         return {
             "origins": [o.isoformat() for o in self.origins],
@@ -280,7 +280,9 @@ def backtest(
     rows: list[dict[str, Any]] = []
     for origin in sorted(origins):
         rows.extend(
-            _origin_rows(register, successors, origin, horizon_months, replications, seed, by, level)
+            _origin_rows(
+                register, successors, origin, horizon_months, replications, seed, by, level
+            )
         )
     return BacktestResult(
         origins=sorted(origins),

@@ -103,7 +103,12 @@ class Model:
         return int(self.post_refs.shape[0])
 
 
-def month_offsets(as_at: dt.date, horizon_months: int) -> tuple[list[dt.date], FloatArray]:
+def _largest(values: pl.Series) -> int:
+    """The largest of a column of whole numbers (0 when empty)."""
+    return int(values.to_numpy().max()) if values.len() else 0
+
+
+def month_offsets(as_at: dt.date, horizon_months: int) -> tuple[list[dt.date], IntArray]:
     """The month ends ``as_at + m months`` (m = 1 .. H) and their offsets in days."""
     months = [shift_months(as_at, m) for m in range(1, horizon_months + 1)]
     return months, np.array([(d - as_at).days for d in months], dtype=np.int64)
@@ -125,9 +130,7 @@ def _ethnicity_code() -> pl.Expr:
     )
 
 
-def _post_frame(
-    register: RegisterFrames, as_at: dt.date, end: dt.date, level: str
-) -> pl.DataFrame:
+def _post_frame(register: RegisterFrames, as_at: dt.date, end: dt.date, level: str) -> pl.DataFrame:
     """The posts simulated: those existing at ``as_at`` or established by ``end``."""
     board_exec = (pl.col("level") == "board") & pl.col("executive")
     if level == "board":
@@ -360,9 +363,7 @@ def _interim_rates(
 ) -> pl.DataFrame:
     """Per level and executive flag: the share of recent vacancies covered by an interim."""
     since = shift_months(as_at, -12 * HISTORY_YEARS)
-    vacancies = vacancy_history(register, all_spells, as_at).filter(
-        pl.col("vacated_on") > since
-    )
+    vacancies = vacancy_history(register, all_spells, as_at).filter(pl.col("vacated_on") > since)
     vacancies = vacancies.with_columns(
         (
             pl.col("vacated_on")
@@ -442,7 +443,7 @@ def _successor_arrays(
     people = sorted(set(table["person_ref"].to_list()))
     number = {ref: k for k, ref in enumerate(people)}
     row_of = {int(ref): k for k, ref in enumerate(post_refs.tolist())}
-    width = max(1, int(table.group_by("post_ref").len()["len"].max() or 0)) if table.height else 1
+    width = max(1, _largest(table.group_by("post_ref").len()["len"])) if table.height else 1
     persons = np.full((post_refs.shape[0], width), -1, dtype=np.int64)
     ready = np.full((post_refs.shape[0], width), np.inf)
     ethnicity = np.zeros((post_refs.shape[0], width), dtype=np.int64)
@@ -502,9 +503,7 @@ def calibrate(
     persons, ready, successor_ethnicity, people = _successor_arrays(named, post_refs)
     ready_now = named.filter(pl.col("ready") == 0.0)
     known = ready_now.filter(pl.col("ethnicity") != ETH_UNKNOWN)
-    pool_bme = (
-        float((known["ethnicity"] == ETH_BME).mean() or 0.0) if known.height else 0.0
-    )
+    pool_bme = float(np.mean(known["ethnicity"].to_numpy() == ETH_BME)) if known.height else 0.0
     critical_refs = set(succession.critical_posts(posts, named, as_at)["post_ref"].to_list())
 
     def column(frame: pl.DataFrame, name: str, fill: float = np.nan) -> FloatArray:
@@ -513,7 +512,7 @@ def calibrate(
     segments = posts["oversight_segment"].to_list()
     departure_curve = post_groups.sort("post_ref")["curve"].to_numpy().astype(np.int64)
     departures = build_curves(
-        departure_histories, int(post_groups["curve"].max() or 0) + 1 if posts.height else 0
+        departure_histories, _largest(post_groups["curve"]) + 1 if posts.height else 0
     )
     tenure = column(state, "tenure", 0.0)
     return Model(
@@ -553,7 +552,7 @@ def calibrate(
         fill_curve=fill_groups.sort("post_ref")["curve"].to_numpy().astype(np.int64),
         departures=departures,
         fills=build_curves(
-            fill_histories, int(fill_groups["curve"].max() or 0) + 1 if posts.height else 0
+            fill_histories, _largest(fill_groups["curve"]) + 1 if posts.height else 0
         ),
         interim_share=column(interim, "interim_share", 0.0),
         internal_share=column(rates, "internal_share", 0.0),

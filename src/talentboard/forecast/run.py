@@ -94,10 +94,15 @@ def restrict(model: Model, ods_codes: set[str]) -> Model:
     changes: dict[str, Any] = {}
     for item in fields(model):
         value = getattr(model, item.name)
-        if isinstance(value, np.ndarray) and value.shape[:1] == keep.shape and item.name != "offsets":
+        if (
+            isinstance(value, np.ndarray)
+            and value.shape[:1] == keep.shape
+            and item.name != "offsets"
+        ):
             changes[item.name] = value[keep]
     changes["groups"] = {
-        dim: [c for c, k in zip(codes, keep, strict=True) if k] for dim, codes in model.groups.items()
+        dim: [c for c, k in zip(codes, keep, strict=True) if k]
+        for dim, codes in model.groups.items()
     }
     changes["segments"] = [s for s, k in zip(model.segments, keep, strict=True) if k]
     return replace(model, **changes)
@@ -140,7 +145,9 @@ class ForecastResult:
         """Measured and diverse posts existing at the as-at date, per group."""
         model = self.setup.model
         alive = (model.established <= 0) & (model.abolished > 0)
-        result = {OVERALL: (int((alive & model.measured).sum()), int((alive & model.diverse).sum()))}
+        result = {
+            OVERALL: (int((alive & model.measured).sum()), int((alive & model.diverse).sum()))
+        }
         for k in range(len(self.setup.group_codes)):
             mine = self.setup.group_of == k
             result[k] = (
@@ -150,7 +157,12 @@ class ForecastResult:
         return result
 
     def _measures(
-        self, group: int, month: int, exact: bool, rule: DisclosureRule, bases: dict[int, tuple[int, int]]
+        self,
+        group: int,
+        month: int,
+        exact: bool,
+        rule: DisclosureRule,
+        bases: dict[int, tuple[int, int]],
     ) -> dict[str, Any]:
         rows = self.figures.filter((pl.col("group") == group) & (pl.col("month") == month))
         by_name = {row["measure"]: row for row in rows.iter_rows(named=True)}
@@ -181,7 +193,10 @@ class ForecastResult:
                 for m, day in enumerate(model.months)
             ],
             "groups": [
-                {"key": {self.setup.by: code}, "measures": self._measures(k, last, exact, rule, bases)}
+                {
+                    "key": {self.setup.by: code},
+                    "measures": self._measures(k, last, exact, rule, bases),
+                }
                 for k, code in enumerate(self.setup.group_codes)
             ]
             if self.setup.by is not None

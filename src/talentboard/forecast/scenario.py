@@ -83,7 +83,9 @@ def _number(where: str, key: str, value: object, limits: tuple[float, float]) ->
     number = float(value)
     low, high = limits
     if not math.isfinite(number) or number < low or number > high:
-        raise ScenarioError(f"{where}: key {key!r} must be between {low:g} and {high:g}, not {value}")
+        raise ScenarioError(
+            f"{where}: key {key!r} must be between {low:g} and {high:g}, not {value}"
+        )
     if key.endswith("multiplier") and number == 0.0 and key == "time_to_fill_multiplier":
         raise ScenarioError(f"{where}: key {key!r} must be above 0")
     return number
@@ -141,7 +143,9 @@ def load_sweep(path: str | Path) -> list[Scenario]:
     data = _read(file)
     unknown = sorted(set(data) - {"scenario"})
     if unknown:
-        raise ScenarioError(f"{file}: unknown key {unknown[0]!r} (a sweep holds [[scenario]] tables)")
+        raise ScenarioError(
+            f"{file}: unknown key {unknown[0]!r} (a sweep holds [[scenario]] tables)"
+        )
     tables = data.get("scenario")
     if not isinstance(tables, list) or not tables:
         raise ScenarioError(f"{file}: key 'scenario' must hold at least one [[scenario]] table")

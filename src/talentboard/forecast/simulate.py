@@ -181,12 +181,10 @@ class _Batch:
         self.tally = _Tally(groups, replications, self.h)
         generator = np.random.Generator(np.random.PCG64(seed))
         self.keys = generator.bit_generator.random_raw(model.size * replications)
-        self.hazard = np.array(
-            [scenario.turnover_for(s) for s in model.segments], dtype=np.float64
-        )
+        self.hazard = np.array([scenario.turnover_for(s) for s in model.segments], dtype=np.float64)
         self.taken = np.zeros((replications, max(model.people, 1)), dtype=bool)
         self.extra = self._extra_successors()
-        self.has_successor = (model.successors >= 0).any(axis=1)
+        self.has_successor: BoolArray = np.asarray((model.successors >= 0).any(axis=1))
 
     def _extra_successors(self) -> BoolArray | None:
         """Pairs given one more ready-now successor by talent pool growth."""
@@ -194,7 +192,9 @@ class _Batch:
         critical = np.flatnonzero(model.critical)
         if self.scenario.talent_pool_growth <= 0 or critical.shape[0] == 0:
             return None
-        chance = min(1.0, self.scenario.talent_pool_growth * model.pool_ready_now / critical.shape[0])
+        chance = min(
+            1.0, self.scenario.talent_pool_growth * model.pool_ready_now / critical.shape[0]
+        )
         extra = np.zeros(model.size * self.r, dtype=bool)
         pairs = (critical[:, None] * self.r + np.arange(self.r)[None, :]).ravel()
         extra[pairs] = _uniform(self.keys[pairs], 0, GROWTH) < chance
@@ -352,7 +352,7 @@ class _Batch:
         chosen = np.zeros(count, dtype=bool)
         group = np.zeros(count, dtype=np.int64)
         post = pair // self.r
-        possible = self.has_successor[post]
+        possible: BoolArray = self.has_successor[post]
         if self.extra is not None:
             possible |= self.extra[pair]
         candidates = np.flatnonzero(possible)

@@ -167,9 +167,8 @@ def statistics(hist: Histogram) -> pl.DataFrame:
     order = np.lexsort((denominator, numerator, values, cell))
     cell, values, counts = cell[order], values[order], counts[order]
     measure, group, month = measure[valid][order], group[valid][order], month[valid][order]
-    schema = {"measure": pl.String, "group": pl.Int64, "month": pl.Int64} | {
-        name: pl.Float64 for name in ("mean", *QUANTILES)
-    }
+    schema = {"measure": pl.String, "group": pl.Int64, "month": pl.Int64}
+    schema |= dict.fromkeys(("mean", *QUANTILES), pl.Float64)
     if cell.shape[0] == 0:
         return pl.DataFrame(schema=schema)
     changes = np.ones(cell.shape[0], dtype=bool)
@@ -209,11 +208,13 @@ def published(
         if value is None or isinstance(value, str):
             shown[key] = value
         else:
-            shown[key] = disclose_count(int(round(float(value))), rule)
+            shown[key] = disclose_count(round(float(value)), rule)
     return shown
 
 
-def figure_dict(row: dict[str, object], names: Sequence[str] = ("mean", *QUANTILES)) -> dict[str, Value]:
+def figure_dict(
+    row: dict[str, object], names: Sequence[str] = ("mean", *QUANTILES)
+) -> dict[str, Value]:
     return {name: _plain(row.get(name)) for name in names}
 
 

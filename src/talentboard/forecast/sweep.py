@@ -32,9 +32,10 @@ def _client(address: str | None, local: dict[str, Any] | None) -> tuple[Any, Any
             "forecast sweep needs Dask distributed: pip install 'talentboard[cluster]'"
         ) from exc
     if address is not None:
-        return Client(address), None
-    cluster = LocalCluster(**(local or {"n_workers": 2, "threads_per_worker": 1}))
-    return Client(cluster), cluster
+        return Client(address), None  # type: ignore[no-untyped-call]
+    options = local or {"n_workers": 2, "threads_per_worker": 1}
+    cluster = LocalCluster(**options)  # type: ignore[no-untyped-call]
+    return Client(cluster), cluster  # type: ignore[no-untyped-call]
 
 
 def sweep(
@@ -56,22 +57,27 @@ def sweep(
         plan = batch_plan(replications, setup.model.size, batch_size)
         futures = {
             (k, b): client.submit(
-                run_batch, shared, scenario, seed, b, size, key=f"forecast-{k}-{b}-{seed}", pure=False
+                run_batch,
+                shared,
+                scenario,
+                seed,
+                b,
+                size,
+                key=f"forecast-{k}-{b}-{seed}",
+                pure=False,
             )
             for k, scenario in enumerate(scenarios)
             for b, size in enumerate(plan)
         }
-        total = len(futures)
-        done = 0
         from distributed import as_completed
 
         results: dict[tuple[int, int], Any] = {}
         reverse = {future.key: key for key, future in futures.items()}
-        for future in as_completed(list(futures.values())):
+        finished = as_completed(list(futures.values()))  # type: ignore[no-untyped-call]
+        for done, future in enumerate(finished, start=1):
             results[reverse[future.key]] = future.result()
-            done += 1
             if progress is not None:
-                progress(done, total)
+                progress(done, len(futures))
         return [
             summarise(
                 setup,

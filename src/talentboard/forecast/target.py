@@ -100,9 +100,7 @@ class TargetResult:
             "replications": self.replications,
             "seed": self.seed,
             "lever": self.lever.key,
-            "answers": [
-                {"probability": p, **answer} for p, answer in sorted(self.answers.items())
-            ],
+            "answers": [{"probability": p, **answer} for p, answer in sorted(self.answers.items())],
         }
 
 
@@ -142,7 +140,12 @@ def search_target(
         if evaluate(bad) >= p:
             good = bad
         elif evaluate(good) < p:
-            answers[p] = {"reachable": False, "value": None, "chance": evaluate(good), "monthly": []}
+            answers[p] = {
+                "reachable": False,
+                "value": None,
+                "chance": evaluate(good),
+                "monthly": [],
+            }
             continue
         else:
             for _ in range(steps):
@@ -159,6 +162,13 @@ def search_target(
         ]
         answers[p] = {"reachable": True, "value": good, "chance": seen[good][0], "monthly": monthly}
     return TargetResult(
-        measure, value, by, lever, answers, setup.model.as_at, setup.horizon_months,
-        replications, seed,
+        measure,
+        value,
+        by,
+        lever,
+        answers,
+        setup.model.as_at,
+        setup.horizon_months,
+        replications,
+        seed,
     )
