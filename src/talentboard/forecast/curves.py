@@ -34,7 +34,7 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 # Bins of the inverse lookup table; a power of two, so that ``v * GRID`` is exact.
-GRID = 1024
+GRID = 4096
 GROUP_KEYS = ("k_role_segment", "k_role", "k_level", "k_all")
 
 
@@ -159,8 +159,7 @@ class CurveTable:
     def inverse(self, curve: IntArray, level: FloatArray) -> FloatArray:
         """The first curve time at which ``S <= level`` (infinite when never)."""
         cell = np.minimum((level * GRID).astype(np.int64), GRID - 1)
-        cell = np.maximum(cell, 0)
-        position = self.table[curve, cell]
+        position = self.table.ravel()[curve * GRID + cell]
         pending = np.flatnonzero(self.survival[position] > level)
         while pending.shape[0]:
             position[pending] += 1

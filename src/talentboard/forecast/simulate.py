@@ -141,6 +141,7 @@ class _Vacancies:
     recorded start of the next holder (nan when none)."""
 
     pair: IntArray
+    post: IntArray
     opened: FloatArray
     elapsed: FloatArray
     interim: BoolArray
@@ -150,6 +151,7 @@ class _Vacancies:
     def subset(self, keep: BoolArray | IntArray) -> _Vacancies:
         return _Vacancies(
             self.pair[keep],
+            self.post[keep],
             self.opened[keep],
             self.elapsed[keep],
             self.interim[keep],
@@ -204,8 +206,9 @@ class _Batch:
         """The first month whose end is on or after each day (``H`` after the horizon)."""
         return self.month_of[np.clip(days, 0, self.last_day + 1).astype(np.int64)]
 
-    def cell(self, pair: IntArray) -> IntArray:
-        return self.group_of[pair // self.r] * self.r + pair % self.r
+    def cell(self, pair: IntArray, post: IntArray) -> IntArray:
+        """Each pair's (group, replication) cell of the tally."""
+        return self.group_of[post] * self.r + (pair - post * self.r)
 
     def _spell(self, post: IntArray, level: FloatArray, survival: FloatArray) -> FloatArray:
         """Days from a spell's start to its end given ``S(served) = survival``."""
@@ -228,13 +231,13 @@ class _Batch:
                 self.group_of[diverse_known & (model.ethnicity_now == ETH_BME)], minlength=groups
             ),
         )
-        pair, end = self._leavers(held)
-        post = pair // self.r
+        pair, post, end = self._leavers(held)
         stop = np.minimum(end, model.abolished[post])
-        self._count_end(pair, stop, model.ethnicity_now[post], holder_known=True)
+        self._count_end(pair, post, stop, model.ethnicity_now[post], holder_known=True)
         left = stop < np.minimum(model.abolished[post], self.last_day + 1)
         opened = _Vacancies(
             pair=pair[left],
+            post=post[left],
             opened=end[left],
             elapsed=np.zeros(int(left.sum())),
             interim=_uniform(self.keys[pair[left]], 0, INTERIM) < model.interim_share[post[left]],
@@ -243,7 +246,7 @@ class _Batch:
         )
         return _join(opened, self._open_at_start())
 
-    def _leavers(self, held: IntArray) -> tuple[IntArray, FloatArray]:
+    def _leavers(self, held: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
         """The pairs whose holder at the as-at date leaves by the horizon (or whose post is
         abolished by then), and the day each spell ends."""
         model = self.model
@@ -257,28 +260,32 @@ class _Batch:
             stay = np.where(now > 0, (later / now) ** self.hazard[drawn], 0.0)
         # A post abolished by the horizon ends every spell in it: all its pairs go on.
         stay = np.where(model.abolished[drawn] <= horizon, -1.0, stay)
-        pairs = drawn[:, None] * self.r + np.arange(self.r)[None, :]
-        level = (self.keys[pairs] >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+        level = (self.keys.reshape(-1, self.r)[drawn] >> np.uint64(11)).astype(np.float64)
+        level *= _TO_UNIT
         rows, reps = np.nonzero(level >= stay[:, None])
-        pair = pairs[rows, reps]
         post = drawn[rows]
+        pair = post * self.r + reps
         total = self._spell(post, level[rows, reps], now[rows])
         end = np.maximum(total - model.tenure[post], 1.0)
-        fixed = held[planned]
-        fixed_pairs = (fixed[:, None] * self.r + np.arange(self.r)[None, :]).ravel()
-        fixed_end = np.repeat(model.planned_end[fixed], self.r)
-        return np.concatenate([pair, fixed_pairs]), np.concatenate([end, fixed_end])
+        fixed = np.repeat(held[planned], self.r)
+        fixed_pairs = fixed * self.r + np.tile(np.arange(self.r), int(planned.sum()))
+        return (
+            np.concatenate([pair, fixed_pairs]),
+            np.concatenate([post, fixed]),
+            np.concatenate([end, model.planned_end[fixed]]),
+        )
 
     def _open_at_start(self) -> _Vacancies:
         """Posts vacant at the as-at date, and posts established later, in every replication."""
         model = self.model
         vacant = np.flatnonzero(~model.held)
-        pair = (vacant[:, None] * self.r + np.arange(self.r)[None, :]).ravel()
-        post = pair // self.r
+        post = np.repeat(vacant, self.r)
+        pair = post * self.r + np.tile(np.arange(self.r), vacant.shape[0])
         future = model.established[post] > 0
         interim = model.interim_now[post] & ~future
         return _Vacancies(
             pair=pair,
+            post=post,
             opened=np.where(future, model.established[post], -model.vacant_for[post]),
             elapsed=np.where(future, 0.0, model.vacant_for[post]),
             interim=interim,
@@ -287,13 +294,18 @@ class _Batch:
         )
 
     def _count_end(
-        self, pair: IntArray, stop: FloatArray, group: IntArray, *, holder_known: bool
+        self,
+        pair: IntArray,
+        post: IntArray,
+        stop: FloatArray,
+        group: IntArray,
+        *,
+        holder_known: bool,
     ) -> None:
         """A spell ending on day ``stop``: a departure, and its holder no longer counted in
         the BME share (``holder_known``: they were counted from the first month)."""
         model = self.model
-        post = pair // self.r
-        cell = self.cell(pair)
+        cell = self.cell(pair, post)
         month = self.month(stop)
         measured = model.measured[post] & (stop <= self.last_day)
         self.tally.add("departures", cell[measured], month[measured])
@@ -308,7 +320,7 @@ class _Batch:
     def _fill_day(self, vacancies: _Vacancies, generation: int) -> FloatArray:
         model = self.model
         k = self.scenario.time_to_fill_multiplier
-        post = vacancies.pair // self.r
+        post = vacancies.post
         curve = model.fill_curve[post]
         level = _uniform(self.keys[vacancies.pair], generation, FILL)
         waited = vacancies.elapsed > 0
@@ -319,13 +331,16 @@ class _Batch:
         known = ~np.isnan(vacancies.known_fill) & (vacancies.known_fill >= vacancies.opened)
         return np.where(known, vacancies.known_fill, drawn)
 
-    def vacancies(self, vacancies: _Vacancies, generation: int) -> tuple[IntArray, FloatArray]:
-        """Count the open vacancies; return the pairs filled by the horizon and the day."""
+    def vacancies(
+        self, vacancies: _Vacancies, generation: int
+    ) -> tuple[IntArray, IntArray, FloatArray]:
+        """Count the open vacancies; return the pairs (and posts) filled by the horizon
+        and the day."""
         model = self.model
-        post = vacancies.pair // self.r
+        post = vacancies.post
         filled_on = self._fill_day(vacancies, generation)
         abolished = model.abolished[post]
-        cell = self.cell(vacancies.pair)
+        cell = self.cell(vacancies.pair, post)
         first = self.month(vacancies.opened)
         stop = self.month(np.minimum(filled_on, abolished))
         measured = model.measured[post]
@@ -339,19 +354,18 @@ class _Batch:
             bme = present & (vacancies.presence == ETH_BME)
             self.tally.interval("bme", cell[bme], first[bme], stop[bme])
         done = (filled_on <= self.last_day) & (filled_on < abolished)
-        return vacancies.pair[done], filled_on[done]
+        return vacancies.pair[done], post[done], filled_on[done]
 
     # Appointments -----------------------------------------------------------------------
 
     def _successors(
-        self, pair: IntArray, day: FloatArray, generation: int
+        self, pair: IntArray, post: IntArray, day: FloatArray, generation: int
     ) -> tuple[BoolArray, IntArray]:
         """Which fills go to a named ready-now successor, and their ethnic group."""
         model = self.model
         count = pair.shape[0]
         chosen = np.zeros(count, dtype=bool)
         group = np.zeros(count, dtype=np.int64)
-        post = pair // self.r
         possible: BoolArray = self.has_successor[post]
         if self.extra is not None:
             possible |= self.extra[pair]
@@ -362,7 +376,7 @@ class _Batch:
         willing = _uniform(self.keys[pair[candidates]], generation, SOURCE) < share
         candidates = candidates[willing]
         candidates = candidates[np.argsort(day[candidates], kind="stable")]
-        rep = pair % self.r
+        rep = pair - post * self.r
         people = max(model.people, 1)
         for column in range(model.successors.shape[1]):
             person = model.successors[post[candidates], column]
@@ -386,10 +400,9 @@ class _Batch:
             group[extra] = np.where(bme, ETH_BME, ETH_WHITE_OR_OTHER)
         return chosen, group
 
-    def _appointees(self, pair: IntArray, generation: int) -> IntArray:
+    def _appointees(self, pair: IntArray, post: IntArray, generation: int) -> IntArray:
         """The ethnic group of appointees not named on a plan."""
         model = self.model
-        post = pair // self.r
         keys = self.keys[pair]
         internal = _uniform(keys, generation, INTERNAL) < model.internal_share[post]
         share = model.bme_share[post]
@@ -401,13 +414,14 @@ class _Batch:
         bme = _uniform(keys, generation, BME) < share
         return np.where(unknown, ETH_UNKNOWN, np.where(bme, ETH_BME, ETH_WHITE_OR_OTHER))
 
-    def appointments(self, pair: IntArray, day: FloatArray, generation: int) -> _Vacancies:
+    def appointments(
+        self, pair: IntArray, post: IntArray, day: FloatArray, generation: int
+    ) -> _Vacancies:
         """New holders for the filled vacancies; return the vacancies they leave behind."""
         model = self.model
-        post = pair // self.r
-        named, named_group = self._successors(pair, day, generation)
-        group = np.where(named, named_group, self._appointees(pair, generation))
-        cell = self.cell(pair)
+        named, named_group = self._successors(pair, post, day, generation)
+        group = np.where(named, named_group, self._appointees(pair, post, generation))
+        cell = self.cell(pair, post)
         measured = model.measured[post]
         month = self.month(day)
         self.tally.add("filled", cell[measured], month[measured])
@@ -416,7 +430,7 @@ class _Batch:
         level = _uniform(self.keys[pair], generation, DEPART)
         end = day + self._spell(post, level, np.ones(pair.shape[0]))
         stop = np.minimum(end, model.abolished[post])
-        self._count_end(pair, stop, group, holder_known=False)
+        self._count_end(pair, post, stop, group, holder_known=False)
         known = model.diverse[post] & (group != ETH_UNKNOWN)
         last = self.month(stop)
         self.tally.interval("known", cell[known], month[known], last[known])
@@ -427,10 +441,11 @@ class _Batch:
         count = following.shape[0]
         return _Vacancies(
             pair=following,
+            post=post[left],
             opened=end[left],
             elapsed=np.zeros(count),
             interim=_uniform(self.keys[following], generation + 1, INTERIM)
-            < model.interim_share[following // self.r],
+            < model.interim_share[post[left]],
             presence=np.zeros(count, dtype=np.int64),
             known_fill=np.full(count, np.nan),
         )
@@ -470,8 +485,8 @@ def simulate_batch(
         for generation in range(MAX_GENERATIONS):
             if open_now.pair.shape[0] == 0:
                 break
-            pair, day = batch.vacancies(open_now, generation)
-            open_now = batch.appointments(pair, day, generation)
+            pair, post, day = batch.vacancies(open_now, generation)
+            open_now = batch.appointments(pair, post, day, generation)
     tally = batch.tally
     existing = _existing(model, group_of, groups)
     posts = np.broadcast_to(existing[:, None, :], (groups, replications, batch.h))
