@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -464,6 +465,96 @@ def _turnover_scale(scenario: Scenario, segments: list[int | None]) -> FloatArra
     return np.array([scenario.turnover_for(segment) for segment in segments], dtype=np.float64)
 
 
+def _column(frame: pl.DataFrame, name: str, fill: float = np.nan) -> FloatArray:
+    return frame.sort("post_ref")[name].fill_null(fill).to_numpy().astype(np.float64)
+
+
+def _post_fields(posts: pl.DataFrame, state: pl.DataFrame, as_at: dt.date) -> dict[str, Any]:
+    """Each post's groups, what it counts in, its dates and its state at ``as_at``."""
+    segments = posts["oversight_segment"].to_list()
+    established = posts["established_from"]
+    state = state.sort("post_ref")
+    return {
+        "post_refs": posts["post_ref"].to_numpy().astype(np.int64),
+        "groups": {
+            "region": posts["region_code"].fill_null("unknown").to_list(),
+            "org": posts["ods_code"].to_list(),
+            "role": posts["role_code"].to_list(),
+            "segment": [str(s) if s is not None else "unrated" for s in segments],
+        },
+        "segments": segments,
+        "measured": posts["measured"].to_numpy().astype(bool),
+        "diverse": posts["diverse"].to_numpy().astype(bool),
+        "established": np.where(
+            (established.is_null() | (established.fill_null(as_at) <= as_at)).to_numpy(),
+            -np.inf,
+            posts.select(_days(pl.col("established_from"), as_at)).to_series().to_numpy(),
+        ).astype(np.float64),
+        "abolished": posts.select(_days(pl.col("established_to"), as_at).fill_null(np.inf))
+        .to_series()
+        .to_numpy()
+        .astype(np.float64),
+        "held": state["held"].to_numpy().astype(bool),
+        "tenure": _column(state, "tenure", 0.0),
+        "planned_end": _column(state, "planned_end"),
+        "next_start": _column(state, "next_start"),
+        "vacant_for": _column(state, "vacant_for", 0.0),
+        "interim_now": state["interim_now"].to_numpy().astype(bool),
+        "ethnicity_now": state["ethnicity"].to_numpy().astype(np.int64),
+    }
+
+
+def _curve_fields(
+    register: RegisterFrames, all_spells: pl.DataFrame, posts: pl.DataFrame, as_at: dt.date
+) -> dict[str, Any]:
+    """Each post's departure and time-to-fill curves (comparable histories)."""
+    columns = ("post_ref", "role_code", "level", "executive", "segment_class")
+    history = _spell_history(register, all_spells, as_at)
+    post_groups, departure_histories = assign_groups(posts.select(columns), history)
+    vacancies = vacancy_history(register, all_spells, as_at).join(
+        history.select(columns).unique("post_ref"), on="post_ref"
+    )
+    fill_groups, fill_histories = assign_groups(posts.select(columns), vacancies)
+    count = 1 if posts.height else 0
+    return {
+        "departure_curve": post_groups.sort("post_ref")["curve"].to_numpy().astype(np.int64),
+        "fill_curve": fill_groups.sort("post_ref")["curve"].to_numpy().astype(np.int64),
+        "departures": build_curves(
+            departure_histories, (_largest(post_groups["curve"]) + 1) * count
+        ),
+        "fills": build_curves(fill_histories, (_largest(fill_groups["curve"]) + 1) * count),
+    }
+
+
+def _pool_fields(
+    register: RegisterFrames,
+    successors: pl.DataFrame,
+    posts: pl.DataFrame,
+    as_at: dt.date,
+    level: str,
+) -> dict[str, Any]:
+    """The named successors of each post, and the ready-now pool."""
+    named = _successors(register, successors, posts, as_at)
+    post_refs = posts["post_ref"].to_numpy().astype(np.int64)
+    persons, ready, ethnicity, people = _successor_arrays(named, post_refs)
+    ready_now = named.filter(pl.col("ready") == 0.0)
+    known = ready_now.filter(pl.col("ethnicity") != ETH_UNKNOWN)
+    critical = set(succession.critical_posts(posts, named, as_at)["post_ref"].to_list())
+    measured = posts["measured"].to_numpy().astype(bool)
+    return {
+        "critical": np.isin(post_refs, np.array(sorted(critical), dtype=np.int64))
+        | (measured & (level != "board")),
+        "successors": persons,
+        "successor_ready": ready,
+        "successor_ethnicity": ethnicity,
+        "people": people,
+        "pool_bme_share": float(np.mean(known["ethnicity"].to_numpy() == ETH_BME))
+        if known.height
+        else 0.0,
+        "pool_ready_now": ready_now.height,
+    }
+
+
 def calibrate(
     register: RegisterFrames,
     successors: pl.DataFrame,
@@ -483,86 +574,20 @@ def calibrate(
     all_spells = spells(register.appointments)
     posts = _post_frame(register, as_at, months[-1], level)
     state = _post_state(register, all_spells, posts, as_at)
-    history = _spell_history(register, all_spells, as_at)
-    post_groups, departure_histories = assign_groups(
-        posts.select("post_ref", "role_code", "level", "executive", "segment_class"), history
-    )
-    vacancies = vacancy_history(register, all_spells, as_at).join(
-        history.select("post_ref", "role_code", "level", "executive", "segment_class").unique(
-            "post_ref"
-        ),
-        on="post_ref",
-    )
-    fill_groups, fill_histories = assign_groups(
-        posts.select("post_ref", "role_code", "level", "executive", "segment_class"), vacancies
-    )
+    fields = _post_fields(posts, state, as_at)
+    curves = _curve_fields(register, all_spells, posts, as_at)
     rates = _level_rates(posts, _recent_appointments(register, all_spells, as_at))
     interim = _interim_rates(register, all_spells, posts, as_at)
-    named = _successors(register, successors, posts, as_at)
-    post_refs = posts["post_ref"].to_numpy().astype(np.int64)
-    persons, ready, successor_ethnicity, people = _successor_arrays(named, post_refs)
-    ready_now = named.filter(pl.col("ready") == 0.0)
-    known = ready_now.filter(pl.col("ethnicity") != ETH_UNKNOWN)
-    pool_bme = float(np.mean(known["ethnicity"].to_numpy() == ETH_BME)) if known.height else 0.0
-    critical_refs = set(succession.critical_posts(posts, named, as_at)["post_ref"].to_list())
-
-    def column(frame: pl.DataFrame, name: str, fill: float = np.nan) -> FloatArray:
-        return frame.sort("post_ref")[name].fill_null(fill).to_numpy().astype(np.float64)
-
-    segments = posts["oversight_segment"].to_list()
-    departure_curve = post_groups.sort("post_ref")["curve"].to_numpy().astype(np.int64)
-    departures = build_curves(
-        departure_histories, _largest(post_groups["curve"]) + 1 if posts.height else 0
-    )
-    tenure = column(state, "tenure", 0.0)
     return Model(
         as_at=as_at,
         months=months,
         offsets=offsets,
-        post_refs=post_refs,
-        groups={
-            "region": posts["region_code"].fill_null("unknown").to_list(),
-            "org": posts["ods_code"].to_list(),
-            "role": posts["role_code"].to_list(),
-            "segment": [str(s) if s is not None else "unrated" for s in segments],
-        },
-        measured=posts["measured"].to_numpy().astype(bool),
-        diverse=posts["diverse"].to_numpy().astype(bool),
-        critical=np.isin(post_refs, np.array(sorted(critical_refs), dtype=np.int64))
-        | (posts["measured"].to_numpy().astype(bool) & (level != "board")),
-        established=np.where(
-            posts["established_from"].is_null().to_numpy()
-            | (posts["established_from"].fill_null(as_at) <= as_at).to_numpy(),
-            -np.inf,
-            posts.select(_days(pl.col("established_from"), as_at)).to_series().to_numpy(),
-        ).astype(np.float64),
-        abolished=posts.select(_days(pl.col("established_to"), as_at).fill_null(np.inf))
-        .to_series()
-        .to_numpy()
-        .astype(np.float64),
-        held=state.sort("post_ref")["held"].to_numpy().astype(bool),
-        tenure=tenure,
-        survival_now=departures.survival_at(departure_curve, tenure),
-        planned_end=column(state, "planned_end"),
-        next_start=column(state, "next_start"),
-        vacant_for=column(state, "vacant_for", 0.0),
-        interim_now=state.sort("post_ref")["interim_now"].to_numpy().astype(bool),
-        ethnicity_now=state.sort("post_ref")["ethnicity"].to_numpy().astype(np.int64),
-        departure_curve=departure_curve,
-        fill_curve=fill_groups.sort("post_ref")["curve"].to_numpy().astype(np.int64),
-        departures=departures,
-        fills=build_curves(
-            fill_histories, _largest(fill_groups["curve"]) + 1 if posts.height else 0
-        ),
-        interim_share=column(interim, "interim_share", 0.0),
-        internal_share=column(rates, "internal_share", 0.0),
-        unknown_share=column(rates, "unknown_share", 1.0),
-        bme_share=column(rates, "bme_share", 0.0),
-        successors=persons,
-        successor_ready=ready,
-        successor_ethnicity=successor_ethnicity,
-        people=people,
-        pool_bme_share=pool_bme,
-        pool_ready_now=ready_now.height,
-        segments=segments,
+        **fields,
+        **curves,
+        **_pool_fields(register, successors, posts, as_at, level),
+        survival_now=curves["departures"].survival_at(curves["departure_curve"], fields["tenure"]),
+        interim_share=_column(interim, "interim_share", 0.0),
+        internal_share=_column(rates, "internal_share", 0.0),
+        unknown_share=_column(rates, "unknown_share", 1.0),
+        bme_share=_column(rates, "bme_share", 0.0),
     )
