@@ -36,7 +36,6 @@ import random
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from _results import cpu_model, write_section
@@ -199,9 +198,7 @@ def case_baseline(db: str, sample_orgs: int, replications: int) -> dict[str, Any
 
 def _run_case(argv: list[str]) -> tuple[dict[str, Any], float]:
     """Run a case in a new process: its result and its peak resident memory (MB)."""
-    process = subprocess.Popen(
-        [sys.executable, __file__, *argv], stdout=subprocess.PIPE, text=True
-    )
+    process = subprocess.Popen([sys.executable, __file__, *argv], stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
     out = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
@@ -227,14 +224,24 @@ def main() -> None:
         print(json.dumps(case_simulation(args.all_levels_db, args.all_replications, "all")))
         return
     if args.case == "baseline":
-        print(json.dumps(case_baseline(args.national_db, args.sample_orgs, args.baseline_replications)))
+        result = case_baseline(args.national_db, args.sample_orgs, args.baseline_replications)
+        print(json.dumps(result))
         return
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    common = ["--national-db", args.national_db, "--all-levels-db", args.all_levels_db,
-              "--board-replications", str(args.board_replications),
-              "--all-replications", str(args.all_replications),
-              "--sample-orgs", str(args.sample_orgs),
-              "--baseline-replications", str(args.baseline_replications)]
+    common = [
+        "--national-db",
+        args.national_db,
+        "--all-levels-db",
+        args.all_levels_db,
+        "--board-replications",
+        str(args.board_replications),
+        "--all-replications",
+        str(args.all_replications),
+        "--sample-orgs",
+        str(args.sample_orgs),
+        "--baseline-replications",
+        str(args.baseline_replications),
+    ]
     board, board_mb = _run_case([*common, "--case", "board"])
     every, every_mb = _run_case([*common, "--case", "all"])
     base, _ = _run_case([*common, "--case", "baseline"])
@@ -265,26 +272,53 @@ def _report(
         f"--all-replications {args.all_replications} --sample-orgs {args.sample_orgs} "
         f"--baseline-replications {args.baseline_replications}"
     )
-    return f"""
-## Forecast Monte Carlo at national scale (issue 10)
+    lines = [
+        "## Forecast Monte Carlo at national scale (issue 10)",
+        "",
+        f"Run {dt.date.today().isoformat()} on {cpu_model()}, {os.cpu_count()} CPUs, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}; "
+        f"load average before the run {load}. Each case in a new process: wall and CPU "
+        "seconds, peak resident memory of the process (reading the register included). "
+        "36 months from 2026-09-30, seed 1.",
+        "",
+        "```",
+        command,
+        "```",
+        "",
+        "| case | posts | replications | calibration s (wall / CPU) "
+        "| simulation s (wall / CPU) | peak MB | goal |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        _row("national board", board, args.board_replications, board_mb, "at most 2 s"),
+        _row("national all levels", every, args.all_replications, every_mb, "at most 20 s, 2 GB"),
+        "",
+        "Per-post Python baseline (the same model: a loop over replications and posts with "
+        f"`random` and `bisect`) on the {base['posts']:,} board posts of a sample of "
+        f"organisations, {n} replications: {base['time'][1]:.2f} CPU s, "
+        f"{1e6 * per_pair:.1f} µs per post-replication, so {scaled:,.0f} CPU s scaled to the "
+        f"board case: the vectorised simulation is **{speedup:,.0f} times faster** (CPU "
+        "time; goal at least 50).",
+        "",
+        "Same means within Monte Carlo error, on the sample's posts (vectorised: 20,000 "
+        f"replications): executive departures by the horizon {dep_mean:.2f} (baseline) "
+        f"against {base['vectorised_departures']:.2f} (z = {dep_z:+.2f}); executive posts "
+        f"vacant at the horizon {vac_mean:.3f} against {base['vectorised_vacant']:.3f} "
+        f"(z = {vac_z:+.2f}).",
+        "",
+        "National board forecast at 36 months: executive departures mean "
+        f"{board['departures']['mean']:.1f} (90% interval {board['departures']['p05']:.0f} "
+        f"to {board['departures']['p95']:.0f}); executive vacancy rate "
+        f"{100 * board['vacancy']['mean']:.2f}%.",
+    ]
+    return "\n".join(lines)
 
-Run {dt.date.today().isoformat()} on {cpu_model()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python {platform.python_version()}; load average before the run {load}. Each case in a new process: wall and CPU seconds, peak resident memory of the process (reading the register included). 36 months from 2026-09-30, seed 1.
 
-```
-{command}
-```
-
-| case | posts | replications | calibration s (wall / CPU) | simulation s (wall / CPU) | peak MB | goal |
-| --- | ---: | ---: | ---: | ---: | ---: | --- |
-| national board | {board["posts"]:,} | {args.board_replications:,} | {board["calibration"][0]:.2f} / {board["calibration"][1]:.2f} | {board["simulation"][0]:.2f} / {board["simulation"][1]:.2f} | {board_mb:.0f} | at most 2 s |
-| national all levels | {every["posts"]:,} | {args.all_replications:,} | {every["calibration"][0]:.2f} / {every["calibration"][1]:.2f} | {every["simulation"][0]:.2f} / {every["simulation"][1]:.2f} | {every_mb:.0f} | at most 20 s, 2 GB |
-
-Per-post Python baseline (the same model, a loop over replications and posts with `random` and `bisect`) on the board posts of {base["posts"]:,} posts in a sample of organisations, {n} replications: {base["time"][1]:.2f} CPU s, {1e6 * per_pair:.1f} µs per post-replication, so {scaled:,.0f} CPU s scaled to the board case: the vectorised simulation is **{speedup:,.0f} times faster** (CPU time; goal at least 50).
-
-Same means within Monte Carlo error, on the sample's posts (vectorised: 20,000 replications): executive departures by the horizon {dep_mean:.2f} (baseline) against {base["vectorised_departures"]:.2f} (z = {dep_z:+.2f}); executive posts vacant at the horizon {vac_mean:.3f} against {base["vectorised_vacant"]:.3f} (z = {vac_z:+.2f}).
-
-National board forecast at 36 months: executive departures mean {board["departures"]["mean"]:.1f} (90% interval {board["departures"]["p05"]:.0f} to {board["departures"]["p95"]:.0f}); executive vacancy rate {100 * board["vacancy"]["mean"]:.2f}%.
-"""
+def _row(name: str, case: dict[str, Any], replications: int, peak: float, goal: str) -> str:
+    calibration, simulation = case["calibration"], case["simulation"]
+    return (
+        f"| {name} | {case['posts']:,} | {replications:,} | {calibration[0]:.2f} / "
+        f"{calibration[1]:.2f} | {simulation[0]:.2f} / {simulation[1]:.2f} | {peak:.0f} "
+        f"| {goal} |"
+    )
 
 
 if __name__ == "__main__":

@@ -17,7 +17,12 @@ import polars as pl
 
 from talentboard.forecast.model import DIMENSIONS, Model, calibrate
 from talentboard.forecast.scenario import BASELINE, Scenario
-from talentboard.forecast.simulate import MEASURES, batch_plan, simulate_batch
+from talentboard.forecast.simulate import (
+    MEASURES,
+    batch_plan,
+    existing_posts,
+    simulate_batch,
+)
 from talentboard.forecast.summary import (
     OVERALL,
     Histogram,
@@ -51,6 +56,7 @@ class ForecastSetup:
     group_codes: list[str]
     group_of: np.ndarray
     horizon_months: int
+    existing: np.ndarray | None = None  # measured posts existing per group and month
 
     @property
     def groups(self) -> int:
@@ -82,7 +88,9 @@ def prepare(
         codes = sorted(set(labels))
         number = {code: k for k, code in enumerate(codes)}
         group_of = np.array([number[code] for code in labels], dtype=np.int64)
-    return ForecastSetup(model, by, codes, group_of, horizon_months)
+    groups = max(len(codes), 1)
+    existing = existing_posts(model, group_of, groups)
+    return ForecastSetup(model, by, codes, group_of, horizon_months, existing)
 
 
 def restrict(model: Model, ods_codes: set[str]) -> Model:
@@ -124,7 +132,13 @@ def run_batch(
     """Batch number ``batch`` of a run (``replications`` in it), as a histogram."""
     sequence = np.random.SeedSequence(seed, spawn_key=(batch,))
     counts = simulate_batch(
-        setup.model, scenario, setup.group_of, setup.groups, replications, sequence
+        setup.model,
+        scenario,
+        setup.group_of,
+        setup.groups,
+        replications,
+        sequence,
+        setup.existing,
     )
     return histogram(counts, with_groups=setup.by is not None)
 

@@ -42,6 +42,7 @@ __all__ = [
     "MEASURES",
     "BatchCounts",
     "batch_plan",
+    "existing_posts",
     "simulate_batch",
 ]
 
@@ -457,7 +458,7 @@ def _join(a: _Vacancies, b: _Vacancies) -> _Vacancies:
     )
 
 
-def _existing(model: Model, group_of: IntArray, groups: int) -> IntArray:
+def existing_posts(model: Model, group_of: IntArray, groups: int) -> IntArray:
     """Measured posts existing at each month end, per group (groups, H)."""
     alive = (model.established[:, None] <= model.offsets[None, :]) & (
         model.offsets[None, :] < model.abolished[:, None]
@@ -474,10 +475,12 @@ def simulate_batch(
     groups: int,
     replications: int,
     seed: np.random.SeedSequence,
+    existing: IntArray | None = None,
 ) -> BatchCounts:
     """Simulate ``replications`` of every post of ``model`` with the batch's own seed.
 
-    ``group_of`` gives each post's group number (all 0 without a breakdown).
+    ``group_of`` gives each post's group number (all 0 without a breakdown);
+    ``existing`` is :func:`existing_posts` of the same, when already worked out.
     """
     batch = _Batch(model, scenario, group_of, groups, replications, seed)
     if model.size:
@@ -488,7 +491,8 @@ def simulate_batch(
             pair, post, day = batch.vacancies(open_now, generation)
             open_now = batch.appointments(pair, post, day, generation)
     tally = batch.tally
-    existing = _existing(model, group_of, groups)
+    if existing is None:
+        existing = existing_posts(model, group_of, groups)
     posts = np.broadcast_to(existing[:, None, :], (groups, replications, batch.h))
     ones = np.ones((groups, replications, batch.h), dtype=np.int64)
     return BatchCounts(
