@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 
 from talentboard.forecast import forecast_frames
 from talentboard.forecast.simulate import MEASURES
@@ -270,3 +271,22 @@ def test_help_loads_no_heavy_library() -> None:
     from tests.cli.test_startup import HEAVY, RUN_HELP, _loaded
 
     assert _loaded(RUN_HELP.format(argv=["forecast", "--help"], heavy=set(HEAVY))) == []
+
+
+def test_successors_are_read_alone_as_load_talent_reads_them(session: Session) -> None:
+    """On each backend: the forecast reads the successor entries by themselves, the same
+    rows ``load_talent`` gives (reviewed on or before the date)."""
+    import datetime as dt
+
+    from talentboard.frames.talent import load_successors, load_talent
+    from tests.talent import factories
+
+    first = factories.post(session, "RRK-FD", "RRK", "finance_director")
+    second = factories.post(session, "RRK-MD", "RRK", "medical_director")
+    one, two = factories.person(session, "P1"), factories.person(session, "P2")
+    factories.plan(session, first, [(one, "ready_now", False)], dt.date(2026, 1, 1))
+    factories.plan(session, second, [(two, "ready_1_2y", True)], dt.date(2026, 6, 1))
+    alone = load_successors(session, dt.date(2026, 3, 1))
+    assert alone.equals(load_talent(session, dt.date(2026, 3, 1)).successors)
+    assert alone["readiness"].to_list() == ["ready_now"]
+    assert load_successors(session, dt.date(2026, 9, 30)).height == 2

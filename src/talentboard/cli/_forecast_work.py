@@ -24,7 +24,7 @@ from talentboard.forecast.scenario import (
 )
 from talentboard.forecast.simulate import MEASURES
 from talentboard.frames.register import RegisterFrames, load_register
-from talentboard.frames.talent import load_talent
+from talentboard.frames.talent import load_successors
 
 __all__ = ["backtest", "forecast", "sweep", "target"]
 
@@ -45,7 +45,7 @@ def _frames(db: str | None, at: dt.date) -> Iterator[tuple[RegisterFrames, pl.Da
     try:
         with session_factory(engine)() as session:
             register = load_register(session)
-            successors = load_talent(session, at).successors
+            successors = load_successors(session, at)
         yield register, successors
     finally:
         engine.dispose()

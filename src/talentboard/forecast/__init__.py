@@ -177,10 +177,10 @@ def forecast_json(
     register's history); ``exact=True`` skips disclosure control (an administrator's view).
     """
     from talentboard.frames.register import load_register
-    from talentboard.frames.talent import load_talent
+    from talentboard.frames.talent import load_successors
 
     register = load_register(session)
-    successors = load_talent(session, as_at).successors
+    successors = load_successors(session, as_at)
     return forecast_frames(
         register,
         successors,
@@ -210,10 +210,10 @@ def backtest_json(
     """The backtest table (docs/forecast.md, "Backtest") for the register in ``session``."""
     from talentboard.forecast.backtest import backtest
     from talentboard.frames.register import load_register
-    from talentboard.frames.talent import load_talent
+    from talentboard.frames.talent import load_successors
 
     register = load_register(session)
-    successors = load_talent(session, max(origins)).successors
+    successors = load_successors(session, max(origins))
     for origin in origins:
         check_inputs(register, origin, horizon_months, replications)
     return backtest(
