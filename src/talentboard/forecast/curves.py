@@ -35,6 +35,8 @@ IntArray = npt.NDArray[np.int64]
 
 # Bins of the inverse lookup table; a power of two, so that ``v * GRID`` is exact.
 GRID = 4096
+# Days given to each curve when they are laid end to end for a search (some 27,000 years).
+SPAN = 10_000_000.0
 GROUP_KEYS = ("k_role_segment", "k_role", "k_level", "k_all")
 
 
@@ -140,21 +142,21 @@ class CurveTable:
     survival: FloatArray
     start: IntArray
     table: npt.NDArray[np.int64]
+    shifted: FloatArray  # times + curve * SPAN, the sentinels at the end of their span
 
     @property
     def count(self) -> int:
         return int(self.start.shape[0]) - 1
 
     def survival_at(self, curve: IntArray, x: FloatArray) -> FloatArray:
-        """``S(x)`` on each given curve (1 before its first time)."""
-        result = np.ones(curve.shape[0])
-        for c in np.unique(curve):
-            chosen = curve == c
-            lo, hi = int(self.start[c]), int(self.start[c + 1]) - 1
-            index = np.searchsorted(self.times[lo:hi], x[chosen], side="right") - 1
-            values = np.where(index >= 0, self.survival[lo:hi][np.maximum(index, 0)], 1.0)
-            result[chosen] = values
-        return result
+        """``S(x)`` on each given curve, for ``x >= 0`` (every curve holds time 0).
+
+        One search over all curves at once: curve ``c``'s times are shifted by
+        ``c * SPAN`` days, so the curves lie one after the other in a sorted array.
+        """
+        keys = curve * SPAN + np.minimum(x, SPAN - 1)
+        index = np.searchsorted(self.shifted, keys, side="right") - 1
+        return self.survival[index]
 
     def inverse(self, curve: IntArray, level: FloatArray) -> FloatArray:
         """The first curve time at which ``S <= level`` (infinite when never)."""
@@ -207,4 +209,6 @@ def build_curves(histories: pl.DataFrame, count: int) -> CurveTable:
         # Survival is non-increasing along a curve: the first position at or below each
         # threshold is found by searching the negated values.
         table[c] = lo + np.searchsorted(-values[lo:hi], -thresholds, side="left")
-    return CurveTable(times, values, starts, table)
+    curve_of = np.repeat(np.arange(count), np.diff(starts))
+    shifted = (curve_of * SPAN + np.minimum(times, SPAN - 0.5)).astype(np.float64)
+    return CurveTable(times, values, starts, table, shifted)

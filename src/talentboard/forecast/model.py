@@ -78,6 +78,7 @@ class Model:
     held: BoolArray
     tenure: FloatArray  # days served by the holder at as_at (0 for vacant posts)
     survival_now: FloatArray  # S(tenure) on the post's departure curve (1 for vacant posts)
+    survival_end: FloatArray  # S(tenure + days to the horizon) on the same curve
     planned_end: FloatArray  # nan unless a recorded end date lies after as_at
     next_start: FloatArray  # nan unless a substantive appointment starts after as_at
     vacant_for: FloatArray  # days a post vacant at as_at has been vacant
@@ -98,6 +99,7 @@ class Model:
     pool_bme_share: float
     pool_ready_now: int
     segments: list[int | None]
+    segment_code: IntArray  # the oversight segment at as_at, 0 when not rated
 
     @property
     def size(self) -> int:
@@ -483,6 +485,7 @@ def _post_fields(posts: pl.DataFrame, state: pl.DataFrame, as_at: dt.date) -> di
             "segment": [str(s) if s is not None else "unrated" for s in segments],
         },
         "segments": segments,
+        "segment_code": np.array([s or 0 for s in segments], dtype=np.int64),
         "measured": posts["measured"].to_numpy().astype(bool),
         "diverse": posts["diverse"].to_numpy().astype(bool),
         "established": np.where(
@@ -586,6 +589,9 @@ def calibrate(
         **curves,
         **_pool_fields(register, successors, posts, as_at, level),
         survival_now=curves["departures"].survival_at(curves["departure_curve"], fields["tenure"]),
+        survival_end=curves["departures"].survival_at(
+            curves["departure_curve"], fields["tenure"] + float(offsets[-1])
+        ),
         interim_share=_column(interim, "interim_share", 0.0),
         internal_share=_column(rates, "internal_share", 0.0),
         unknown_share=_column(rates, "unknown_share", 1.0),

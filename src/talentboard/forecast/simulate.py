@@ -184,7 +184,8 @@ class _Batch:
         self.tally = _Tally(groups, replications, self.h)
         generator = np.random.Generator(np.random.PCG64(seed))
         self.keys = generator.bit_generator.random_raw(model.size * replications)
-        self.hazard = np.array([scenario.turnover_for(s) for s in model.segments], dtype=np.float64)
+        by_segment = np.array([scenario.turnover_for(s) for s in (None, 1, 2, 3, 4, 5)])
+        self.hazard = by_segment[model.segment_code]
         self.taken = np.zeros((replications, max(model.people, 1)), dtype=bool)
         self.extra = self._extra_successors()
         self.has_successor: BoolArray = np.asarray((model.successors >= 0).any(axis=1))
@@ -254,9 +255,8 @@ class _Batch:
         horizon = float(self.last_day)
         planned = ~np.isnan(model.planned_end[held])
         drawn = held[~planned]
-        curve = model.departure_curve[drawn]
         now = model.survival_now[drawn]
-        later = model.departures.survival_at(curve, model.tenure[drawn] + horizon)
+        later = model.survival_end[drawn]
         with np.errstate(divide="ignore", invalid="ignore"):
             stay = np.where(now > 0, (later / now) ** self.hazard[drawn], 0.0)
         # A post abolished by the horizon ends every spell in it: all its pairs go on.
