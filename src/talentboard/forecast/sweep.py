@@ -9,6 +9,7 @@ same. Dask is the optional ``cluster`` extra (``pip install talentboard[cluster]
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -33,7 +34,12 @@ def _client(address: str | None, local: dict[str, Any] | None) -> tuple[Any, Any
         ) from exc
     if address is not None:
         return Client(address), None  # type: ignore[no-untyped-call]
-    options = local or {"n_workers": 2, "threads_per_worker": 1}
+    options = local or {
+        "n_workers": 2,
+        "threads_per_worker": 1,
+        "dashboard_address": None,
+        "silence_logs": logging.ERROR,
+    }
     cluster = LocalCluster(**options)  # type: ignore[no-untyped-call]
     return Client(cluster), cluster  # type: ignore[no-untyped-call]
 
