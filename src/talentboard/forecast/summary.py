@@ -13,8 +13,9 @@ the run done in one go, and the same figures:
 
 Published figures (``exact=False``) pass through the stability figures' disclosure control
 (``talentboard.stability.disclosure``): all the figures of a group are suppressed when the
-number of posts they rest on is suppressed (1 to 7), and count measures are rounded to the
-nearest whole number and then disclosed as counts (1 to 7 suppressed, others rounded to 5).
+number of posts they rest on is suppressed (1 to 7); count measures are rounded to the
+nearest whole number and then disclosed as counts (1 to 7 suppressed, others rounded to 5);
+a share is suppressed when the count it stands for (the share of those posts) would be.
 """
 
 from __future__ import annotations
@@ -198,17 +199,24 @@ def statistics(hist: Histogram) -> pl.DataFrame:
 def published(
     figures: dict[str, Value], measure: str, base: int, rule: DisclosureRule = DEFAULT_RULE
 ) -> dict[str, Value]:
-    """One measure's figures as they may be shown to people without personal-data access."""
+    """One measure's figures as they may be shown to people without personal-data access.
+
+    ``base`` is the number of posts the measure rests on. All are withheld when ``base``
+    is; a count is rounded to a whole number and disclosed as a count; a share is withheld
+    when the count it stands for (the share of ``base``, rounded) would be withheld, as a
+    percentage built on a withheld count is (docs/metrics.md).
+    """
     if rule.suppressed(base):
         return dict.fromkeys(figures, rule.symbol)
-    if measure not in COUNT_MEASURES:
-        return figures
     shown: dict[str, Value] = {}
     for key, value in figures.items():
         if value is None or isinstance(value, str):
             shown[key] = value
-        else:
+        elif measure in COUNT_MEASURES:
             shown[key] = disclose_count(round(float(value)), rule)
+        else:
+            withheld = rule.suppressed(round(float(value) * base))
+            shown[key] = rule.symbol if withheld else value
     return shown
 
 
