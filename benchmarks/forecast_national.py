@@ -308,8 +308,26 @@ def _report(
         f"{board['departures']['mean']:.1f} (90% interval {board['departures']['p05']:.0f} "
         f"to {board['departures']['p95']:.0f}); executive vacancy rate "
         f"{100 * board['vacancy']['mean']:.2f}%.",
+        "",
+        _verdict(board, every, every_mb, speedup),
     ]
     return "\n".join(lines)
+
+
+def _verdict(board: dict[str, Any], every: dict[str, Any], every_mb: float, speedup: float) -> str:
+    """Each goal, met or not, on CPU time (the fairer figure on a shared machine)."""
+
+    def met(ok: bool) -> str:
+        return "met" if ok else "**not met**"
+
+    board_cpu, every_cpu = board["simulation"][1], every["simulation"][1]
+    return (
+        f"Goals, on CPU time: board at most 2 s: {met(board_cpu <= 2)} ({board_cpu:.1f} s); "
+        f"all levels at most 20 s: {met(every_cpu <= 20)} ({every_cpu:.1f} s); all levels "
+        f"at most 2 GB: {met(every_mb <= 2048)} ({every_mb:.0f} MB); at least 50 times the "
+        f"baseline: {met(speedup >= 50)} ({speedup:.0f} times). Wall time is several times "
+        "the CPU time when the load average is above the 2 CPUs."
+    )
 
 
 def _row(name: str, case: dict[str, Any], replications: int, peak: float, goal: str) -> str:
