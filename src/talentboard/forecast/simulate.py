@@ -81,14 +81,26 @@ def batch_plan(replications: int, posts: int, batch_size: int | None = None) -> 
 
 
 def _uniform(keys: UIntArray, generation: int, purpose: int) -> FloatArray:
-    """A uniform on [0, 1) for each pair key, one for each generation and purpose."""
+    """A uniform on [0, 1) for each pair key, one for each generation and purpose.
+
+    The SplitMix64 finaliser of ``key + salt``, worked in place: fresh arrays cost more
+    than the arithmetic.
+    """
+    salt = np.uint64((generation * PURPOSES + purpose + 1) * 0x632BE59BD9B4E019 % 2**64)
     with np.errstate(over="ignore"):
-        salt = np.uint64((generation * PURPOSES + purpose + 1) * 0x632BE59BD9B4E019 % 2**64)
         z = keys + salt * _GOLDEN
-        z = (z ^ (z >> np.uint64(30))) * _M1
-        z = (z ^ (z >> np.uint64(27))) * _M2
-        z = z ^ (z >> np.uint64(31))
-    return (z >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+        t = z >> np.uint64(30)
+        z ^= t
+        z *= _M1
+        np.right_shift(z, np.uint64(27), out=t)
+        z ^= t
+        z *= _M2
+        np.right_shift(z, np.uint64(31), out=t)
+        z ^= t
+    np.right_shift(z, np.uint64(11), out=z)
+    u = z.astype(np.float64)
+    u *= _TO_UNIT
+    return u
 
 
 @dataclass
