@@ -124,6 +124,7 @@ NOT_PAGES = {
     "/data/mappings/{ident}.toml",
     "/reports/board.{extension}",
     "/people/{person_id}/subject-access",
+    "/people/{person_id}/your-data",
     # For operators' tools, not pages (test_operations.py).
     "/health/live",
     "/health/ready",

@@ -242,6 +242,7 @@ def test_the_api_is_described_with_its_bearer_tokens(client_for: ClientFor) -> N
         "/api/matching/proposals",
         "/api/organisations",
         "/api/organisations/{ods_code}",
+        "/api/outcomes",
         "/api/people/{person_id}",
         "/api/posts/{post_id}/shortlist",
         "/api/stats",

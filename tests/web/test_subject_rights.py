@@ -80,3 +80,40 @@ def test_erasure_anonymises_and_keeps_the_audit(
     ).all()
     assert len(erased) == 1
     assert erased[0].detail["removed"]["talent_profiles"] == 1
+
+
+def test_a_person_downloads_their_own_copy_without_other_peoples_names(
+    client_for: ClientFor, world: World, session: Session
+) -> None:
+    """Alice, signed in as herself, gets her record (her self-assessment, her appointment)
+    with the rater, the conversation partner and the usernames that opened her record
+    left out; Bob's record answers 404, as it would to anyone outside its scope."""
+    world.conversations["P-ALICE"].held_with = "Dr Zara Quinn"
+    session.flush()
+    client_for("national").get("/people/P-ALICE")  # a read by someone else
+    alice = client_for("individual")
+    assert "Download a copy of your data" in alice.get("/people/P-ALICE").text
+    assert alice.get("/people/P-ALICE/subject-access").status_code == 404  # the full copy
+    response = alice.get("/people/P-ALICE/your-data")
+    assert response.status_code == 200
+    document = json.loads(response.text)
+    assert document["person"]["given_name"] == "Alice"
+    assert "left out" in document["note"]
+    assert [a["rater_relation"] for a in document["assessments"]] == ["self"]
+    assert all("rater_id" not in a for a in document["assessments"])
+    assert all("held_with" not in c for c in document["career_conversations"])
+    assert document["audit_events"]
+    assert all("username" not in e for e in document["audit_events"])
+    assert "Dr Zara Quinn" not in response.text
+    assert "national-user" not in response.text
+    event = session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()))
+    assert event is not None
+    assert (event.action, event.entity_key, event.detail) == (
+        "export",
+        "P-ALICE",
+        {"purpose": "own copy"},
+    )
+    assert alice.get("/people/P-BOB/your-data").status_code == 404
+    # The national administrator's copy keeps what the law asks them to weigh.
+    full = client_for("national").get("/people/P-ALICE/subject-access").text
+    assert "Dr Zara Quinn" in full

@@ -62,6 +62,34 @@ def _row(record: Any, *skip: str) -> dict[str, Any]:
     return {c.key: _plain(getattr(record, c.key)) for c in columns if c.key not in skip}
 
 
+# What names or identifies someone else in a person's record: left out of the copy a
+# person downloads for themselves (the data protection officer's copy keeps them, to be
+# weighed as the law asks before it is given).
+OTHER_PEOPLE = {
+    "assessments": ("rater_id",),
+    "career_conversations": ("held_with",),
+    "fit_and_proper_checks": ("checked_by",),
+    "appraisals": ("appraiser",),
+    "audit_events": ("username",),
+}
+OWN_COPY_NOTE = (
+    "Your own copy of what talentboard holds about you. Names and identifiers of other "
+    "people (who rated you, who held a conversation or check with you, who opened your "
+    "record) are left out; your organisation's data protection officer can answer a "
+    "subject access request in full."
+)
+
+
+def own_copy(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` (``subject_access``) without what identifies other people."""
+    copy: dict[str, Any] = {"note": OWN_COPY_NOTE, **document}
+    for section, keys in OTHER_PEOPLE.items():
+        copy[section] = [
+            {k: v for k, v in row.items() if k not in keys} for row in document[section]
+        ]
+    return copy
+
+
 def subject_access(session: Session, person: Person) -> dict[str, Any]:
     """Everything held about ``person``, as one JSON-ready document."""
     ref = person.id
