@@ -13,10 +13,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from talentboard import __version__
-from talentboard.db import make_engine, session_factory
+from talentboard.db import make_engine, reading, session_factory, writing
 from talentboard.web.cache import AnalysisCache, NoteChanges, keep_out_of_collections
 from talentboard.web.csrf import API_PREFIX, CsrfError, verify_csrf
 from talentboard.web.deps import SignInRequiredError
+from talentboard.web.failures import add_failure_handlers
 from talentboard.web.permissions import NotFoundError
 from talentboard.web.ratelimit import RateLimiter
 from talentboard.web.routes import ROUTERS
@@ -57,7 +58,10 @@ def create_app(
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.session_factory = session_factory(engine)
+    # Pages that only show data read without SQLite's write lock; requests that change
+    # data take it when they begin (``db.engine``), so concurrent writers wait their turn.
+    app.state.session_factory = session_factory(reading(engine))
+    app.state.writing_session_factory = session_factory(writing(engine))
     app.state.sign_in_limiter = RateLimiter(settings.login_attempts_per_minute, 60.0)
     app.state.analysis_cache = AnalysisCache(settings.analysis_cache_seconds, freeze=serving)
 
@@ -80,6 +84,7 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     _add_error_handlers(app)
+    add_failure_handlers(app)
     if serving:
         keep_out_of_collections()
     return app
