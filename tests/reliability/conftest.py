@@ -14,9 +14,11 @@ from talentboard.db import make_engine
 from tests.reliability.live import prepare_database
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def postgres_database(postgres_url: str) -> Iterator[str]:
-    """A new PostgreSQL database beside the test session's, prepared, dropped at the end."""
+    """A new PostgreSQL database beside the test session's, prepared, dropped at the end.
+
+    The reliability tests share it; each works on records of its own."""
     admin = make_engine(postgres_url, isolation_level="AUTOCOMMIT")
     name = f"talentboard_reliability_{uuid.uuid4().hex[:10]}"
     with admin.connect() as connection:
