@@ -23,7 +23,7 @@ from tests.reliability.checksums import table_checksums
 from tests.reliability.live import prepare_database
 
 ROOT = Path(__file__).resolve().parents[2]
-ROWS = 12_000
+ROWS = 8_000
 HEADER = (
     "person_id,given_name,family_name,ethnic_category,sex,disability,"
     "professional_background,birth_year\n"
