@@ -232,3 +232,19 @@ def audit_count(database_url: str, action: str, key: str | None = None) -> int:
         value = session.scalar(query) or 0
     engine.dispose()
     return value
+
+
+def wait_until(url: str, query: str, what: str, seconds: float = 120.0) -> None:
+    """Ask ``query`` (one boolean) again, each time in a transaction of its own (PostgreSQL
+    keeps ``pg_stat_activity`` fixed within one), until it is true; fail after ``seconds``
+    naming ``what`` was awaited, rather than hang."""
+    engine = make_engine(url, isolation_level="AUTOCOMMIT")
+    deadline = time.monotonic() + seconds
+    try:
+        with engine.connect() as connection:
+            while not connection.execute(text(query)).scalar_one():
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"gave up waiting for {what}")
+                time.sleep(0.02)
+    finally:
+        engine.dispose()

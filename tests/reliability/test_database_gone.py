@@ -22,6 +22,7 @@ from tests.reliability.live import (
     is_styled_error,
     person,
     prepare_database,
+    wait_until,
 )
 from tests.reliability.throwaway_postgres import ThrowawayPostgres
 
@@ -37,17 +38,13 @@ def cluster() -> Iterator[ThrowawayPostgres]:
 
 
 def _wait_for_a_waiting_save(url: str) -> None:
-    """Until the save's statement waits on the row lock (a query loop in the server)."""
-    engine = make_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(
-            text(
-                "DO $$ BEGIN WHILE (SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                "'talentboard' AND wait_event_type = 'Lock') = 0 LOOP PERFORM pg_sleep(0.02);"
-                " END LOOP; END $$"
-            )
-        )
-    engine.dispose()
+    """Until the save's statement waits on the row lock inside the server."""
+    wait_until(
+        url,
+        "SELECT count(*) > 0 FROM pg_stat_activity WHERE datname = 'talentboard' "
+        "AND wait_event_type = 'Lock'",
+        "the save to wait on the row lock",
+    )
 
 
 def test_a_database_gone_mid_request_answers_503_and_the_service_recovers(

@@ -20,7 +20,7 @@ from sqlalchemy import text
 from talentboard.db import make_engine
 from tests.conftest import Run
 from tests.reliability.checksums import table_checksums
-from tests.reliability.live import prepare_database
+from tests.reliability.live import prepare_database, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 8_000
@@ -83,9 +83,11 @@ def test_sqlite_import_killed_mid_write_leaves_the_database_as_before(
     wal_before = wal.stat().st_size if wal.exists() else 0
 
     process = _start_paused(file, url)
-    # The rows written so far are on disk, in the log, uncommitted.
-    assert wal.stat().st_size > wal_before
-    _kill(process)
+    try:
+        # The rows written so far are on disk, in the log, uncommitted.
+        assert wal.stat().st_size > wal_before
+    finally:
+        _kill(process)
 
     assert table_checksums(url) == before
     people = _people(url)
@@ -103,23 +105,24 @@ def test_postgres_import_killed_mid_write_leaves_the_database_as_before(
     before = table_checksums(postgres_database)
     engine = make_engine(postgres_database, isolation_level="AUTOCOMMIT")
     process = _start_paused(file, postgres_database)
-    with engine.connect() as connection:
-        # The import's server process holds an open transaction that has written.
-        writing = connection.execute(
-            text(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                "AND state = 'idle in transaction' AND backend_xid IS NOT NULL"
-            )
-        ).all()
+    try:
+        with engine.connect() as connection:
+            # The import's server process holds an open transaction that has written.
+            writing = connection.execute(
+                text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND state = 'idle in transaction' AND backend_xid IS NOT NULL"
+                )
+            ).all()
         assert len(writing) == 1
+    finally:
         _kill(process)
-        # The server notices the connection is gone and rolls the transaction back.
-        connection.execute(
-            text(
-                "DO $$ BEGIN WHILE EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = "
-                f"{int(writing[0][0])}) LOOP PERFORM pg_sleep(0.05); END LOOP; END $$"
-            )
-        )
+    # The server notices the connection is gone and rolls the transaction back.
+    wait_until(
+        postgres_database,
+        f"SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = {int(writing[0][0])})",
+        "the killed import's server process to end",
+    )
     engine.dispose()
 
     assert table_checksums(postgres_database) == before
