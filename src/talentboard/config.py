@@ -11,6 +11,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TALENTBOARD_", extra="ignore")
 
     database_url: str = DEFAULT_DATABASE_URL
+    # How long a SQLite connection waits for another's write to finish before giving up
+    # ("database is locked"; the web app then answers 503, try again).
+    sqlite_busy_timeout_seconds: float = 30.0
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -21,3 +24,8 @@ def database_url(explicit: str | None = None) -> str:
         if url.startswith(plain):
             return "postgresql+psycopg://" + url[len(plain) :]
     return url
+
+
+def sqlite_busy_timeout_seconds() -> float:
+    """``TALENTBOARD_SQLITE_BUSY_TIMEOUT_SECONDS`` (30 by default)."""
+    return Settings().sqlite_busy_timeout_seconds

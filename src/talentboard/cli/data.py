@@ -149,6 +149,7 @@ def import_command(
     db: DbOption = None,
 ) -> None:
     """Import a CSV or Excel file of KIND: every row is checked first; all or nothing."""
+    from talentboard.db import writing
     from talentboard.ingest import import_file, write_errors
     from talentboard.ingest.mapping import MappingError
     from talentboard.progress import reporter
@@ -156,8 +157,11 @@ def import_command(
     name = _kind(kind)
     chosen = _mapping(mapping, name)
     engine = engine_for(db)
+    # An import reads what is stored to check the file, then writes: on SQLite it takes the
+    # write lock from the start, so another import or edit waits for it (and it for them).
+    sessions = session_factory(engine if dry_run else writing(engine))
     try:
-        with reporter() as progress, session_factory(engine)() as session:
+        with reporter() as progress, sessions() as session:
             result = import_file(
                 session, name, file, dry_run=dry_run, progress=progress, mapping=chosen
             )

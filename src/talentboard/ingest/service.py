@@ -8,7 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from talentboard.ingest.kinds import get_kind
@@ -29,6 +30,8 @@ from talentboard.ingest.write import file_format, write_mapped, write_rows
 from talentboard.progress import SILENT, Reporter
 
 SQLITE_CACHE_KIB = 65536
+# The PostgreSQL advisory lock imports take in turn ("tbim").
+IMPORT_LOCK = 0x7462696D
 
 
 def _check(
@@ -158,6 +161,8 @@ def import_file(
     """
     progress = progress or SILENT
     chosen = get_kind(kind)
+    if not dry_run:
+        _one_import_at_a_time(session)
     checked = _check(session, chosen, Path(path), progress, scope, mapping)
     if checked.rows is None:
         return ImportResult(checked.report, dry_run=dry_run)
@@ -176,11 +181,29 @@ def import_file(
     return ImportResult(checked.report, counts, dry_run=dry_run)
 
 
+def _one_import_at_a_time(session: Session) -> None:
+    """Wait until no other import is loading, and keep others waiting until this one ends.
+
+    Two imports naming the same new rows would otherwise both find them missing and both
+    insert them, and the second would fail on the first's rows. SQLite lets one writer in
+    at a time anyway (the importer's transaction takes the write lock when it begins); on
+    PostgreSQL a transaction-scoped advisory lock does the same for imports, so each
+    checks and loads its file against everything loaded before it.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
+
+
 def database_refusal(exc: SQLAlchemyError) -> str:
     """One line saying why the database refused the data, without the SQL statement."""
     cause = getattr(exc, "orig", None) or exc
     lines = str(cause).strip().splitlines()
     detail = lines[0] if lines else type(cause).__name__
+    if isinstance(exc, OperationalError) and ("locked" in detail or "busy" in detail):
+        return (
+            "the database was busy with other changes for longer than the import could wait, "
+            f"so nothing was imported: try again ({detail})"
+        )
     return f"the database refused the data, so nothing was imported: {detail}"
 
 

@@ -6,19 +6,20 @@ import logging
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from talentboard import __version__
-from talentboard.db import make_engine, session_factory
+from talentboard.db import make_engine, reading, session_factory, writing
 from talentboard.web import metrics, shared
 from talentboard.web.cache import AnalysisCache, NoteChanges, keep_out_of_collections
 from talentboard.web.csrf import API_PREFIX, CsrfError, verify_csrf
 from talentboard.web.deps import SignInRequiredError
-from talentboard.web.logs import REQUEST_ID_HEADER, RequestLog
+from talentboard.web.failures import add_failure_handlers
+from talentboard.web.logs import RequestLog
 from talentboard.web.oidc import OidcClient
 from talentboard.web.permissions import NotFoundError
 from talentboard.web.ratelimit import RateLimiter
@@ -63,7 +64,10 @@ def create_app(
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.session_factory = session_factory(engine)
+    # Pages that only show data read without SQLite's write lock; requests that change
+    # data take it when they begin (``db.engine``), so concurrent writers wait their turn.
+    app.state.session_factory = session_factory(reading(engine))
+    app.state.writing_session_factory = session_factory(writing(engine))
     app.state.sign_in_limiter = RateLimiter(settings.login_attempts_per_minute, 60.0)
     app.state.analysis_cache = AnalysisCache(
         settings.analysis_cache_seconds,
@@ -74,6 +78,7 @@ def create_app(
     if settings.share_changes:
         shared.listen()
         app.state.session_factory.configure(info={shared.SHARE: True})
+        app.state.writing_session_factory.configure(info={shared.SHARE: True})
     if serving:
         metrics.instrument_pool(engine)
     app.state.oidc = OidcClient(settings) if settings.single_sign_on else None
@@ -98,6 +103,9 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     _add_error_handlers(app)
+    # Database failures and unexpected errors: a styled page (or JSON) with the reference
+    # that is in the log beside the error (``web.failures``; the request id when set).
+    add_failure_handlers(app)
     if serving:
         keep_out_of_collections()
     return app
@@ -114,10 +122,6 @@ def _not_found(request: Request) -> Response:
 
 
 def _add_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(Exception)
-    async def server_error(request: Request, _exc: Exception) -> Response:
-        return _server_error(request)
-
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, _exc: NotFoundError) -> Response:
         return _not_found(request)
@@ -166,26 +170,6 @@ def _add_error_handlers(app: FastAPI) -> None:
             {"title": "There is a problem with the address", "message": problems},
             status_code=400,
         )
-
-
-def _server_error(request: Request) -> Response:
-    """The page for an unexpected failure, with the request id to quote (``web.logs``)."""
-    request_id = str(getattr(request.state, "request_id", ""))
-    headers = {REQUEST_ID_HEADER: request_id} if request_id else None
-    try:
-        response: Response = render(
-            request, "errors/500.jinja", {"title": "Sorry, there is a problem"}, status_code=500
-        )
-    except Exception:
-        log.exception("the error page could not be rendered")
-        return PlainTextResponse(
-            f"Sorry, there is a problem with the service. Reference: {request_id}\n",
-            status_code=500,
-            headers=headers,
-        )
-    if headers:
-        response.headers.update(headers)
-    return response
 
 
 def _quote(path: str) -> str:

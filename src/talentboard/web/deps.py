@@ -27,15 +27,26 @@ class SignInRequiredError(Exception):
     """A page needs a signed-in user and there is none (or the session has ended)."""
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """A database session for the request, closed (its connection returned) at the end.
+
+    A request that may change data (any method but GET, HEAD and OPTIONS) gets a session
+    whose transaction takes SQLite's write lock when it begins, waiting its turn behind
+    other writers; a page that shows data reads without it (``db.engine``).
 
     Opening a session does no I/O (it connects on first use, in the route's worker
     thread), so only closing it, which ends the transaction, needs a worker thread. FastAPI
     runs every synchronous dependency in a thread of its own; these guards and this
     session therefore cost the request no extra thread hand-overs.
     """
-    session: Session = request.app.state.session_factory()
+    state = request.app.state
+    factory = (
+        state.session_factory if request.method in SAFE_METHODS else state.writing_session_factory
+    )
+    session: Session = factory()
     try:
         yield session
     finally:

@@ -79,13 +79,15 @@ def board_report(
         scope = AnalysisScope(region_code=organisation.region_code if organisation else None)
     region_code = narrowed(scope, None, region or None).region_code
     as_at = shown_date(request, session)
-    report = build_report(
-        register(request, session),
-        as_at,
-        region_code=region_code,
-        indicators=indicators(request, session),
-        demo=demo_loaded(session),
-    )
+    frames = register(request, session)
+    found = indicators(request, session)
+    demo = demo_loaded(session)
+    # Building and drawing a national PDF takes a while: no transaction is held open
+    # meanwhile (what it needs is read), and the download's audit event is written
+    # afterwards in a short transaction of its own, which waits its turn behind other
+    # writers (``db.engine``).
+    session.commit()
+    report = build_report(frames, as_at, region_code=region_code, indicators=found, demo=demo)
     content = render_report(report, extension)
     audit.by(
         request,
