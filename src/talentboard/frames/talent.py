@@ -135,6 +135,13 @@ def load_talent(session: Session, at: dt.date) -> TalentFrames:
     )
 
 
+def load_successors(session: Session, at: dt.date) -> pl.DataFrame:
+    """The ``successors`` frame of :func:`load_talent` alone (entries reviewed on or before
+    ``at``), for work that needs no other talent table (the forecast)."""
+    session.flush()
+    return _load_successors(session.connection(), at)
+
+
 def _select(
     schema: Mapping[str, Any], table: type[Base], **elsewhere: QueryableAttribute[Any]
 ) -> Select[Any]:
