@@ -26,6 +26,7 @@ from talentboard.reports.headlines import headlines
 from talentboard.reports.hotspots import hotspots_tables
 from talentboard.reports.methods import CONVENTIONS, DEFINITIONS
 from talentboard.reports.model import ChartSpec, Headline, Report, Section, Table
+from talentboard.reports.outlook import Outlook
 from talentboard.reports.presenters import format_date, mid_sentence
 from talentboard.reports.publish import publish_figures, published_row
 from talentboard.reports.scope import Scope, restrict_to_region, scope_for
@@ -359,22 +360,26 @@ def build_report(
     *,
     region_code: str | None = None,
     progress: Reporter = SILENT,
+    outlook: Outlook | None = None,
 ) -> Report:
-    """The board report for ``at``, for England or the region ``region_code``."""
+    """The board report for ``at``, for England or the region ``region_code``; with
+    ``outlook`` (published forecast documents, ``reports.outlook.outlook_for``), its
+    "Outlook" section last."""
     scope: Scope = scope_for(region_code)
     scoped = frames if region_code is None else restrict_to_region(frames, region_code)
     board = prepare_board(scoped)
     progress.start("Building the report", total=_STEPS)
     parts = _gather(board, at, scope, progress)
     trend_variation = next(t.variation for t in parts.trends if t.metric == "exec_vacancy_rate")
+    outlook_sections = () if outlook is None else (outlook.section(scope.where),)
     return Report(
         title="Leadership stability report",
         as_at=at,
         scope=scope.name,
         region_code=region_code,
         summary=_summary(parts.items, trend_variation),
-        sections=_sections(parts, scope, at),
+        sections=_sections(parts, scope, at) + outlook_sections,
         methods=(*CONVENTIONS, *DEFINITIONS),
         disclosure=disclosure_paragraphs(),
-        workbook=_workbook(parts),
+        workbook=_workbook(parts) + tuple(t for s in outlook_sections for t in s.tables),
     )

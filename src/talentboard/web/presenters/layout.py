@@ -15,6 +15,7 @@ SECTIONS: tuple[tuple[str, str, Capability], ...] = (
     ("/opportunities", "Opportunities", Capability.VIEW_OPPORTUNITIES),
     ("/buddying", "Buddying", Capability.BUDDYING),
     ("/data", "Data", Capability.IMPORT_DATA),
+    ("/forecast", "Forecast", Capability.VIEW_AGGREGATES),
     ("/reports", "Reports", Capability.VIEW_AGGREGATES),
     ("/admin", "Administration", Capability.ADMINISTER),
 )

@@ -15,7 +15,8 @@ from talentboard.db.models import Organisation
 from talentboard.reports import build_report
 from talentboard.reports import render as render_report
 from talentboard.web import audit
-from talentboard.web.analysis import register, shown_date
+from talentboard.reports.outlook import outlook_for
+from talentboard.web.analysis import cached, register, shown_date
 from talentboard.web.deps import SessionDep, requires
 from talentboard.web.permissions import (
     AnalysisScope,
@@ -78,7 +79,16 @@ def board_report(
         scope = AnalysisScope(region_code=organisation.region_code if organisation else None)
     region_code = narrowed(scope, None, region or None).region_code
     as_at = shown_date(request, session)
-    report = build_report(register(request, session), as_at, region_code=region_code)
+    # The outlook (a forecast and its backtest) takes seconds: kept with the data.
+    outlook = cached(
+        request,
+        session,
+        ("outlook", as_at, region_code),
+        lambda: outlook_for(session, as_at, region_code=region_code),
+    )
+    report = build_report(
+        register(request, session), as_at, region_code=region_code, outlook=outlook
+    )
     content = render_report(report, extension)
     audit.by(
         request,
