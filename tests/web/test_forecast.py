@@ -234,7 +234,8 @@ def test_the_scenario_runs_beside_the_baseline(client_for: ClientFor, session: S
         "/forecast", params={"turnover_multiplier": "3", "talent_pool_growth": ""}
     )
     assert page.status_code == 200
-    assert "Scenario: mean" in page.text and "Baseline: mean" in page.text
+    assert "Scenario: mean" in page.text
+    assert "Baseline: mean" in page.text
     assert page.text.count('data-vega-lite="') == 4
     chosen = Scenario(name="Scenario", turnover_multiplier=3.0)
     runs = [
@@ -260,7 +261,8 @@ def test_the_scenario_runs_beside_the_baseline(client_for: ClientFor, session: S
     base, more = (float(runs[i][1]["measures"]["exec_departures"]["mean"]) for i in (0, 1))
     assert base == more == 0.0
     assert runs[1][1]["scenario"]["turnover_multiplier"] == 3.0
-    assert 'data-busy-text="' in page.text and 'src="/static/app/busy.js"' in page.text
+    assert 'data-busy-text="' in page.text
+    assert 'src="/static/app/busy.js"' in page.text
 
 
 @pytest.mark.parametrize(
@@ -273,7 +275,8 @@ def test_the_scenario_runs_beside_the_baseline(client_for: ClientFor, session: S
 def test_a_bad_scenario_is_named(client_for: ClientFor, value: str, message: str) -> None:
     page = client_for("national").get("/forecast", params={"turnover_multiplier": value})
     assert page.status_code == 400
-    assert "There is a problem" in page.text and message in page.text
+    assert "There is a problem" in page.text
+    assert message in page.text
     assert 'href="#turnover_multiplier"' in page.text
 
 

@@ -14,8 +14,8 @@ from fastapi.responses import HTMLResponse, Response
 from talentboard.db.models import Organisation
 from talentboard.reports import build_report
 from talentboard.reports import render as render_report
-from talentboard.web import audit
 from talentboard.reports.outlook import outlook_for
+from talentboard.web import audit
 from talentboard.web.analysis import cached, register, shown_date
 from talentboard.web.deps import SessionDep, requires
 from talentboard.web.permissions import (
