@@ -125,7 +125,7 @@ def test_the_report_ends_with_its_outlook() -> None:
     assert "Outlook" in page
     assert "Backtest: how often the 90% interval covered" in page
     sheets = load_workbook(io.BytesIO(render(report, "xlsx"))).sheetnames
-    assert {"Outlook", "Backtest"} <= set(sheets)
+    assert {"Outlook", "Backtest", "Outlook vacancy rate", "Outlook BME share"} <= set(sheets)
 
 
 def test_without_an_outlook_the_report_is_as_before() -> None:

@@ -7,6 +7,7 @@ module only chooses what goes where and words it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Final
@@ -26,7 +27,7 @@ from talentboard.reports.headlines import headlines
 from talentboard.reports.hotspots import hotspots_tables
 from talentboard.reports.methods import CONVENTIONS, DEFINITIONS
 from talentboard.reports.model import ChartSpec, Headline, Report, Section, Table
-from talentboard.reports.outlook import Outlook
+from talentboard.reports.outlook import OUTLOOK_SHEETS, Outlook
 from talentboard.reports.presenters import format_date, mid_sentence
 from talentboard.reports.publish import publish_figures, published_row
 from talentboard.reports.scope import Scope, restrict_to_region, scope_for
@@ -354,6 +355,15 @@ def _workbook(parts: _Parts) -> tuple[Table, ...]:
     )
 
 
+def _outlook_workbook(sections: tuple[Section, ...]) -> tuple[Table, ...]:
+    """The Outlook's sheets: its tables, then each fan chart's figures month by month."""
+    return tuple(t for s in sections for t in s.tables) + tuple(
+        dataclasses.replace(c.table, sheet=OUTLOOK_SHEETS.get(c.name, c.title[:31]))
+        for s in sections
+        for c in s.charts
+    )
+
+
 def build_report(
     frames: RegisterFrames,
     at: dt.date,
@@ -381,5 +391,5 @@ def build_report(
         sections=_sections(parts, scope, at) + outlook_sections,
         methods=(*CONVENTIONS, *DEFINITIONS),
         disclosure=disclosure_paragraphs(),
-        workbook=_workbook(parts) + tuple(t for s in outlook_sections for t in s.tables),
+        workbook=_workbook(parts) + _outlook_workbook(outlook_sections),
     )

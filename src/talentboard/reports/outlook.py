@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CHARTED",
     "MEASURES",
+    "OUTLOOK_SHEETS",
     "Outlook",
     "backtest_origins",
     "backtest_table",
@@ -59,6 +60,12 @@ MEASURES: Final[dict[str, tuple[str, ColumnKind]]] = {
 
 CHARTED: Final = ("exec_vacancy_rate", "bme_share_board_voting")
 """The measures drawn as fan charts."""
+
+OUTLOOK_SHEETS: Final = {
+    "outlook_exec_vacancy_rate": "Outlook vacancy rate",
+    "outlook_bme_share_board_voting": "Outlook BME share",
+}
+"""The workbook's sheets of the report's fan charts' figures, by chart name."""
 
 _FIGURES = ("mean", "p05", "p25", "p50", "p75", "p95")
 
