@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy.orm import Session
 
+from talentboard.db import make_engine, upgrade
+from talentboard.db.seed import load_reference_organisations
 from talentboard.reports import build_report, render
 from talentboard.reports.charts.fan import fan_chart
 from talentboard.reports.model import SUPPRESSED
 from talentboard.reports.outlook import MEASURES, Outlook, fan_charts, monthly_frame
 from tests.reports.registers import T, report_register
 from tests.reports.test_chart_schema import assert_valid_vega_lite
+from tests.reports.test_cli import run
 
 
 def _figures(mean: float, spread: float, withheld: bool = False) -> dict[str, Any]:
@@ -131,3 +137,35 @@ def test_the_report_ends_with_its_outlook() -> None:
 def test_without_an_outlook_the_report_is_as_before() -> None:
     report = build_report(report_register().frames(), T)
     assert "outlook" not in [s.name for s in report.sections]
+
+
+def test_the_command_adds_the_outlook_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = f"sqlite:///{tmp_path / 'tb.db'}"
+    engine = make_engine(database)
+    upgrade(engine)
+    with Session(engine) as session, session.begin():
+        load_reference_organisations(session)
+        report_register().save(session)
+    engine.dispose()
+    out = tmp_path / "london.xlsx"
+    argv = ["report", "--db", database, "--at", "2026-09-30", "--region", "Y56"]
+    code, _, stderr = run([*argv, "--outlook", "--out", str(out)], capsys)
+    assert code == 0, stderr
+    assert "Forecasting the outlook" in stderr
+    sheets = openpyxl.load_workbook(io.BytesIO(out.read_bytes())).sheetnames
+    assert {"Outlook", "Backtest", "Outlook vacancy rate"} <= set(sheets)
+    code, _, stderr = run([*argv, "--out", str(out)], capsys)
+    assert code == 0, stderr
+    assert "Outlook" not in openpyxl.load_workbook(io.BytesIO(out.read_bytes())).sheetnames
+    # A date before the register's first record: exit 2, the file left as it was.
+    before = out.read_bytes()
+    code, _, stderr = run(
+        ["report", "--db", database, "--at", "1990-01-01", "--outlook", "--out", str(out)],
+        capsys,
+    )
+    assert code == 2
+    assert "--outlook" in stderr
+    assert "before the first record" in stderr
+    assert out.read_bytes() == before
