@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
+from talentboard.db.models import Setting
 from talentboard.forecast import Scenario, forecast_json
 from talentboard.reports.outlook import (
     backtest_origins,
@@ -150,7 +151,7 @@ def test_individuals_get_no_forecast(client_for: ClientFor, token: dict[str, str
         ({"horizon_months": 121}, 422, "horizon_months"),
         ({"replications": 99}, 422, "replications"),
         ({"replications": 10_001}, 422, "replications"),
-        ({"at": "2000-01-01"}, 400, "before the first record (2019-06-01)"),
+        ({"at": "2000-01-01"}, 400, "at=2000-01-01: before the first record (2019-06-01)"),
         ({"turnover_multiplier": 21}, 400, "turnover_multiplier"),
         ({"pool_appointment_share": 1.5}, 400, "pool_appointment_share"),
         ({"by": "colour"}, 422, "by"),
@@ -347,3 +348,19 @@ def test_the_board_report_has_an_outlook(client_for: ClientFor) -> None:
     departures = next(r for r in outlook if r[0] == "Executive departures (cumulative)")
     # Five executive posts in England's test world: withheld.
     assert departures[1:3] == ("*", "*")
+
+
+def test_a_date_before_the_first_record_is_explained(
+    client_for: ClientFor, session: Session
+) -> None:
+    setting = session.get(Setting, "demo_as_at")
+    assert setting is not None
+    setting.value = "2019-01-31"
+    session.flush()
+    page = client_for("national").get("/forecast")
+    assert page.status_code == 200
+    assert (
+        "No forecast can be made: the date is before the register&#39;s first record "
+        "(2019-06-01)." in page.text
+    )
+    assert "data-vega-lite" not in page.text

@@ -156,7 +156,9 @@ def forecast(
             ),
         )
     except (ForecastInputError, ScenarioError) as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from exc
+        # The messages name the command's options ("--at"): here they are parameters.
+        detail = str(exc).replace("--at ", "at=", 1)
+        raise HTTPException(status_code=400, detail=detail) from exc
 
 
 @router.get("/succession", summary="Succession coverage and risk of critical posts")

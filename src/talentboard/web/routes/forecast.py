@@ -274,7 +274,10 @@ def forecast_page(request: Request, session: SessionDep, principal: Reader) -> R
     try:
         baseline = page_forecast(request, session, where, at, exact, None)
     except ForecastInputError as exc:
-        context["unavailable"] = str(exc).split(": ", 1)[-1]
+        reason = str(exc).split(": ", 1)[-1]
+        context["unavailable"] = reason.replace(
+            "before the first record", "the date is before the register's first record"
+        )
         return render(request, "forecast/index.jinja", context)
     runs = [("Baseline", baseline)]
     context["baseline_charts"] = _charts(baseline, where, "baseline", "")
