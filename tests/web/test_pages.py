@@ -29,6 +29,11 @@ MUST_SHOW: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "/admin/users/new": ("national", "Add a user", ("Role", "Password")),
     "/buddying": ("regional", "Buddying", ("London North West", "same kind and region")),
     "/data": ("national", "Data", ("Import a file", "people", "/data/templates/people.csv")),
+    "/forecast": (
+        "regional",
+        "Forecast",
+        ("Executive vacancy rate", "BME share of voting board members", "What if?", "Backtest"),
+    ),
     "/matching": ("national", "Matching", ("Run matching", "Alice Adams", "Board shadowing")),
     "/opportunities": ("individual", "Opportunities", ("Board shadowing at Barts Health",)),
     "/opportunities/new": ("org_admin", "Add an opportunity", ("Host organisation",)),

@@ -239,6 +239,7 @@ def test_an_edit_from_a_stale_form_is_refused_and_nothing_is_overwritten(
 def test_the_api_is_described_with_its_bearer_tokens(client_for: ClientFor) -> None:
     document = client_for(None).get("/api/openapi.json").json()
     assert sorted(document["paths"]) == [
+        "/api/forecast",
         "/api/matching/proposals",
         "/api/organisations",
         "/api/organisations/{ods_code}",

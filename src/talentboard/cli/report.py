@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from talentboard.cli.app import CliError, app, engine_for
 from talentboard.cli.options import DbOption, at_option, parse_as_at, region_option
 from talentboard.reference import REGION_CODES, regions
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from talentboard.progress import Reporter
+    from talentboard.reports.outlook import Outlook
 
 __all__ = ["FORMATS", "report"]
 
@@ -29,6 +36,21 @@ def _write_atomically(path: Path, content: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _outlook(
+    session: Session, as_at: dt.date, region_code: str | None, progress: Reporter
+) -> Outlook:
+    from talentboard.forecast import ForecastInputError
+    from talentboard.reports.outlook import outlook_for
+
+    progress.start("Forecasting the outlook", total=1)
+    try:
+        found = outlook_for(session, as_at, region_code=region_code)
+    except ForecastInputError as exc:
+        raise CliError(f"--outlook: {exc}", exit_code=2) from exc
+    progress.advance()
+    return found
 
 
 @app.command()
@@ -53,6 +75,14 @@ def report(
             "Restrict the report to one NHS England region, by its code (e.g. Y56 London)."
         ),
     ] = None,
+    outlook: Annotated[
+        bool,
+        typer.Option(
+            "--outlook",
+            help="Add the Outlook section: a 36-month forecast and its backtest "
+            "(takes seconds more; docs/forecast.md).",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Write the board report on leadership stability, with disclosure control applied."""
@@ -84,7 +114,8 @@ def report(
             frames = snapshot.register(session)
             indicators = load_indicators(session)
             demo = session.get(Setting, "demo_as_at") is not None
-        progress.advance()
+            progress.advance()
+            ahead = _outlook(session, as_at, region_code, progress) if outlook else None
         document = build_report(
             frames,
             as_at,
@@ -92,6 +123,7 @@ def report(
             progress=progress,
             indicators=indicators,
             demo=demo,
+            outlook=ahead,
         )
         progress.start(f"Writing {kind.upper()}", total=1)
         content = render(document, kind)

@@ -7,6 +7,7 @@ module only chooses what goes where and words it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Final
@@ -29,6 +30,7 @@ from talentboard.reports.hotspots import hotspots_tables
 from talentboard.reports.methods import CONVENTIONS, DEFINITIONS
 from talentboard.reports.model import ChartSpec, Headline, Report, Section, Table
 from talentboard.reports.outcomes import outcomes_section
+from talentboard.reports.outlook import OUTLOOK_SHEETS, Outlook
 from talentboard.reports.presenters import format_date, mid_sentence
 from talentboard.reports.publish import publish_figures, published_row
 from talentboard.reports.scope import Scope, restrict_to_region, scope_for
@@ -356,6 +358,15 @@ def _workbook(parts: _Parts) -> tuple[Table, ...]:
     )
 
 
+def _outlook_workbook(sections: tuple[Section, ...]) -> tuple[Table, ...]:
+    """The Outlook's sheets: its tables, then each fan chart's figures month by month."""
+    return tuple(t for s in sections for t in s.tables) + tuple(
+        dataclasses.replace(c.table, sheet=OUTLOOK_SHEETS.get(c.name, c.title[:31]))
+        for s in sections
+        for c in s.charts
+    )
+
+
 def build_report(
     frames: RegisterFrames,
     at: dt.date,
@@ -364,11 +375,14 @@ def build_report(
     progress: Reporter = SILENT,
     indicators: IndicatorFrames | None = None,
     demo: bool = False,
+    outlook: Outlook | None = None,
 ) -> Report:
     """The board report for ``at``, for England or the region ``region_code``.
 
-    With ``indicators``, an "Outcomes" section ends the report (``reports.outcomes``), its
-    table a sheet of the workbook; ``demo`` says the register is the synthetic demo's.
+    With ``indicators``, an "Outcomes" section follows the stability sections
+    (``reports.outcomes``), its table a sheet of the workbook; ``demo`` says the register
+    is the synthetic demo's. With ``outlook`` (published forecast documents,
+    ``reports.outlook.outlook_for``), the "Outlook" section comes last.
     """
     scope: Scope = scope_for(region_code)
     scoped = frames if region_code is None else restrict_to_region(frames, region_code)
@@ -382,6 +396,9 @@ def build_report(
         outcomes = outcomes_section(OutcomeInputs(scoped, indicators), at, demo=demo)
         sections = (*sections, outcomes)
         workbook = (*workbook, *outcomes.tables)
+    outlook_sections = () if outlook is None else (outlook.section(scope.where),)
+    sections = (*sections, *outlook_sections)
+    workbook = (*workbook, *_outlook_workbook(outlook_sections))
     return Report(
         title="Leadership stability report",
         as_at=at,

@@ -16,6 +16,7 @@ SECTIONS: tuple[tuple[str, str, Capability], ...] = (
     ("/buddying", "Buddying", Capability.BUDDYING),
     ("/data", "Data", Capability.IMPORT_DATA),
     ("/outcomes", "Outcomes", Capability.VIEW_OUTCOMES),
+    ("/forecast", "Forecast", Capability.VIEW_AGGREGATES),
     ("/reports", "Reports", Capability.VIEW_AGGREGATES),
     ("/admin", "Administration", Capability.ADMINISTER),
 )

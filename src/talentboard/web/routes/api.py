@@ -10,11 +10,14 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from sqlalchemy import select
 
 from talentboard.db.models import MatchProposal, MatchRun, Opportunity, Person
+from talentboard.forecast import ForecastInputError, ScenarioError, forecast_json
+from talentboard.forecast.scenario import scenario_from_mapping
 from talentboard.outcomes import CROSS_SECTION, PANEL, FitError, UnknownChoiceError
 from talentboard.outcomes.contract import outcome_answer
 from talentboard.talent import services
 from talentboard.web import audit
 from talentboard.web.analysis import (
+    cached,
     register,
     scoped,
     shown_date,
@@ -40,6 +43,7 @@ from talentboard.web.queries import (
     find_organisations,
     segments_at,
 )
+from talentboard.web.routes.forecast import scenario_key
 from talentboard.web.routes.outcomes import outcome_inputs
 from talentboard.web.routes.vacancies import audit_shortlist, visible_shortlist
 
@@ -81,6 +85,89 @@ def stats(
     as_at = at or shown_date(request, session)
     frames = scoped(register(request, session), analysis_scope(principal))
     return stats_json(frames, as_at, by.value if by else None, exact=exact_figures(principal))
+
+
+class ForecastBy(StrEnum):
+    region = "region"
+    org = "org"
+    role = "role"
+    segment = "segment"
+
+
+class ForecastLevel(StrEnum):
+    board = "board"
+    senior = "senior"
+    middle = "middle"
+    frontline = "frontline"
+    all = "all"
+
+
+Lever = Annotated[float | None, Query(description="A scenario key (docs/forecast.md).")]
+API_MAX_REPLICATIONS = 10_000
+
+
+@router.get("/forecast", summary="Forecast of vacancies, cover and board diversity ahead")
+def forecast(
+    request: Request,
+    session: SessionDep,
+    principal: Aggregates,
+    at: AsAt = None,
+    horizon_months: Annotated[int, Query(ge=1, le=120, description="Months ahead.")] = 36,
+    replications: Annotated[
+        int, Query(ge=100, le=API_MAX_REPLICATIONS, description="Simulations (100-10,000).")
+    ] = 1000,
+    seed: Annotated[int, Query(ge=0, description="Random seed.")] = 1,
+    by: Annotated[ForecastBy | None, Query(description="Break the figures down.")] = None,
+    level: Annotated[ForecastLevel, Query(description="The posts simulated.")] = (
+        ForecastLevel.board
+    ),
+    turnover_multiplier: Lever = None,
+    time_to_fill_multiplier: Lever = None,
+    talent_pool_growth: Lever = None,
+    pool_appointment_share: Lever = None,
+    bme_share_external: Lever = None,
+    bme_share_appointments: Lever = None,
+) -> dict[str, Any]:
+    """The same JSON as ``talentboard forecast --format json`` (docs/forecast.md), for the
+    posts in the token holder's scope; without personal-data access, after disclosure
+    control (a withheld figure is ``"*"``). The scenario is given as its keys."""
+    scope = analysis_scope(principal)
+    levers = {
+        "turnover_multiplier": turnover_multiplier,
+        "time_to_fill_multiplier": time_to_fill_multiplier,
+        "talent_pool_growth": talent_pool_growth,
+        "pool_appointment_share": pool_appointment_share,
+        "bme_share_external": bme_share_external,
+        "bme_share_appointments": bme_share_appointments,
+    }
+    given = {key: value for key, value in levers.items() if value is not None}
+    as_at = at or shown_date(request, session)
+    exact = exact_figures(principal)
+    try:
+        scenario = scenario_from_mapping({"name": "scenario", **given}) if given else None
+        key = ("forecast-api", as_at, horizon_months, replications, seed, by, level, scope)
+        return cached(
+            request,
+            session,
+            (*key, exact, scenario_key(scenario)),
+            lambda: forecast_json(
+                session,
+                as_at=as_at,
+                horizon_months=horizon_months,
+                replications=replications,
+                seed=seed,
+                scenario=scenario,
+                by=by.value if by else None,
+                level=level.value,
+                region=scope.region_code,
+                org=scope.ods_code,
+                exact=exact,
+            ),
+        )
+    except (ForecastInputError, ScenarioError) as exc:
+        # The messages name the command's options ("--at"): here they are parameters.
+        detail = str(exc).replace("--at ", "at=", 1)
+        raise HTTPException(status_code=400, detail=detail) from exc
 
 
 @router.get("/succession", summary="Succession coverage and risk of critical posts")

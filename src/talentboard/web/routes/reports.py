@@ -14,8 +14,9 @@ from fastapi.responses import HTMLResponse, Response
 from talentboard.db.models import Organisation
 from talentboard.reports import build_report
 from talentboard.reports import render as render_report
+from talentboard.reports.outlook import outlook_for
 from talentboard.web import audit
-from talentboard.web.analysis import register, shown_date
+from talentboard.web.analysis import cached, register, shown_date
 from talentboard.web.deps import SessionDep, requires
 from talentboard.web.permissions import (
     AnalysisScope,
@@ -82,12 +83,21 @@ def board_report(
     frames = register(request, session)
     found = indicators(request, session)
     demo = demo_loaded(session)
+    # The outlook (a forecast and its backtest) takes seconds: kept with the data.
+    outlook = cached(
+        request,
+        session,
+        ("outlook", as_at, region_code),
+        lambda: outlook_for(session, as_at, region_code=region_code),
+    )
     # Building and drawing a national PDF takes a while: no transaction is held open
     # meanwhile (what it needs is read), and the download's audit event is written
     # afterwards in a short transaction of its own, which waits its turn behind other
     # writers (``db.engine``).
     session.commit()
-    report = build_report(frames, as_at, region_code=region_code, indicators=found, demo=demo)
+    report = build_report(
+        frames, as_at, region_code=region_code, indicators=found, demo=demo, outlook=outlook
+    )
     content = render_report(report, extension)
     audit.by(
         request,
