@@ -149,3 +149,5 @@ APPRAISAL = RecordRules(
         Order("period_start", "appraised_on"),
     ),
 )
+
+INDICATOR_VALUE = RecordRules(orders=(Order("period_start", "period_end"),))

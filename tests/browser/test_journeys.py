@@ -107,7 +107,8 @@ def test_add_a_succession_entry(user_for: Any) -> None:
     # and a person of their organisation who is not on the plan yet
     ods = user.site.org_admin_ods
     user.visit(f"/organisations/{ods}")
-    names = user.page.locator("table").first.locator("a[href^='/people/']")
+    board = user.page.locator("table", has_text="Board posts and who holds them")
+    names = board.locator("a[href^='/people/']")
     person_id = names.last.get_attribute("href").rsplit("/", 1)[-1]
     # when they add that person as a successor, ready in one to two years
     user.page.goto(plan_url)
@@ -199,9 +200,11 @@ def test_read_how_stability_goes_with_outcomes(user_for: Any) -> None:
     user.page.get_by_label("Leadership exposure").select_option("exec_vacancy_share")
     user.page.get_by_role("button", name="Show").click()
     # then the page is about that pair
-    expect(user.page.get_by_role("heading", level=2).first).to_have_text(
-        "Sickness absence rate against executive posts vacant"
-    )
+    expect(
+        user.page.get_by_role(
+            "heading", level=2, name="Sickness absence rate against executive posts vacant"
+        )
+    ).to_be_visible()
     user.check("outcomes for sickness absence")
     # when they open an acute trust's page, then its indicators sit beside its peers', with
     # the national strip plot drawn

@@ -15,7 +15,7 @@ from talentboard.ingest.report import Problem
 from talentboard.ingest.schema import ROW, Column, Kind, RuleContext
 from talentboard.ingest.tables import OneTable
 from talentboard.reference.indicators import catalogue_codes, indicator_catalogue
-from talentboard.rules import Order
+from talentboard.rules import INDICATOR_VALUE
 
 CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
 # The values a unit allows, where it bounds them.
@@ -119,7 +119,7 @@ INDICATORS = Kind(
     ),
     key=("ods_code", "indicator_code", "period_end"),
     references=(ORGANISATION,),
-    orders=(Order("period_start", "period_end"),),
+    orders=INDICATOR_VALUE.orders,
     rules=(known_indicators,),
     rule_docs=(
         "The indicator code is one of the catalogue (docs/metrics.md) or declared by an "
