@@ -24,7 +24,7 @@ CONTRACT = [
     "monthly",
     "groups",
 ]
-FIGURES = ["mean", "p05", "p50", "p95"]
+FIGURES = ["mean", "p05", "p25", "p50", "p75", "p95"]
 
 
 @pytest.fixture(scope="module")

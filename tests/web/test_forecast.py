@@ -42,7 +42,7 @@ MEASURES = {
     "ready_now_cover",
     "bme_share_board_voting",
 }
-FIGURES = {"mean", "p05", "p50", "p95"}
+FIGURES = {"mean", "p05", "p25", "p50", "p75", "p95"}
 
 pytestmark = pytest.mark.usefixtures("as_at")
 

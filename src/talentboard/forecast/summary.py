@@ -8,7 +8,8 @@ the run done in one go, and the same figures:
 
 - ``mean``: the mean over replications of ``numerator / denominator`` (replications whose
   denominator is 0 have no value and are left out);
-- ``p05``, ``p50``, ``p95``: quantiles of the same values, interpolated linearly between
+- ``p05``, ``p25``, ``p50``, ``p75``, ``p95``: quantiles of the same values (the 90% and 50%
+  intervals and the median), interpolated linearly between
   order statistics as ``numpy.quantile`` does by default.
 
 Published figures (``exact=False``) pass through the stability figures' disclosure control
@@ -42,7 +43,7 @@ __all__ = [
 ]
 
 OVERALL = -1
-QUANTILES = {"p05": 0.05, "p50": 0.5, "p95": 0.95}
+QUANTILES = {"p05": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p95": 0.95}
 COUNT_MEASURES = ("exec_departures", "appointments_needed")
 HISTOGRAM_SCHEMA = {
     "measure": pl.String,
