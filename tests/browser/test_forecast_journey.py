@@ -6,13 +6,17 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.test_journeys import given_a_signed_in, then_the_page_is
+from tests.browser.test_journeys import (
+    given_a_signed_in,
+    then_the_page_is,
+    when_they_open_from_the_header,
+)
 
 
 def test_open_the_forecast_and_run_a_scenario(user_for: Any) -> None:
     # given a regional talent lead, when they open Forecast from the header
     user = given_a_signed_in(user_for, "regional")
-    user.page.get_by_role("link", name="Forecast").first.click()
+    when_they_open_from_the_header(user, "Forecast")
     # then they see the outlook of their region, both fan charts drawn
     then_the_page_is(user, "Forecast")
     charts = user.page.locator("[data-vega-lite]")
