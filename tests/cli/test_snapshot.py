@@ -182,12 +182,13 @@ def test_another_question_on_unchanged_data_reads_the_snapshot(
     """Another ``--by`` has no kept answer: it is worked out from the snapshot, and the
     figures are those worked out from the database."""
     run(*STATS, "--db", url)
-    by_region = run("stats", "--at", "2026-09-30", "--by", "region", "--format", "json", "--db", url)
+    by_region = run(
+        "stats", "--at", "2026-09-30", "--by", "region", "--format", "json", "--db", url
+    )
     assert database_reads == ["register"]
     assert by_region[0] == 0
-    assert set(json.loads(by_region[1])["by"]["region"]) <= {
-        "Y56", "Y58", "Y59", "Y60", "Y61", "Y62", "Y63"
-    }
+    regions = {"Y56", "Y58", "Y59", "Y60", "Y61", "Y62", "Y63"}
+    assert set(json.loads(by_region[1])["by"]["region"]) <= regions
 
 
 def test_snapshots_off_keep_no_answer(

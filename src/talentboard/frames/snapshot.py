@@ -122,10 +122,7 @@ def _private_folder(path: Path) -> None:
 
 def _read(folder: Path) -> RegisterFrames | None:
     try:
-        frames = {
-            name: pl.read_ipc(folder / f"{name}.arrow")
-            for name in _SCHEMAS
-        }
+        frames = {name: pl.read_ipc(folder / f"{name}.arrow") for name in _SCHEMAS}
     except (OSError, pl.exceptions.PolarsError) as exc:
         log.info("register snapshot %s unreadable (%s): reading the database", folder, exc)
         return None
