@@ -39,10 +39,6 @@ __all__ = ["SPLIT_ROWS", "TableQuery", "read_postgresql", "read_sqlite"]
 # Below this many rows a table is read in one piece: splitting it gains less than the
 # connection it costs.
 SPLIT_ROWS = 50_000
-# No range spans more keys than this: each range comes back as one Arrow batch, taken
-# over by Polars before the next is read on that connection, so the Arrow copy of a large
-# table never sits in memory whole beside its Polars copy.
-PART_ROWS = int(os.environ.get("TALENTBOARD_PART_ROWS", "100000"))
 _BATCH_ROWS_OPTION = "adbc.sqlite.query.batch_rows"
 
 
@@ -94,7 +90,7 @@ def _parts(
         return [_Part(name, f"{ordered} ORDER BY {spec.key}", 0)]
     # Keys are database ids, dense enough that the key span stands in for the row count.
     span = int(high) - int(low) + 1
-    pieces = max(1, min(pieces, span // split_rows), -(-span // PART_ROWS))
+    pieces = max(1, min(pieces, span // split_rows))
     width = span // pieces + 1
     parts = []
     for piece in range(pieces):
