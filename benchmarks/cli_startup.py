@@ -119,9 +119,7 @@ def _snapshot_runs(database: Path, env: dict[str, str], runs: int) -> dict[str, 
         _rewrite_a_title(database, number)
         results["after a write"].append(measured(command, env))
         results["kept (snapshot and answer)"].append(measured(command, env))
-        results["kept snapshot, another question (`--by region`)"].append(
-            measured(other, env)
-        )
+        results["kept snapshot, another question (`--by region`)"].append(measured(other, env))
     return {name: _median(found) for name, found in results.items()}
 
 
@@ -142,9 +140,9 @@ def _report(
         "",
         f"Run {dt.date.today().isoformat()} on {cpu_model()}, {os.cpu_count()} CPUs, "
         f"{platform.system()} {platform.release()}, Python {platform.python_version()}; "
-        f"load average before the run {load}, after it {load_after}. Each figure is the median of {args.runs} "
-        "runs, each in a new process (wall and CPU seconds, peak RSS in MB); old and new "
-        "took turns run by run. Old is commit "
+        f"load average before the run {load}, after it {load_after}. Each figure is the "
+        f"median of {args.runs} runs, each in a new process (wall and CPU seconds, peak "
+        "RSS in MB); old and new took turns run by run. Old is commit "
         f"`{args.old_commit}`, new {new_version}.",
         "",
         "```",
