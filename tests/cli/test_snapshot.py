@@ -268,3 +268,22 @@ def test_the_plain_url_is_the_one_the_settings_give(monkeypatch: pytest.MonkeyPa
     assert stats._plain_url("sqlite:////data/a.db") == "sqlite:////data/a.db"
     monkeypatch.setenv("TALENTBOARD_DATABASE_URL", "sqlite:////data/b.db")
     assert stats._plain_url(None) == database_url(None) == "sqlite:////data/b.db"
+
+
+def test_a_kept_answer_found_through_the_database_skips_the_frames(
+    run: Run, url: str, database_reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the answer cannot be found from the file alone (here a URL with a query, as
+    on PostgreSQL always), the database gives the snapshot's key and the kept answer is
+    printed without reading the frames from the snapshot."""
+    with_query = f"{url}?timeout=5"
+    first = run(*STATS, "--db", with_query)
+    assert database_reads == ["register"]
+
+    def unread(folder: Path) -> None:
+        raise AssertionError(f"the frames in {folder} were read")
+
+    monkeypatch.setattr(snapshot, "_read", unread)
+    assert run(*STATS, "--db", with_query) == first
+    assert database_reads == ["register"]
+    assert first[0] == 0

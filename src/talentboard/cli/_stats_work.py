@@ -237,12 +237,22 @@ class _Results:
     charts: dict[str, XmrChart]
 
 
-def _load_frames(db: str | None) -> tuple[RegisterFrames, Path | None]:
-    """The register, and the snapshot folder it matches (None when there is none)."""
+def _load_frames(
+    db: str | None, question: tuple[Any, ...] | None
+) -> tuple[RegisterFrames | None, Path | None, str | None]:
+    """The register and the snapshot folder it matches (None when there is none); or, when
+    an answer to ``question`` is kept in the snapshot matching the data, that answer alone
+    (the frames are not read)."""
     engine = engine_for(db)
     try:
         with Session(engine) as session:
-            return snapshot.register_kept(session)
+            place = snapshot.locate(session)
+            if place is not None and question is not None:
+                answer = kept.answer(place.folder, question)
+                if answer is not None:
+                    return None, place.folder, answer
+            frames, folder = snapshot.register_kept(session, place)
+            return frames, folder, None
     finally:
         engine.dispose()
 
@@ -366,14 +376,14 @@ def run(
     JSON and CSV output is kept beside the register's snapshot as the answer to
     ``question`` (``frames.kept``), for the next run over the same data.
     """
-    frames, folder = _load_frames(db)
-    if output is OutputFormat.table:
-        results = _work_out(frames, as_at, truncation, dimension, model=model, series=series)
-        _print_rich(results)
-        return
-    text = kept.answer(folder, question) if folder and question else None
+    asked = question if output is not OutputFormat.table else None
+    frames, folder, text = _load_frames(db, asked)
     if text is None:
+        assert frames is not None
         results = _work_out(frames, as_at, truncation, dimension, model=model, series=series)
+        if output is OutputFormat.table:
+            _print_rich(results)
+            return
         text = _TEXTS[output](results)
         if folder is not None and question is not None:
             kept.keep_answer(folder, question, text)

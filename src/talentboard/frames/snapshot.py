@@ -30,8 +30,9 @@ import logging
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 from sqlalchemy import Connection, make_url
@@ -160,22 +161,26 @@ def register(session: Session) -> RegisterFrames:
     return register_kept(session)[0]
 
 
-def register_kept(session: Session) -> tuple[RegisterFrames, Path | None]:
-    """``register(session)``, and the snapshot folder the frames match (read from it or
-    just written), where answers worked out from them may be kept (``frames.kept``); None
-    when there is none.
+@dataclass(frozen=True)
+class Place:
+    """Where the snapshot matching the data now is (or would be written): the database's
+    folder, the snapshot's folder in it, and the write mark its key was taken with."""
 
-    The key is taken before the register is read: a write in between leaves a snapshot
-    whose key no later reading matches, never a stale one under a current key. A session
-    that may have written reads the database as before (a snapshot holds committed data
-    only, as the Arrow reader sees it).
-    """
+    database: Path
+    folder: Path
+    mark: Any
+
+
+def locate(session: Session) -> Place | None:
+    """Where the snapshot matching the data now is kept (it may not exist yet), or None
+    when the session gets no snapshot (snapshots off, a session that may have written, a
+    database with no write mark). Ends the session's read transaction."""
     if not snapshots_enabled() or reader_for(session) != "arrow":
-        return load_register(session), None
+        return None
     mark = write_mark(session)
     if mark is None:
         session.rollback()
-        return load_register(session), None
+        return None
     database = _database_folder(session)
     folder = None
     if session.get_bind().dialect.name == "sqlite":
@@ -184,19 +189,38 @@ def register_kept(session: Session) -> tuple[RegisterFrames, Path | None]:
         folder = database / _key(session, mark)
     # Only reads were made: ending them leaves the session as it was given.
     session.rollback()
-    if folder.is_dir():
-        kept = _read(folder)
+    return Place(database, folder, mark)
+
+
+def register_kept(
+    session: Session, place: Place | Literal["locate"] | None = "locate"
+) -> tuple[RegisterFrames, Path | None]:
+    """``register(session)``, and the snapshot folder the frames match (read from it or
+    just written), where answers worked out from them may be kept (``frames.kept``); None
+    when there is none. ``place`` is ``locate(session)``'s answer when the caller has it.
+
+    The key is taken before the register is read: a write in between leaves a snapshot
+    whose key no later reading matches, never a stale one under a current key. A session
+    that may have written reads the database as before (a snapshot holds committed data
+    only, as the Arrow reader sees it).
+    """
+    if place == "locate":
+        place = locate(session)
+    if place is None:
+        return load_register(session), None
+    if place.folder.is_dir():
+        kept = _read(place.folder)
         if kept is not None:
-            log.info("register read from the snapshot %s", folder)
-            return kept, folder
+            log.info("register read from the snapshot %s", place.folder)
+            return kept, place.folder
     frames = load_register(session)
     try:
-        _write(database, folder.name, mark, frames)
+        _write(place.database, place.folder.name, place.mark, frames)
     except OSError as exc:
         # A snapshot only saves time: a command still works without one.
-        log.warning("register snapshot not written to %s: %s", database, exc)
+        log.warning("register snapshot not written to %s: %s", place.database, exc)
         return frames, None
-    return frames, folder
+    return frames, place.folder
 
 
 def clear() -> tuple[Path, int]:
