@@ -9,8 +9,12 @@ are for their owner alone.
 from __future__ import annotations
 
 import csv
+import importlib
 import json
+import os
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -124,8 +128,11 @@ def test_snapshot_files_are_for_their_owner_alone(run: Run, url: str, snapshot_d
     run(*STATS, "--db", url)
     files = [p for p in snapshot_dir.rglob("*") if p.is_file()]
     folders = [snapshot_dir, *(p for p in snapshot_dir.rglob("*") if p.is_dir())]
-    assert sorted(p.name for p in files) == [
+    answers = [p for p in files if p.parent.name == "answers"]
+    assert len(answers) == 1
+    assert sorted(p.name for p in files if p not in answers) == [
         "appointments.arrow",
+        "mark",
         "organisations.arrow",
         "people.arrow",
         "posts.arrow",
@@ -135,6 +142,61 @@ def test_snapshot_files_are_for_their_owner_alone(run: Run, url: str, snapshot_d
     assert {stat.S_IMODE(p.stat().st_mode) for p in folders} == {0o700}
     # Folders are named by hashes, never by the database's name or URL.
     assert all("board" not in str(p.relative_to(snapshot_dir)) for p in files)
+
+
+def test_a_kept_answer_is_printed_without_opening_the_database(
+    run: Run, url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second identical ``stats`` prints the first one's output, byte for byte, found
+    from the file's write mark alone; CSV and JSON are kept apart, each as printed."""
+    first = run(*STATS, "--db", url)
+    first_csv = run(*STATS[:-1], "csv", "--db", url)
+
+    def no_database(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the database was opened")
+
+    work = importlib.import_module("talentboard.cli._stats_work")
+    monkeypatch.setattr(work, "run", no_database)
+    assert run(*STATS, "--db", url) == first
+    assert run(*STATS[:-1], "csv", "--db", url) == first_csv
+    assert first_csv[1].startswith("as_at,dimension,group,label,")
+    assert json.loads(first[1])["by"]["org"]
+
+
+def test_a_kept_answer_is_not_printed_after_a_write(
+    run: Run, url: str, tmp_path: Path, database_reads: list[str]
+) -> None:
+    """After an import rewrites a title in place, the next ``stats`` works its answer out
+    again (from the database): a kept answer never outlives the data it was worked from."""
+    run(*STATS, "--db", url)
+    edited = _posts_with_title(run, url, tmp_path, "A-FD", "Chief Finance Officer")
+    assert run("import", "posts", str(edited), "--db", url)[0] == 0
+    assert database_reads == ["register"]
+    run(*STATS, "--db", url)
+    assert database_reads == ["register", "register"]
+
+
+def test_another_question_on_unchanged_data_reads_the_snapshot(
+    run: Run, url: str, database_reads: list[str]
+) -> None:
+    """Another ``--by`` has no kept answer: it is worked out from the snapshot, and the
+    figures are those worked out from the database."""
+    run(*STATS, "--db", url)
+    by_region = run(
+        "stats", "--at", "2026-09-30", "--by", "region", "--format", "json", "--db", url
+    )
+    assert database_reads == ["register"]
+    assert by_region[0] == 0
+    regions = {"Y56", "Y58", "Y59", "Y60", "Y61", "Y62", "Y63"}
+    assert set(json.loads(by_region[1])["by"]["region"]) <= regions
+
+
+def test_snapshots_off_keep_no_answer(
+    run: Run, url: str, snapshot_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TALENTBOARD_SNAPSHOT", "off")
+    assert run(*STATS, "--db", url)[0] == 0
+    assert not snapshot_dir.exists()
 
 
 def test_cache_clear_removes_every_snapshot(run: Run, url: str, snapshot_dir: Path) -> None:
@@ -166,3 +228,62 @@ def test_postgresql_write_mark_sees_a_title_rewritten_in_place(
             text("UPDATE posts SET title = 'Finance' WHERE id = (SELECT MIN(id) FROM posts)")
         )
     assert write_mark(postgres_session) != before
+
+
+def test_a_kept_answer_loads_neither_polars_nor_sqlalchemy(
+    run: Run, url: str, snapshot_dir: Path
+) -> None:
+    """Printing a kept answer needs the file's write mark and the answer file only."""
+    first = run(*STATS, "--db", url)
+    code = (
+        "import json, sys\n"
+        "from talentboard.cli import main\n"
+        "try:\n"
+        f"    main({[*STATS, '--db', url]!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(json.dumps(sorted({n.split('.')[0] for n in sys.modules} & "
+        "{'polars', 'sqlalchemy', 'numpy', 'scipy', 'alembic'})))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        env={**os.environ, "TALENTBOARD_SNAPSHOT_DIR": str(snapshot_dir)},
+    )
+    printed, _, loaded = done.stdout.rstrip("\n").rpartition("\n")
+    assert json.loads(loaded) == []
+    assert printed + "\n" == first[1]
+
+
+def test_the_plain_url_is_the_one_the_settings_give(monkeypatch: pytest.MonkeyPatch) -> None:
+    from talentboard.cli import stats
+    from talentboard.config import DEFAULT_DATABASE_URL, database_url
+
+    monkeypatch.delenv("TALENTBOARD_DATABASE_URL", raising=False)
+    assert stats.DEFAULT_DATABASE_URL == DEFAULT_DATABASE_URL
+    assert stats._plain_url(None) == database_url(None)
+    assert stats._plain_url("sqlite:////data/a.db") == "sqlite:////data/a.db"
+    monkeypatch.setenv("TALENTBOARD_DATABASE_URL", "sqlite:////data/b.db")
+    assert stats._plain_url(None) == database_url(None) == "sqlite:////data/b.db"
+
+
+def test_a_kept_answer_found_through_the_database_skips_the_frames(
+    run: Run, url: str, database_reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the answer cannot be found from the file alone (here a URL with a query, as
+    on PostgreSQL always), the database gives the snapshot's key and the kept answer is
+    printed without reading the frames from the snapshot."""
+    with_query = f"{url}?timeout=5"
+    first = run(*STATS, "--db", with_query)
+    assert database_reads == ["register"]
+
+    def unread(folder: Path) -> None:
+        raise AssertionError(f"the frames in {folder} were read")
+
+    monkeypatch.setattr(snapshot, "_read", unread)
+    assert run(*STATS, "--db", with_query) == first
+    assert database_reads == ["register"]
+    assert first[0] == 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +66,27 @@ def test_names_written_out_for_help_match_their_sources() -> None:
     assert demo.DEFAULT_REGION == demo_command.DEFAULT_REGION
     assert MAX_PLANS == talent.MAX_PLANS
     assert demo.DEMO_AS_AT == options.DEMO_AS_AT
+
+
+def test_schema_revisions_read_without_alembic_are_alembic_s(tmp_path: Path) -> None:
+    """``db.revision`` (what every command checks) gives what Alembic gives: the head of
+    the migration scripts, None for an empty database, the head once it is upgraded."""
+    from talentboard.db import current_revision, head_revision, make_engine, revision, upgrade
+
+    assert revision.head() == head_revision()
+    engine = make_engine(f"sqlite:///{tmp_path / 'revision.db'}")
+    assert revision.current(engine) is None
+    assert current_revision(engine) is None
+    upgrade(engine)
+    assert revision.current(engine) == current_revision(engine) == head_revision()
+    engine.dispose()
+
+
+def test_light_modules_load_no_heavy_library() -> None:
+    code = (
+        "import json, sys\n"
+        "import talentboard.frames.kept, talentboard.db.filemark, talentboard.db.revision\n"
+        "import talentboard.cli.stats\n"
+        f"print(json.dumps(sorted(n for n in sys.modules if n.split('.')[0] in {set(HEAVY)})))\n"
+    )
+    assert _loaded(code) == []

@@ -10,6 +10,7 @@ Exit codes: 0 success, 1 failure, 2 bad input (an invalid file or option).
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -26,6 +27,9 @@ __all__ = ["app", "main"]
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: an error is one clear line, never a traceback."""
+    # Polars' allocator (jemalloc) hands freed memory back to the system at once rather than
+    # after ten seconds: a command is over in a few, and its peak is what a user sees.
+    os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
     try:
         app(args=argv, prog_name="talentboard")
     except CliError as exc:

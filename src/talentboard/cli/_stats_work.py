@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 from talentboard.cli.app import CliError, engine_for
 from talentboard.cli.stats import SERIES_MONTHS, OutputFormat
 from talentboard.formulas import escape_csv
-from talentboard.frames import snapshot
+from talentboard.frames import kept, snapshot
 from talentboard.frames.register import RegisterFrames
 from talentboard.stability.board import (
     FIGURE_LABELS,
@@ -236,11 +237,22 @@ class _Results:
     charts: dict[str, XmrChart]
 
 
-def _load_frames(db: str | None) -> RegisterFrames:
+def _load_frames(
+    db: str | None, question: tuple[Any, ...] | None
+) -> tuple[RegisterFrames | None, Path | None, str | None]:
+    """The register and the snapshot folder it matches (None when there is none); or, when
+    an answer to ``question`` is kept in the snapshot matching the data, that answer alone
+    (the frames are not read)."""
     engine = engine_for(db)
     try:
         with Session(engine) as session:
-            return snapshot.register(session)
+            place = snapshot.locate(session)
+            if place is not None and question is not None:
+                answer = kept.answer(place.folder, question)
+                if answer is not None:
+                    return None, place.folder, answer
+            frames, folder = snapshot.register_kept(session, place)
+            return frames, folder, None
     finally:
         engine.dispose()
 
@@ -287,7 +299,7 @@ def _work_out(
     )
 
 
-def _print_json(results: _Results) -> None:
+def _json_text(results: _Results) -> str:
     payload: dict[str, Any] = results.overall.as_dict()
     if results.dimension:
         payload["by"] = {
@@ -299,10 +311,10 @@ def _print_json(results: _Results) -> None:
         payload["hazard_model"] = results.hazard.as_dict()
     if results.monthly is not None:
         payload["series"] = _series_payload(results.monthly, results.charts)
-    typer.echo(json.dumps(payload, indent=2, allow_nan=False))
+    return json.dumps(payload, indent=2, allow_nan=False) + "\n"
 
 
-def _print_csv(results: _Results) -> None:
+def _csv_text(results: _Results) -> str:
     """One table: the hazard model, else the monthly series, else the figures by group."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -333,7 +345,7 @@ def _print_csv(results: _Results) -> None:
                     *_csv_rows(figures),
                 ]
             )
-    typer.echo(buffer.getvalue(), nl=False)
+    return buffer.getvalue()
 
 
 def _print_rich(results: _Results) -> None:
@@ -357,15 +369,28 @@ def run(
     *,
     model: bool,
     series: bool,
+    question: tuple[Any, ...] | None = None,
 ) -> None:
-    """Read the register, work the figures out and print them in ``output``'s format."""
-    frames = _load_frames(db)
-    results = _work_out(frames, as_at, truncation, dimension, model=model, series=series)
-    _PRINTERS[output](results)
+    """Read the register, work the figures out and print them in ``output``'s format.
+
+    JSON and CSV output is kept beside the register's snapshot as the answer to
+    ``question`` (``frames.kept``), for the next run over the same data.
+    """
+    asked = question if output is not OutputFormat.table else None
+    frames, folder, text = _load_frames(db, asked)
+    if text is None:
+        assert frames is not None
+        results = _work_out(frames, as_at, truncation, dimension, model=model, series=series)
+        if output is OutputFormat.table:
+            _print_rich(results)
+            return
+        text = _TEXTS[output](results)
+        if folder is not None and question is not None:
+            kept.keep_answer(folder, question, text)
+    typer.echo(text, nl=False)
 
 
-_PRINTERS = {
-    OutputFormat.json: _print_json,
-    OutputFormat.csv: _print_csv,
-    OutputFormat.table: _print_rich,
+_TEXTS = {
+    OutputFormat.json: _json_text,
+    OutputFormat.csv: _csv_text,
 }

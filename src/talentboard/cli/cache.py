@@ -28,6 +28,6 @@ def clear_command() -> None:
 @cache_app.command("where")
 def where_command() -> None:
     """Print the folder the register snapshots are kept in."""
-    from talentboard.frames import snapshot
+    from talentboard.frames import kept
 
-    typer.echo(str(snapshot.snapshot_dir()))
+    typer.echo(str(kept.snapshot_dir()))

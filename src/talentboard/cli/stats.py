@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Annotated
+import os
+from typing import Annotated, Any
 
 import typer
 
@@ -45,6 +46,38 @@ def _dates(at: str | None, observed_from: str | None) -> tuple[dt.date, dt.date 
     return as_at, truncation
 
 
+# ``talentboard.config.DEFAULT_DATABASE_URL``, written out: the config module loads Pydantic.
+DEFAULT_DATABASE_URL = "sqlite:///talentboard.db"
+_URL_VARIABLE = "TALENTBOARD_DATABASE_URL"
+
+
+def _plain_url(db: str | None) -> str | None:
+    """The database URL as ``config.database_url`` finds it (``--db``, else the environment,
+    else the default), or None when only the settings library could tell for sure."""
+    if db:
+        return db
+    named = [name for name in os.environ if name.upper() == _URL_VARIABLE]
+    if not named:
+        return DEFAULT_DATABASE_URL
+    if named != [_URL_VARIABLE] or not os.environ[_URL_VARIABLE]:
+        return None
+    return os.environ[_URL_VARIABLE]
+
+
+def _kept_answer(db: str | None, question: tuple[Any, ...]) -> str | None:
+    """The output kept for ``question`` beside a current snapshot of a SQLite database,
+    found from the file alone (``frames.kept``): the command then loads neither SQLAlchemy
+    nor Polars."""
+    from talentboard.frames import kept
+
+    url = _plain_url(db)
+    path = kept.sqlite_path(url) if url is not None else None
+    if path is None or not kept.snapshots_enabled():
+        return None
+    folder = kept.current_sqlite_snapshot(path)
+    return kept.answer(folder, question) if folder is not None else None
+
+
 @app.command()
 def stats(
     at: Annotated[
@@ -73,7 +106,24 @@ def stats(
     as_at, truncation = _dates(at, observed_from)
     if output is OutputFormat.csv and model and series:
         raise CliError("--format csv prints one table: use --model or --series, not both", 2)
+    dimension = by.value if by is not None else None
+    question = (
+        "stats",
+        as_at.isoformat(),
+        truncation.isoformat() if truncation is not None else None,
+        dimension,
+        output.value,
+        model,
+        series,
+    )
+    if output is not OutputFormat.table:
+        # Piped output is the same on every run over the same data: it may have been kept.
+        answer = _kept_answer(db, question)
+        if answer is not None:
+            typer.echo(answer, nl=False)
+            return
     from talentboard.cli import _stats_work
 
-    dimension = by.value if by is not None else None
-    _stats_work.run(db, as_at, truncation, dimension, output, model=model, series=series)
+    _stats_work.run(
+        db, as_at, truncation, dimension, output, model=model, series=series, question=question
+    )

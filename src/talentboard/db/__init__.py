@@ -1,7 +1,17 @@
-"""Database access: tables, engine and session, migrations."""
+"""Database access: tables, engine and session, migrations.
 
-from talentboard.db.engine import make_engine, reading, session_factory, writing
-from talentboard.db.migrate import current_revision, head_revision, upgrade
+The names below are loaded when first used, so that importing a light module of this
+package (``talentboard.db.filemark``) does not load SQLAlchemy and Alembic.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from talentboard.db.engine import make_engine, reading, session_factory, writing
+    from talentboard.db.migrate import current_revision, head_revision, upgrade
 
 __all__ = [
     "current_revision",
@@ -12,3 +22,22 @@ __all__ = [
     "upgrade",
     "writing",
 ]
+
+_HOMES = {
+    "make_engine": "engine",
+    "reading": "engine",
+    "session_factory": "engine",
+    "writing": "engine",
+    "current_revision": "migrate",
+    "head_revision": "migrate",
+    "upgrade": "migrate",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value

@@ -16,13 +16,14 @@ update of any row changes.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
+
+from talentboard.db.filemark import sqlite_file_mark
 
 __all__ = [
     "REGISTER_TABLES",
@@ -126,24 +127,4 @@ def write_mark(session: Session) -> tuple[Any, ...] | None:
     database = url.database
     if backend != "sqlite" or not database or database == ":memory:" or "mode=memory" in database:
         return None
-    return _file_signature(database.removeprefix("file:").split("?")[0])
-
-
-def _file_signature(path: str) -> tuple[Any, ...]:
-    # The header holds the change counter a commit raises outside WAL mode; a log's header
-    # holds the salts a checkpoint that restarts it changes; appended commits grow it.
-    signature: list[Any] = []
-    for name, header in ((path, 100), (f"{path}-wal", 32)):
-        try:
-            status = os.stat(name)
-            with open(name, "rb") as stream:
-                start = stream.read(header)
-        except FileNotFoundError:
-            signature.append(None)
-            continue
-        if name != path and status.st_size == 0:
-            # An empty log is the same as none: readers create one and remove it.
-            signature.append(None)
-            continue
-        signature.append((status.st_ino, status.st_size, status.st_mtime_ns, start.hex()))
-    return tuple(signature)
+    return sqlite_file_mark(database.removeprefix("file:").split("?")[0])

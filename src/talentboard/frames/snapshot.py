@@ -13,7 +13,14 @@ per-user cache folder: ``$TALENTBOARD_SNAPSHOT_DIR``, else
 ``$XDG_CACHE_HOME/talentboard/snapshots``, else ``~/.cache/talentboard/snapshots``. Each
 database's folder is named by a hash of its URL (password left out), never the URL itself.
 Deleting the folder is always safe; ``talentboard cache clear`` does it.
-``TALENTBOARD_SNAPSHOT=off`` turns snapshots off. See docs/access.md.
+``TALENTBOARD_SNAPSHOT=off`` turns snapshots off. See docs/access.md and ``frames.kept``
+(the layout, and the answers kept beside a snapshot).
+
+The frames are written uncompressed and read memory-mapped: reading a snapshot then costs
+about nothing until a column is used. Each snapshot records the write mark its key was
+taken with; on SQLite, where the mark (the file's signature) changes with every committed
+write, a snapshot whose mark is the file's mark now is current without the data stamp's
+query (which counts and sums over every row of the large tables).
 """
 
 from __future__ import annotations
@@ -23,13 +30,22 @@ import logging
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 
 import polars as pl
 from sqlalchemy import Connection, make_url
 from sqlalchemy.orm import Session
 
 from talentboard.db.stamp import REGISTER_TABLES, data_stamp, write_mark
+from talentboard.frames.kept import (
+    MARK_FILE,
+    database_folder_for,
+    mark_text,
+    snapshot_dir,
+    snapshots_enabled,
+)
 from talentboard.frames.register import (
     APPOINTMENTS_SCHEMA,
     ORGANISATIONS_SCHEMA,
@@ -46,7 +62,7 @@ __all__ = ["clear", "register", "snapshot_dir", "snapshots_enabled"]
 log = logging.getLogger(__name__)
 
 # Raised when the files' layout changes, so older snapshots are simply not found.
-FORMAT = 1
+FORMAT = 2
 _SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "organisations": ORGANISATIONS_SCHEMA,
     "ratings": RATINGS_SCHEMA,
@@ -57,19 +73,6 @@ _SCHEMAS: dict[str, dict[str, pl.DataType]] = {
 _PREFIX = "register-"
 
 
-def snapshot_dir() -> Path:
-    """Where snapshots are kept (see the module docstring)."""
-    configured = os.environ.get("TALENTBOARD_SNAPSHOT_DIR")
-    if configured:
-        return Path(configured).expanduser()
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache).expanduser() / "talentboard" / "snapshots"
-
-
-def snapshots_enabled() -> bool:
-    return os.environ.get("TALENTBOARD_SNAPSHOT", "").strip().lower() not in ("off", "0", "no")
-
-
 def _database_folder(session: Session) -> Path:
     bind = session.get_bind()
     url = bind.engine.url if isinstance(bind, Connection) else bind.url
@@ -77,19 +80,37 @@ def _database_folder(session: Session) -> Path:
     if url.get_backend_name() == "sqlite" and url.database:
         # The same file named two ways is one database.
         identity = str(make_url(identity).set(database=os.path.realpath(url.database)))
-    return snapshot_dir() / hashlib.sha256(identity.encode()).hexdigest()[:32]
+    return database_folder_for(identity)
 
 
-def _key(session: Session) -> str | None:
-    """The name of the snapshot that matches the data now, or None when no write mark is
-    known for this database (it then gets no snapshot)."""
-    mark = write_mark(session)
-    if mark is None:
-        return None
-    stamp = data_stamp(session, REGISTER_TABLES).of(REGISTER_TABLES)
+def _layout() -> str:
     schemas = {name: {c: str(t) for c, t in s.items()} for name, s in _SCHEMAS.items()}
-    text = repr((FORMAT, schemas, stamp, mark))
-    return _PREFIX + hashlib.sha256(text.encode()).hexdigest()[:32]
+    return repr((FORMAT, schemas))
+
+
+def _key(session: Session, mark: Any) -> str:
+    """The name of the snapshot that matches the data now (``mark``, its write mark)."""
+    stamp = data_stamp(session, REGISTER_TABLES).of(REGISTER_TABLES)
+    text = repr((_layout(), stamp, mark))
+    layout = hashlib.sha256(_layout().encode()).hexdigest()[:8]
+    return f"{_PREFIX}{hashlib.sha256(text.encode()).hexdigest()[:32]}-{layout}"
+
+
+def _kept_by_mark(database: Path, mark: Any) -> Path | None:
+    """On SQLite: the snapshot folder taken under this very write mark, if any (its name
+    ends with the layout's hash, so a snapshot of another layout is not taken)."""
+    layout = hashlib.sha256(_layout().encode()).hexdigest()[:8]
+    try:
+        kept = [child for child in database.iterdir() if child.name.endswith(f"-{layout}")]
+    except OSError:
+        return None
+    for child in kept:
+        try:
+            if (child / MARK_FILE).read_text(encoding="utf-8") == mark_text(mark):
+                return child
+        except OSError:
+            continue
+    return None
 
 
 def _private_folder(path: Path) -> None:
@@ -111,7 +132,7 @@ def _read(folder: Path) -> RegisterFrames | None:
     return RegisterFrames(**frames)
 
 
-def _write(database: Path, key: str, frames: RegisterFrames) -> None:
+def _write(database: Path, key: str, mark: Any, frames: RegisterFrames) -> None:
     """Write the snapshot beside any older ones, then remove those: a folder is renamed into
     place whole, so a reader never sees one half written."""
     _private_folder(database)
@@ -120,7 +141,10 @@ def _write(database: Path, key: str, frames: RegisterFrames) -> None:
         for name in _SCHEMAS:
             descriptor = os.open(building / f"{name}.arrow", os.O_WRONLY | os.O_CREAT, 0o600)
             with os.fdopen(descriptor, "wb") as stream:
-                getattr(frames, name).write_ipc(stream, compression="lz4")
+                getattr(frames, name).write_ipc(stream, compression="uncompressed")
+        descriptor = os.open(building / MARK_FILE, os.O_WRONLY | os.O_CREAT, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            stream.write(mark_text(mark))
         building.rename(database / key)
     except OSError:
         shutil.rmtree(building, ignore_errors=True)
@@ -133,33 +157,70 @@ def _write(database: Path, key: str, frames: RegisterFrames) -> None:
 
 def register(session: Session) -> RegisterFrames:
     """The register frames as ``load_register(session)`` reads them, from the snapshot when
-    one matches the data, else from the database (keeping a snapshot for next time).
+    one matches the data, else from the database (keeping a snapshot for next time)."""
+    return register_kept(session)[0]
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the snapshot matching the data now is (or would be written): the database's
+    folder, the snapshot's folder in it, and the write mark its key was taken with."""
+
+    database: Path
+    folder: Path
+    mark: Any
+
+
+def locate(session: Session) -> Place | None:
+    """Where the snapshot matching the data now is kept (it may not exist yet), or None
+    when the session gets no snapshot (snapshots off, a session that may have written, a
+    database with no write mark). Ends the session's read transaction."""
+    if not snapshots_enabled() or reader_for(session) != "arrow":
+        return None
+    mark = write_mark(session)
+    if mark is None:
+        session.rollback()
+        return None
+    database = _database_folder(session)
+    folder = None
+    if session.get_bind().dialect.name == "sqlite":
+        folder = _kept_by_mark(database, mark)
+    if folder is None:
+        folder = database / _key(session, mark)
+    # Only reads were made: ending them leaves the session as it was given.
+    session.rollback()
+    return Place(database, folder, mark)
+
+
+def register_kept(
+    session: Session, place: Place | Literal["locate"] | None = "locate"
+) -> tuple[RegisterFrames, Path | None]:
+    """``register(session)``, and the snapshot folder the frames match (read from it or
+    just written), where answers worked out from them may be kept (``frames.kept``); None
+    when there is none. ``place`` is ``locate(session)``'s answer when the caller has it.
 
     The key is taken before the register is read: a write in between leaves a snapshot
     whose key no later reading matches, never a stale one under a current key. A session
     that may have written reads the database as before (a snapshot holds committed data
     only, as the Arrow reader sees it).
     """
-    if not snapshots_enabled() or reader_for(session) != "arrow":
-        return load_register(session)
-    key = _key(session)
-    # Only reads were made: ending them leaves the session as it was given.
-    session.rollback()
-    if key is None:
-        return load_register(session)
-    database = _database_folder(session)
-    if (database / key).is_dir():
-        kept = _read(database / key)
+    if place == "locate":
+        place = locate(session)
+    if place is None:
+        return load_register(session), None
+    if place.folder.is_dir():
+        kept = _read(place.folder)
         if kept is not None:
-            log.info("register read from the snapshot %s", database / key)
-            return kept
+            log.info("register read from the snapshot %s", place.folder)
+            return kept, place.folder
     frames = load_register(session)
     try:
-        _write(database, key, frames)
+        _write(place.database, place.folder.name, place.mark, frames)
     except OSError as exc:
         # A snapshot only saves time: a command still works without one.
-        log.warning("register snapshot not written to %s: %s", database, exc)
-    return frames
+        log.warning("register snapshot not written to %s: %s", place.database, exc)
+        return frames, None
+    return frames, place.folder
 
 
 def clear() -> tuple[Path, int]:
