@@ -11,8 +11,12 @@ the machine is doing) and the peak resident memory of the process are recorded; 
 table gives the median wall and CPU times, the fastest wall time and the largest peak.
 Results go to this script's section of benchmarks/RESULTS.md.
 
+Then, for the current code, one more process per format runs the command's steps one by
+one (the same calls ``talentboard report`` makes) and times each: where the time goes,
+from starting Python to the process having ended, CPU time beside wall time.
+
     .venv/bin/python benchmarks/report_national.py [--db sqlite:////tmp/rep_nat.db]
-        [--runs 3] [--previous REV] [--formats pdf,xlsx,html]
+        [--runs 3] [--previous REV] [--formats pdf,xlsx,html] [--no-phases]
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import itertools
+import json
 import os
 import shutil
 import statistics
@@ -36,7 +42,64 @@ from _results import cpu_model, write_section
 NAME = "report_national"
 GOALS = {"pdf": 4.0, "xlsx": 2.0}
 ROOT = Path(__file__).resolve().parent.parent
-TALENTBOARD = ROOT / ".venv" / "bin" / "talentboard"
+# The command installed beside the Python running this script (the project's venv).
+TALENTBOARD = Path(sys.executable).with_name("talentboard")
+
+# The steps of ``talentboard report`` (cli/report.py), one at a time, each marked with
+# the wall clock and the process's CPU time. The outcome fits' statsmodels import is a
+# step of its own (the build would otherwise make it), and so are the charts: drawn as
+# Vega-Lite specs (Altair), then turned into SVG (vl-convert), then placed in the page
+# from what was rendered, so that nothing is rendered twice.
+_STEPS = r"""
+import json, sys, time
+marks = [("Python started", time.time(), time.process_time())]
+def mark(name):
+    marks.append((name, time.time(), time.process_time()))
+db, kind, out = sys.argv[1:4]
+from talentboard.cli.app import engine_for
+from talentboard.cli.options import parse_as_at
+from talentboard.db import session_factory
+from talentboard.db.models import Setting
+from talentboard.frames import snapshot
+from talentboard.frames.outcomes import load_indicators
+from talentboard.reports import build_report, render
+mark("Imports of the command")
+with session_factory(engine_for(db))() as session:
+    frames = snapshot.register(session)
+    indicators = load_indicators(session)
+    demo = session.get(Setting, "demo_as_at") is not None
+mark("Reading the register")
+import statsmodels.regression.linear_model
+mark("Importing statsmodels (outcome fits)")
+report = build_report(frames, parse_as_at("demo"), indicators=indicators, demo=demo)
+mark("Building the report (figures, fits)")
+if kind == "xlsx":
+    content = render(report, "xlsx")
+    mark("Writing the workbook (openpyxl)")
+else:
+    charts = [c for s in report.sections for c in s.charts]
+    from talentboard.reports import html, svg
+    mark("Importing Altair and vl-convert")
+    for chart in charts:
+        chart.spec
+    mark(f"Drawing {len(charts)} chart specs (Altair)")
+    drawn = {id(c): svg.render_svg(c) for c in charts}
+    mark(f"Rendering {len(charts)} charts to SVG (vl-convert)")
+    html.render_svg = lambda chart: drawn[id(chart)]
+    if kind == "html":
+        content = html.render_html(report).encode("utf-8")
+        mark("The HTML page (Jinja)")
+    else:
+        from talentboard.reports import pdf
+        mark("Importing WeasyPrint")
+        page = html.render_html(report, charts="image")
+        mark("The HTML page (Jinja)")
+        content = pdf.html_to_pdf(page)
+        mark("WeasyPrint: style, lay out, paint, write")
+open(out, "wb").write(content)
+mark("File written")
+print(json.dumps(marks), flush=True)
+"""
 
 
 @dataclass(frozen=True)
@@ -113,6 +176,42 @@ def _run(db: str, out: Path, pythonpath: Path | None) -> Run:
     return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
+def _phases(db: str, kind: str, out: Path) -> list[tuple[str, float, float]]:
+    """Each step of one report run: (step, wall seconds, CPU seconds), the last step the
+    process's ending (interpreter and module teardown), from the process's own usage."""
+    started = time.time()
+    process = subprocess.Popen(
+        [sys.executable, "-c", _STEPS, db, kind, str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert process.stdout is not None
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    ended = time.time()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"the {kind} steps failed")
+    marks = json.loads(output)
+    steps = [(marks[0][0], marks[0][1] - started, marks[0][2])]
+    steps += [(b[0], b[1] - a[1], b[2] - a[2]) for a, b in itertools.pairwise(marks)]
+    cpu = usage.ru_utime + usage.ru_stime
+    steps.append(("Process ending (teardown)", ended - marks[-1][1], cpu - marks[-1][2]))
+    return steps
+
+
+def _phase_table(kind: str, steps: list[tuple[str, float, float]]) -> list[str]:
+    wall, cpu = sum(s[1] for s in steps), sum(s[2] for s in steps)
+    return [
+        f"Where the time goes, {kind.upper()} (current code, one run):",
+        "",
+        "| Step | Wall (s) | CPU (s) |",
+        "|---|---:|---:|",
+        *(f"| {name} | {w:.2f} | {c:.2f} |" for name, w, c in steps),
+        f"| **Total** | **{wall:.2f}** | **{cpu:.2f}** |",
+        "",
+    ]
+
+
 def _row(label: str, kind: str, runs: list[Run]) -> str:
     goal = GOALS.get(kind)
     median = statistics.median(r.wall for r in runs)
@@ -132,6 +231,7 @@ def main() -> None:
     parser.add_argument("--previous", metavar="REV")
     parser.add_argument("--previous-paths", default="reports,stability")
     parser.add_argument("--no-write", action="store_true", help="print, leave RESULTS.md")
+    parser.add_argument("--no-phases", action="store_true", help="leave out the step tables")
     args = parser.parse_args()
     kinds = [k.strip() for k in args.formats.split(",") if k.strip()]
     _ensure_demo(args.db)
@@ -151,6 +251,11 @@ def main() -> None:
                     run = _run(args.db, work / f"board.{kind}", tree)
                     results.setdefault((kind, label), []).append(run)
                     print(f"{kind} {label}: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU", flush=True)
+        phases = (
+            {}
+            if args.no_phases
+            else {kind: _phases(args.db, kind, work / f"steps.{kind}") for kind in kinds}
+        )
         load_after = os.getloadavg()
     command = " ".join(["python", "benchmarks/report_national.py", *sys.argv[1:]])
     rows = [_row(label, kind, results[kind, label]) for kind in kinds for label in trees]
@@ -172,6 +277,8 @@ def main() -> None:
             "",
             "CPU time is user plus system time of the process: on a loaded machine it moves "
             "less than the wall time. HTML is the step PDF and the browser share.",
+            "",
+            *(line for kind, steps in phases.items() for line in _phase_table(kind, steps)),
         ]
     )
     print(body)

@@ -66,6 +66,28 @@ def test_the_section_ends_the_report_with_every_pair(report: Report) -> None:
     assert [c.name for c in section.charts] == ["outcomes_chart"]
 
 
+def test_each_pair_is_fitted_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The headline pair's chart and sentence take the table's fit: 12 indicators times
+    5 exposures is 60 fits, not 61."""
+    import talentboard.outcomes.analysis as analysis
+    import talentboard.reports.outcomes as section
+
+    fitted: list[tuple[str, str]] = []
+    real = analysis.fit_outcome
+
+    def counted(inputs: OutcomeInputs, indicator: str, exposure: str, *args: object) -> object:
+        fitted.append((indicator, exposure))
+        return real(inputs, indicator, exposure, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analysis, "fit_outcome", counted)
+    monkeypatch.setattr(section, "fit_outcome", counted)
+    indicators = IndicatorFrames(catalogue_frame(), indicator_rows())
+    built = section.outcomes_section(OutcomeInputs(generated_register(), indicators), T, demo=True)
+    assert len(fitted) == 60
+    assert len(set(fitted)) == 60
+    assert [c.name for c in built.charts] == ["outcomes_chart"]
+
+
 def test_html_pdf_and_workbook_carry_the_section(report: Report) -> None:
     page = render(report, "html").decode()
     assert '<h2 id="outcomes-heading">Outcomes</h2>' in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -9,8 +10,11 @@ import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import polars as pl
 import pytest
 
+from talentboard.reports import palette
+from talentboard.reports.charts import spc_chart
 from talentboard.reports.model import ChartSpec
 from talentboard.reports.svg import RemoteDataError, render_svg
 from tests.reports.samples import sample_charts
@@ -42,6 +46,48 @@ def test_labels_are_escaped_in_the_svg() -> None:
     texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
     assert "Segment <3>" in texts
     assert "Segment 1 & 2" in texts
+
+
+def _reference_lines(root: ET.Element) -> list[ET.Element]:
+    """The lines of the rule marks the chart draws itself (axes and grids left out)."""
+    return [
+        line
+        for group in root.iter(f"{SVG}g")
+        if "mark-rule role-mark" in group.get("class", "")
+        for line in group.iter(f"{SVG}line")
+    ]
+
+
+def test_a_reference_line_is_drawn_once_whatever_the_rows() -> None:
+    """The survival chart's 50% line and the SPC chart's target line are one line each,
+    not one per row of the chart's data (a thousand for a national survival curve)."""
+    charts = {c.name: c for c in sample_charts()}
+    (half,) = _reference_lines(_parse(render_svg(charts["km"])))
+    # Share 0.5 on a 0-1 axis: halfway down the plot, across its whole width.
+    assert half.get("transform") == f"translate({palette.WIDTH},{palette.HEIGHT // 2})"
+    assert half.get("x2") == f"-{palette.WIDTH}"
+    assert half.get("stroke-dasharray") == "3,3"
+    series = pl.DataFrame(
+        {
+            "month": [dt.date(2025, m, 1) for m in range(1, 13)],
+            "value": [0.10] * 12,
+            "mean": [0.10] * 12,
+            "lower_limit": [0.0] * 12,
+            "upper_limit": [0.20] * 12,
+            "point_type": ["common_cause"] * 12,
+        }
+    )
+    chart = spc_chart(
+        series,
+        name="spc_target",
+        title="Executive vacancy rate",
+        measure="Vacancy rate",
+        variation="Common cause variation only.",
+        assurance="Target 5%.",
+        target=0.05,
+    )
+    (target,) = _reference_lines(_parse(render_svg(chart)))
+    assert target.get("stroke-dasharray") == "2,2"
 
 
 def test_a_spec_with_a_data_url_is_refused() -> None:

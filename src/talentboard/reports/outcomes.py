@@ -8,12 +8,14 @@ are unnamed organisations.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from talentboard.outcomes import (
     CROSS_SECTION,
     EXPOSURES,
     FitError,
     OutcomeInputs,
+    TableCell,
     fit_outcome,
     fit_table,
 )
@@ -42,14 +44,17 @@ COLUMNS = (
 )
 
 
-def outcomes_table(inputs: OutcomeInputs, at: dt.date) -> Table:
-    """Every exposure against every indicator, one row each, cross-section fits."""
+def outcomes_table(
+    inputs: OutcomeInputs, at: dt.date, cells: Sequence[TableCell] | None = None
+) -> Table:
+    """Every exposure against every indicator, one row each, cross-section fits
+    (``cells``, when ``fit_table`` has already given them)."""
     names = {
         row["code"]: row["name"] for row in inputs.indicators.definitions.iter_rows(named=True)
     }
     labels = {e.name: e.label for e in EXPOSURES}
     rows: list[tuple[Cell, ...]] = []
-    for cell in fit_table(inputs, at, CROSS_SECTION):
+    for cell in fit_table(inputs, at, CROSS_SECTION) if cells is None else cells:
         fit = cell.fit
         figures: tuple[Cell, ...] = (
             (fit.coefficient, fit.ci_low, fit.ci_high, fit.p_value, fit.n_orgs, fit.n_excluded)
@@ -71,16 +76,26 @@ def outcomes_table(inputs: OutcomeInputs, at: dt.date) -> Table:
     )
 
 
-def _headline(inputs: OutcomeInputs, at: dt.date) -> tuple[str, ChartSpec | None]:
+def _headline(
+    inputs: OutcomeInputs, at: dt.date, cells: Sequence[TableCell]
+) -> tuple[str, ChartSpec | None]:
     indicator, exposure = HEADLINE_PAIR
     definition = inputs.indicators.definitions.row(
         inputs.indicators.codes().index(indicator), named=True
     )
     label = next(e.label for e in EXPOSURES if e.name == exposure)
-    try:
-        fit = fit_outcome(inputs, indicator, exposure, at, CROSS_SECTION)
-    except FitError as exc:
-        return f"{definition['name']} cannot be fitted on {label.lower()}: {exc}.", None
+    cannot = f"{definition['name']} cannot be fitted on {label.lower()}"
+    # The table's fits include the headline pair's: it is fitted once, not twice.
+    cell = next((c for c in cells if (c.indicator, c.exposure) == HEADLINE_PAIR), None)
+    if cell is None:
+        try:
+            fit = fit_outcome(inputs, indicator, exposure, at, CROSS_SECTION)
+        except FitError as exc:
+            return f"{cannot}: {exc}.", None
+    elif cell.fit is None:
+        return f"{cannot}: {cell.reason}.", None
+    else:
+        fit = cell.fit
     # The report is published after disclosure control: no organisation's own point.
     chart = outcome_chart(
         fit,
@@ -94,7 +109,8 @@ def _headline(inputs: OutcomeInputs, at: dt.date) -> tuple[str, ChartSpec | None
 
 def outcomes_section(inputs: OutcomeInputs, at: dt.date, *, demo: bool) -> Section:
     """The section: what the fits mean, the headline pair's chart, and the full table."""
-    sentence, chart = _headline(inputs, at)
+    cells = fit_table(inputs, at, CROSS_SECTION)
+    sentence, chart = _headline(inputs, at, cells)
     paragraphs = (
         "How leadership stability goes with the outcomes organisations are judged on: "
         "each organisation's latest published indicator value against its leadership "
@@ -107,5 +123,5 @@ def outcomes_section(inputs: OutcomeInputs, at: dt.date, *, demo: bool) -> Secti
         "Outcomes",
         paragraphs,
         charts=(chart,) if chart is not None else (),
-        tables=(outcomes_table(inputs, at),),
+        tables=(outcomes_table(inputs, at, cells),),
     )

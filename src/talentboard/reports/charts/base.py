@@ -23,10 +23,18 @@ from talentboard.reports.model import ChartSpec, Table
 if TYPE_CHECKING:
     import altair as alt
 
-__all__ = ["CATEGORY_DASHES", "finish"]
+__all__ = ["CATEGORY_DASHES", "drawn_once", "finish"]
 
 CATEGORY_DASHES = ([1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [1, 3], [10, 4], [4, 1])
 """Line dashes that tell categories apart without colour, in order."""
+
+
+def drawn_once(chart: alt.Chart) -> alt.Chart:
+    """``chart`` reduced to one row, for a mark drawn once (a reference line at a
+    ``datum`` value): on all the chart's rows such a mark is drawn once per row, a
+    thousand identical lines over a survival curve's thousand steps. The chart keeps
+    its one dataset."""
+    return chart.transform_aggregate(rows="count()")
 
 
 def finish(

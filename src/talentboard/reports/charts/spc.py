@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 import polars as pl
 
 from talentboard.reports import palette
-from talentboard.reports.charts.base import finish
+from talentboard.reports.charts.base import drawn_once, finish
 from talentboard.reports.model import ChartSpec, Column, ColumnKind, Table, table_from_frame
 from talentboard.reports.presenters import mid_sentence
 
@@ -101,7 +101,7 @@ def _layers(
     layers: list[alt.Chart] = [*limits, mean, line, _points(base, measure, fmt)]
     if target is not None:
         layers.append(
-            alt.Chart(data)
+            drawn_once(alt.Chart(data))
             .mark_rule(color=palette.SPC_TARGET, strokeDash=[2, 2], strokeWidth=1.5)
             .encode(y=alt.datum(target))
         )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from talentboard.reports import palette
-from talentboard.reports.charts.base import CATEGORY_DASHES, finish
+from talentboard.reports.charts.base import CATEGORY_DASHES, drawn_once, finish
 from talentboard.reports.model import ChartSpec, Column, Table, table_from_frame
 from talentboard.reports.presenters import mid_sentence
 
@@ -46,7 +46,7 @@ def survival_chart(
             x=alt.X("years:Q", title="Years since the spell began", scale=x_scale),
         )
         half = (
-            alt.Chart(curves)
+            drawn_once(alt.Chart(curves))
             .mark_rule(color=palette.NHS_DARK_GREY, strokeDash=[3, 3])
             .encode(y=alt.datum(0.5))
         )
