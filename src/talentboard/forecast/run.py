@@ -21,6 +21,7 @@ from talentboard.forecast.simulate import (
     MEASURES,
     batch_plan,
     existing_posts,
+    keep_freed_memory,
     simulate_batch,
 )
 from talentboard.forecast.summary import (
@@ -250,10 +251,11 @@ def simulate_all(
     """Every batch of a run, merged."""
     plan = batch_plan(replications, setup.model.size, batch_size)
     parts = []
-    for number, size in enumerate(plan):
-        parts.append(run_batch(setup, scenario, seed, number, size))
-        if progress is not None:
-            progress(number + 1, len(plan))
+    with keep_freed_memory():
+        for number, size in enumerate(plan):
+            parts.append(run_batch(setup, scenario, seed, number, size))
+            if progress is not None:
+                progress(number + 1, len(plan))
     return merge(parts)
 
 

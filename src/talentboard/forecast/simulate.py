@@ -43,7 +43,11 @@ them into histograms, which merge exactly.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,6 +63,7 @@ __all__ = [
     "BatchCounts",
     "batch_plan",
     "existing_posts",
+    "keep_freed_memory",
     "simulate_batch",
 ]
 
@@ -155,6 +160,53 @@ def _scaled(share: FloatArray | float) -> FloatArray:
     return np.asarray(share, dtype=np.float64) * _BITS32
 
 
+# glibc's malloc options (mallopt): memory freed at the top of the heap is returned to the
+# system beyond M_TRIM_THRESHOLD; blocks from M_MMAP_THRESHOLD up get their own mapping.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_KEEP_BYTES = 512 * 1024 * 1024
+_MAP_FROM_BYTES = 32 * 1024 * 1024
+_libc: list[ctypes.CDLL | None] = []
+
+
+def _glibc() -> ctypes.CDLL | None:
+    if not _libc:
+        library = None
+        name = ctypes.util.find_library("c")
+        if name is not None:
+            with contextlib.suppress(OSError):
+                candidate = ctypes.CDLL(name)
+                if hasattr(candidate, "mallopt") and hasattr(candidate, "malloc_trim"):
+                    library = candidate
+        _libc.append(library)
+    return _libc[0]
+
+
+def _reuse_freed_memory() -> None:
+    """Let glibc keep the memory a batch frees for the next arrays (a no-op elsewhere).
+
+    A batch allocates and frees many arrays of about a megabyte. By default glibc gives
+    such memory back to the system as soon as the top of the heap is free, and the next
+    array takes it back page by page, zero-filled by the kernel: that costs more than the
+    arithmetic done on it. Kept, it is reused as it is.
+    """
+    library = _glibc()
+    if library is not None:
+        library.mallopt(_M_MMAP_THRESHOLD, _MAP_FROM_BYTES)
+        library.mallopt(_M_TRIM_THRESHOLD, _KEEP_BYTES)
+
+
+@contextlib.contextmanager
+def keep_freed_memory() -> Iterator[None]:
+    """Batches run inside reuse freed memory; the free memory is given back after."""
+    _reuse_freed_memory()
+    try:
+        yield
+    finally:
+        library = _glibc()
+        if library is not None:
+            library.malloc_trim(0)
+
+
 def batch_plan(replications: int, posts: int, batch_size: int | None = None) -> list[int]:
     """The replications of each batch: ``batch_size`` each (by default as many as fit in
     ``BATCH_ELEMENTS`` post-replications), the last one the rest."""
@@ -210,7 +262,7 @@ class _Plan:
     fill_base: IntArray
     fill_scale: FloatArray
     stay_row: IntArray  # each post's row of ``stay_bits``
-    stay_bits: FloatArray  # rows of (last + 1): a new holder from day t stays beyond
+    stay_bits: U32Array  # rows of (last + 1): a new holder from day t stays beyond
     vacant_posts: IntArray  # posts vacant at the as-at date or established later
     vacant_opened: IntArray  # day each opened (negative: before the as-at date)
     vacant_scale: FloatArray  # S(elapsed / k) of each, the fill draw given what has passed
@@ -235,7 +287,7 @@ class _Plan:
     by_replications: dict[int, dict[str, IntArray]]
 
 
-def _stay_table(model: Model, hazard: FloatArray, last: int) -> tuple[IntArray, FloatArray]:
+def _stay_table(model: Model, hazard: FloatArray, last: int) -> tuple[IntArray, U32Array]:
     """For each (departure curve, hazard) of the posts, the threshold on a new holder's 32
     departure bits below which a spell started on day ``t`` lasts beyond the horizon:
     ``S(last - t) ** m``, a little less (so that a pair near the line is drawn)."""
@@ -248,6 +300,7 @@ def _stay_table(model: Model, hazard: FloatArray, last: int) -> tuple[IntArray, 
     power = np.repeat(combos[:, 1], last + 1)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
         bits = np.where(survival > 0, survival**power, 0.0) * (_BITS32 * _STAY_MARGIN)
+    bits = np.minimum(np.floor(bits), _BITS32 - 1).astype(np.uint32)
     return np.asarray(row, dtype=np.int64).ravel() * (last + 1), bits
 
 
@@ -269,10 +322,13 @@ def _build_plan(model: Model, scenario: Scenario, group_of: IntArray, groups: in
     stay = np.where(planned, 0.0, stay)
     # U = (number >> 11) 2 ** -53 >= stay exactly when number >= ceil(stay 2 ** 53) << 11.
     threshold = np.ceil(np.clip(stay, 0.0, 1.0) * 2.0**53)
-    never = ~held | (threshold >= 2.0**53)
+    # A post counted in no measure and naming no successor changes nothing: not simulated.
+    has_successor = np.asarray((model.successors >= 0).any(axis=1))
+    relevant = model.measured | model.diverse | has_successor
+    never = ~held | (threshold >= 2.0**53) | ~relevant
     leave_from = np.where(never, 0, threshold).astype(np.uint64) << np.uint64(11)
     abolished = _days(model.abolished)
-    vacant = np.flatnonzero(~held)
+    vacant = np.flatnonzero(~held & relevant)
     future = model.established[vacant] > 0
     elapsed = np.where(future, 0.0, model.vacant_for[vacant])
     scale = np.ones(vacant.shape[0])
@@ -311,7 +367,6 @@ def _build_plan(model: Model, scenario: Scenario, group_of: IntArray, groups: in
     if scenario.bme_share_appointments is not None:
         bme = np.full(model.size, scenario.bme_share_appointments)
     external = scenario.bme_share_external
-    has_successor = np.asarray((model.successors >= 0).any(axis=1))
     growth_posts = None
     growth_chance = 0.0
     critical = np.flatnonzero(model.critical)
@@ -456,7 +511,8 @@ class _Batch:
         self.before_start = False
 
     def _bases(self) -> dict[str, IntArray]:
-        """Each post's first cell (replication 0, month 0) for each kind of event."""
+        """Each post's first cell (replication 0, month 0) for each kind of event, and the
+        vacancies open at the start."""
         plan, model = self.plan, self.model
         group_of, spare = plan.group_of, np.int64(plan.groups)
 
@@ -464,11 +520,18 @@ class _Batch:
             first = np.where(flag, group_of, spare) * self.block
             return first if second is None else first + np.where(second, self.size, 0)
 
+        vacant, r = plan.vacant_posts, self.r
         return {
             "measured": cell(model.measured),
             "diverse": cell(model.diverse),
             "holder": cell(plan.holder_known, plan.holder_bme),
             "presence": cell(plan.presence_known, plan.presence_bme),
+            # The vacancies open at the start, in every replication.
+            "post": np.repeat(vacant, r),
+            "rep": np.tile(np.arange(r, dtype=np.int64), vacant.shape[0]),
+            "opened": np.repeat(plan.vacant_opened, r),
+            "scale": np.repeat(plan.vacant_scale, r),
+            "interim": np.repeat(plan.vacant_interim, r),
         }
 
     def _extra_successors(self) -> BoolArray | None:
@@ -488,6 +551,12 @@ class _Batch:
         if self.before_start:
             return self.month_of[np.clip(days, 0, self.last + 1)]
         return self.month_of[np.minimum(days, self.last + 1)]
+
+    def month_within(self, days: IntArray) -> IntArray:
+        """:meth:`month` of days known to be at most the horizon."""
+        if self.before_start:
+            return self.month_of[np.maximum(days, 0)]
+        return self.month_of[days]
 
     def _count(self, name: str, cells: IntArray, month: IntArray | int) -> None:
         if cells.shape[0]:
@@ -531,7 +600,8 @@ class _Batch:
         pair = np.flatnonzero(leaves)
         post = pair // r
         rep = pair - post * r
-        level = (self.numbers[pair] >> np.uint64(11)).astype(np.float64)
+        numbers = self.numbers[pair]
+        level = (numbers >> np.uint64(11)).astype(np.float64)
         level *= _TO_UNIT53
         if not plan.unit_hazard:
             np.power(level, plan.inverse_hazard[post], out=level)
@@ -557,11 +627,14 @@ class _Batch:
         cells = self.holder_cell[post]
         cells += step
         self._count("holder_end", cells, month)
+        if left.shape[0] < post.shape[0]:
+            post, rep, end, numbers = post[left], rep[left], end[left], numbers[left]
+        tail = plan.by_replications[r]
         vacant = plan.vacant_posts
-        opened_post = np.concatenate([post[left], np.repeat(vacant, r)])
-        opened_rep = np.concatenate([rep[left], np.tile(np.arange(r), vacant.shape[0])])
-        opened_day = np.concatenate([end[left], np.repeat(plan.vacant_opened, r)])
-        keys = _first_keys(np.concatenate([self.numbers[pair[left]], matrix[vacant].ravel()]))
+        opened_post = np.concatenate([post, tail["post"]])
+        opened_rep = np.concatenate([rep, tail["rep"]])
+        opened_day = np.concatenate([end, tail["opened"]])
+        keys = _first_keys(np.concatenate([numbers, matrix[vacant].ravel()]))
         return opened_post, opened_rep, keys, opened_day, int(left.shape[0])
 
     # Vacancies --------------------------------------------------------------------------
@@ -586,8 +659,9 @@ class _Batch:
         interim = _bits(key, INTERIM) < plan.interim_bits[post]
         if tail:
             r = self.r
-            level[leavers:] *= np.repeat(plan.vacant_scale, r)
-            interim[leavers:] = np.repeat(plan.vacant_interim, r)
+            at_start = plan.by_replications[r]
+            level[leavers:] *= at_start["scale"]
+            interim[leavers:] = at_start["interim"]
         drawn = model.fills.draw_days(plan.fill_base[post], plan.fill_scale[post], level)
         if k != 1.0:
             drawn = np.rint(k * drawn.astype(np.float64)).astype(np.int64)
@@ -600,7 +674,7 @@ class _Batch:
         step = rep * self.stride
         cells = self.base_measured[post] + step
         cells += interim * self.size
-        first = self.month(np.maximum(opened, 0) if start else opened)
+        first = self.month(np.maximum(opened, 0)) if start else self.month_within(opened)
         self._count("opening", cells[:leavers], first[:leavers])
         if plan.abolishes:
             abolished = plan.abolished[post]
@@ -680,7 +754,7 @@ class _Batch:
         vacancies they leave behind (post, replication, next generation's key, day
         opened)."""
         plan, model = self.plan, self.model
-        month = self.month(day)
+        month = self.month_within(day)
         self._count("closing", cells, month)
         known = _bits(key, KNOWN) >= plan.unknown_bits[post]
         share = plan.bme_bits[post]
@@ -772,6 +846,7 @@ def simulate_batch(
     ``group_of`` gives each post's group number (all 0 without a breakdown);
     ``existing`` is :func:`existing_posts` of the same, when already worked out.
     """
+    _reuse_freed_memory()
     plan = _plan_for(model, scenario, group_of, groups)
     batch = _Batch(plan, replications, seed)
     if model.size:

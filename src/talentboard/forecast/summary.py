@@ -151,10 +151,14 @@ def merge(histograms: Iterable[Histogram]) -> Histogram:
     items = list(histograms)
     if not items:
         raise ValueError("no histogram to merge")
-    keys, inverse = np.unique(np.concatenate([h.keys for h in items]), return_inverse=True)
-    counts = np.zeros(keys.shape[0], dtype=np.int64)
-    np.add.at(counts, inverse, np.concatenate([h.counts for h in items]))
-    return Histogram(keys, counts, items[0].groups, items[0].months)
+    keys = np.concatenate([h.keys for h in items])
+    counts = np.concatenate([h.counts for h in items])
+    if keys.shape[0] == 0:
+        return Histogram(keys, counts, items[0].groups, items[0].months)
+    order = np.argsort(keys)
+    keys, counts = keys[order], counts[order]
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    return Histogram(keys[starts], np.add.reduceat(counts, starts), items[0].groups, items[0].months)
 
 
 def statistics(hist: Histogram) -> pl.DataFrame:
