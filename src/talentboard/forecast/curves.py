@@ -156,6 +156,7 @@ class CurveTable:
     grid: IntArray
     shifted: FloatArray  # times + curve * SPAN, the sentinels at the end of their span
     days: IntArray
+    above: IntArray  # ceil(survival * 2 ** 32): S > b / 2 ** 32 exactly when above > b
 
     @property
     def count(self) -> int:
@@ -186,6 +187,25 @@ class CurveTable:
         index = cell.astype(np.int64)
         index += base
         return self.days[self._search(index, level)]
+
+    def codes(self, curve: IntArray) -> IntArray:
+        """For :meth:`draw_bits`: each curve's table offset, and in the low 6 bits the
+        shift that turns 32 random bits into a bin of its table."""
+        shift = 32 - np.log2(self.grid[curve]).astype(np.int64)
+        return (self.offset[curve] << 6) | shift
+
+    def draw_bits(self, code: IntArray, bits: npt.NDArray[np.uint32]) -> IntArray:
+        """:meth:`draw_days` for ``level = bits / 2 ** 32``, in whole numbers: the bin is
+        the top bits of ``bits``, and the search compares ``bits`` with ``above``."""
+        index = np.right_shift(bits, code & 63)
+        index += code >> 6
+        position = self.table[index]
+        pending = np.flatnonzero(self.above[position] > bits)
+        while pending.shape[0]:
+            position[pending] += 1
+            still = self.above[position[pending]] > bits[pending]
+            pending = pending[still]
+        return self.days[position]
 
     def _search(self, index: IntArray, level: FloatArray) -> IntArray:
         """From each draw's bin (``offset[curve] + bin``), the first position at or below
@@ -254,4 +274,5 @@ def build_curves(histories: pl.DataFrame, count: int) -> CurveTable:
         )
     shifted = (curve_of * SPAN + np.minimum(times, SPAN - 0.5)).astype(np.float64)
     days = np.where(np.isinf(times), NEVER, times).astype(np.int64)
-    return CurveTable(times, values, starts, table, offset[:-1], grid, shifted, days)
+    above = np.ceil(values * 2.0**32).astype(np.int64)
+    return CurveTable(times, values, starts, table, offset[:-1], grid, shifted, days, above)

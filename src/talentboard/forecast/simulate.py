@@ -261,6 +261,8 @@ class _Plan:
     departure_scale: FloatArray
     fill_base: IntArray
     fill_scale: FloatArray
+    departure_code: IntArray  # the same for CurveTable.draw_bits
+    fill_code: IntArray
     stay_row: IntArray  # each post's row of ``stay_bits``
     stay_bits: U32Array  # rows of (last + 1): a new holder from day t stays beyond
     vacant_posts: IntArray  # posts vacant at the as-at date or established later
@@ -279,6 +281,7 @@ class _Plan:
     holder_known: BoolArray
     holder_bme: BoolArray
     has_successor: BoolArray
+    named_count: IntArray  # successors named on each post's plan (columns filled first)
     successor_columns: list[tuple[IntArray, FloatArray, IntArray]]
     pool_appointment_bits: float
     growth_posts: IntArray | None
@@ -398,6 +401,8 @@ def _build_plan(model: Model, scenario: Scenario, group_of: IntArray, groups: in
         departure_scale=model.departures.grid[model.departure_curve].astype(np.float64),
         fill_base=model.fills.offset[model.fill_curve],
         fill_scale=model.fills.grid[model.fill_curve].astype(np.float64),
+        departure_code=model.departures.codes(model.departure_curve),
+        fill_code=model.fills.codes(model.fill_curve),
         stay_row=stay_row,
         stay_bits=stay_bits,
         vacant_posts=vacant,
@@ -416,6 +421,7 @@ def _build_plan(model: Model, scenario: Scenario, group_of: IntArray, groups: in
         holder_known=holder_known,
         holder_bme=holder_bme,
         has_successor=has_successor,
+        named_count=np.asarray((model.successors >= 0).sum(axis=1), dtype=np.int64),
         successor_columns=[
             (
                 np.ascontiguousarray(model.successors[:, c]).astype(np.int64),
@@ -655,14 +661,22 @@ class _Batch:
         k = plan.scenario.time_to_fill_multiplier
         start = leavers is not None
         tail = leavers is not None and plan.vacant_posts.shape[0] > 0
-        level = _uniform(key, FILL)
+        fills = model.fills
+        bits = _bits(key, FILL)
         interim = _bits(key, INTERIM) < plan.interim_bits[post]
         if tail:
-            r = self.r
-            at_start = plan.by_replications[r]
-            level[leavers:] *= at_start["scale"]
+            # Those open at the start draw the rest of their vacancy given its length so far.
+            at_start = plan.by_replications[self.r]
             interim[leavers:] = at_start["interim"]
-        drawn = model.fills.draw_days(plan.fill_base[post], plan.fill_scale[post], level)
+            head, rest = post[:leavers], post[leavers:]
+            level = bits[leavers:].astype(np.float64)
+            level *= _TO_UNIT32
+            level *= at_start["scale"]
+            drawn = np.empty(post.shape[0], dtype=np.int64)
+            drawn[:leavers] = fills.draw_bits(plan.fill_code[head], bits[:leavers])
+            drawn[leavers:] = fills.draw_days(plan.fill_base[rest], plan.fill_scale[rest], level)
+        else:
+            drawn = fills.draw_bits(plan.fill_code[post], bits)
         if k != 1.0:
             drawn = np.rint(k * drawn.astype(np.float64)).astype(np.int64)
         filled = opened + drawn
@@ -720,12 +734,16 @@ class _Batch:
         group = np.zeros(count, dtype=np.int64)
         people = max(self.model.people, 1)
         owner = self.owner
-        for persons, ready, ethnicity in plan.successor_columns:
-            person = persons[c_post]
-            free = np.flatnonzero((person >= 0) & (ready[c_post] <= c_day) & ~chosen)
+        # Only candidates still unchosen whose plan names someone in the column are tried.
+        rest = np.arange(count)
+        for column, (persons, ready, ethnicity) in enumerate(plan.successor_columns):
+            rest = rest[~chosen[rest] & (plan.named_count[c_post[rest]] > column)]
+            rest_post = c_post[rest]
+            free = rest[ready[rest_post] <= c_day[rest]]
             if free.shape[0] == 0:
                 continue
-            slot = c_rep[free] * people + person[free]
+            person = persons[c_post[free]]
+            slot = c_rep[free] * people + person
             available = ~self.taken[slot]
             free, slot = free[available], slot[available]
             if free.shape[0] == 0:
@@ -771,7 +789,7 @@ class _Batch:
         step = rep * self.stride
         holder = self.base_diverse[post] + step
         holder += bme * self.size
-        holder = np.where(known, holder, self.spare)
+        holder[np.flatnonzero(~known)] = self.spare
         self._count("holder_start", holder, month)
         # The new holder's spell: only those leaving by the horizon (or whose post is
         # abolished by then) need their departure day.
@@ -783,13 +801,15 @@ class _Batch:
             if plan.abolishes:
                 going = np.union1d(going, np.flatnonzero(plan.abolished_soon[post]))
         post, day = post[going], day[going]
-        level = bits[going].astype(np.float64)
-        level *= _TO_UNIT32
-        if not plan.unit_hazard:
+        if plan.unit_hazard:
+            end = model.departures.draw_bits(plan.departure_code[post], bits[going])
+        else:
+            level = bits[going].astype(np.float64)
+            level *= _TO_UNIT32
             np.power(level, plan.inverse_hazard[post], out=level)
-        end = model.departures.draw_days(
-            plan.departure_base[post], plan.departure_scale[post], level
-        )
+            end = model.departures.draw_days(
+                plan.departure_base[post], plan.departure_scale[post], level
+            )
         end += day
         if plan.abolishes:
             measured = self.base_measured[post] + step[going]
