@@ -106,13 +106,21 @@ def assign_groups(
     keyed_posts = keyed_posts.with_columns(
         pl.col("_curve_key").replace_strict(numbers, return_dtype=pl.Int64).alias("curve")
     )
-    stacked = []
+    # The histories of every curve of a kind at once: one join per kind of group.
+    wanted: dict[str, tuple[list[str], list[int]]] = {}
     for key, number in numbers.items():
         kind, value = key.split("#", 1)
-        subset = keyed_history.filter(pl.col(kind) == value)
+        values, curves = wanted.setdefault(kind, ([], []))
+        values.append(value)
+        curves.append(number)
+    stacked = []
+    for kind, (values, curves) in wanted.items():
+        table = pl.DataFrame(
+            {kind: values, "curve": curves}, schema={kind: pl.String, "curve": pl.Int64}
+        )
         stacked.append(
-            subset.select(
-                pl.lit(number, dtype=pl.Int64).alias("curve"),
+            keyed_history.join(table, on=kind, how="inner").select(
+                pl.col("curve"),
                 pl.col("duration").cast(pl.Float64),
                 pl.col("event").cast(pl.Boolean),
             )
