@@ -213,7 +213,8 @@ class CurveTable:
             position[pending] += 1
             still = self.above[position[pending]] > bits[pending]
             pending = pending[still]
-        return self.days[position]
+        days: IntArray = self.days[position]
+        return days
 
     def _search(self, index: IntArray, level: FloatArray) -> IntArray:
         """From each draw's bin (``offset[curve] + bin``), the first position at or below

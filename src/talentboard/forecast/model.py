@@ -519,9 +519,7 @@ def _curve_fields(
     columns = ("post_ref", "role_code", "level", "executive", "segment_class")
     history = _spell_history(register, all_spells, as_at)
     post_groups, departure_histories = assign_groups(posts.select(columns), history)
-    vacancies = vacancies.join(
-        history.select(columns).unique("post_ref"), on="post_ref"
-    )
+    vacancies = vacancies.join(history.select(columns).unique("post_ref"), on="post_ref")
     fill_groups, fill_histories = assign_groups(posts.select(columns), vacancies)
     count = 1 if posts.height else 0
     return {

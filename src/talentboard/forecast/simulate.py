@@ -302,8 +302,8 @@ def _stay_table(model: Model, hazard: FloatArray, last: int) -> tuple[IntArray, 
     survival = model.departures.survival_at(curve, np.tile(left, combos.shape[0]))
     power = np.repeat(combos[:, 1], last + 1)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-        bits = np.where(survival > 0, survival**power, 0.0) * (_BITS32 * _STAY_MARGIN)
-    bits = np.minimum(np.floor(bits), _BITS32 - 1).astype(np.uint32)
+        line = np.where(survival > 0, survival**power, 0.0) * (_BITS32 * _STAY_MARGIN)
+    bits = np.minimum(np.floor(line), _BITS32 - 1).astype(np.uint32)
     return np.asarray(row, dtype=np.int64).ravel() * (last + 1), bits
 
 
@@ -356,11 +356,13 @@ def _build_plan(model: Model, scenario: Scenario, group_of: IntArray, groups: in
     holder_known = model.diverse & held & (model.ethnicity_now != ETH_UNKNOWN)
     holder_bme = holder_known & (model.ethnicity_now == ETH_BME)
     at_start = {name: np.zeros((groups, months + 1), dtype=np.int64) for name in _AT_START}
+    known_now = np.flatnonzero((holder_known & ~holder_bme) | (presence_known & ~presence_bme))
+    bme_now = np.flatnonzero(holder_bme | presence_bme)
     for name, posts, month in (
         ("open", vacant[measured & ~interim], first[measured & ~interim]),
         ("open_interim", vacant[measured & interim], first[measured & interim]),
-        ("known", np.flatnonzero((holder_known & ~holder_bme) | (presence_known & ~presence_bme)), 0),
-        ("bme", np.flatnonzero(holder_bme | presence_bme), 0),
+        ("known", known_now, np.zeros(known_now.shape[0], dtype=np.int64)),
+        ("bme", bme_now, np.zeros(bme_now.shape[0], dtype=np.int64)),
     ):
         np.add.at(at_start[name], (group_of[posts], month), 1)
     known_fill = None

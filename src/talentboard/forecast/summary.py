@@ -158,7 +158,9 @@ def merge(histograms: Iterable[Histogram]) -> Histogram:
     order = np.argsort(keys)
     keys, counts = keys[order], counts[order]
     starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
-    return Histogram(keys[starts], np.add.reduceat(counts, starts), items[0].groups, items[0].months)
+    return Histogram(
+        keys[starts], np.add.reduceat(counts, starts), items[0].groups, items[0].months
+    )
 
 
 def statistics(hist: Histogram) -> pl.DataFrame:
