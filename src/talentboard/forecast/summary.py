@@ -36,6 +36,8 @@ __all__ = [
     "OVERALL",
     "QUANTILES",
     "Histogram",
+    "counted",
+    "encode",
     "histogram",
     "merge",
     "published",
@@ -128,6 +130,13 @@ def _encode(
 def histogram(counts: BatchCounts, with_groups: bool) -> Histogram:
     """The histogram of one batch: the overall figures (group ``OVERALL``) and, when
     ``with_groups``, each group's."""
+    keys, groups, months = encode(counts, with_groups)
+    return counted([keys], groups, months)
+
+
+def encode(counts: BatchCounts, with_groups: bool) -> tuple[npt.NDArray[np.int64], int, int]:
+    """The keys of one batch's figures, one per replication, measure, group and month (not
+    yet counted), with the number of groups and months."""
     parts = []
     first = counts.numerator[MEASURES[0]]
     groups = first.shape[0] if with_groups else 0
@@ -142,8 +151,18 @@ def histogram(counts: BatchCounts, with_groups: bool) -> Histogram:
         parts.append(_encode(index, np.array([OVERALL]), total, overall, groups))
         if with_groups:
             parts.append(_encode(index, np.arange(num.shape[0]), num, den, groups))
-    keys, tally = np.unique(np.concatenate(parts), return_counts=True)
-    return Histogram(keys, tally.astype(np.int64), groups, months)
+    return np.concatenate(parts), groups, months
+
+
+def counted(parts: Sequence[npt.NDArray[np.int64]], groups: int, months: int) -> Histogram:
+    """The histogram of keys not yet counted (one sort: the same as counting each part
+    and merging)."""
+    keys = np.sort(np.concatenate(parts))
+    if keys.shape[0] == 0:
+        return Histogram(keys, np.zeros(0, dtype=np.int64), groups, months)
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    tally = np.diff(np.append(starts, keys.shape[0]))
+    return Histogram(keys[starts], tally.astype(np.int64), groups, months)
 
 
 def merge(histograms: Iterable[Histogram]) -> Histogram:
