@@ -147,13 +147,6 @@ def _bits(key: U32Array, purpose: int) -> U32Array:
     return _mix(value)
 
 
-def _uniform(key: U32Array, purpose: int) -> FloatArray:
-    """A uniform on [0, 1) for each pair (multiples of 2 ** -32)."""
-    value = _bits(key, purpose).astype(np.float64)
-    value *= _TO_UNIT32
-    return value
-
-
 def _scaled(share: FloatArray | float) -> FloatArray:
     """A probability as a threshold on 32 random bits: ``bits < p * 2 ** 32`` has chance
     ``p`` exactly (``p`` a multiple of 2 ** -32) and is the uniform's ``u < p``."""

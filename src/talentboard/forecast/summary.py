@@ -124,8 +124,8 @@ def _encode(
         raise ValueError("a simulated count is beyond the histogram's range")
     first = (measure * (groups + 1) + group.astype(np.int64) + 1) * h
     cell = first[:, None] + np.arange(h, dtype=np.int64)[None, :]
-    keys = (num << VALUE_BITS) | den
-    keys = keys.transpose(0, 2, 1) | (cell << (2 * VALUE_BITS))[:, :, None]
+    values = ((num << VALUE_BITS) | den).transpose(0, 2, 1)
+    keys: npt.NDArray[np.int64] = values | (cell << (2 * VALUE_BITS))[:, :, None]
     return keys.reshape(g * h, r)
 
 
