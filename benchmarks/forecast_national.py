@@ -324,9 +324,23 @@ def _report(
         "process (reading the register included). 36 months from 2026-09-30, seed 1.",
         "",
         "```",
+        f"talentboard init --db sqlite:///{args.national_db}",
+        f"talentboard demo --db sqlite:///{args.national_db} --scale national --seed 1",
+        f"talentboard init --db sqlite:///{args.all_levels_db}",
+        f"talentboard demo --db sqlite:///{args.all_levels_db} --scale all-levels --seed 1",
         command,
         "```",
         "",
+        *(
+            [
+                f"`{args.previous_label}` is the code before this work, run from its own "
+                f"`src` (`git archive {args.previous_label} src | tar -x -C DIR`), in the "
+                "same run.",
+                "",
+            ]
+            if args.previous_src
+            else []
+        ),
         "| case | code | posts | replications | calibration s (wall / CPU) "
         "| simulation s (wall / CPU) | calibration + simulation CPU s | peak MB | goal |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",

@@ -445,7 +445,7 @@ def _plan_for(model: Model, scenario: Scenario, group_of: IntArray, groups: int)
                 return plan
     plan = _build_plan(model, scenario, group_of, groups)
     with _cache_lock:
-        _cache[:] = [(model, scenario, group_of, groups, plan), *_cache[:3]]
+        _cache[:] = [(model, scenario, group_of, groups, plan), *_cache[:1]]
     return plan
 
 
