@@ -98,3 +98,29 @@ def test_sweep_on_a_local_cluster_equals_the_single_process_run(setup) -> None: 
         single = run_forecast(setup, REPLICATIONS, 11, scenario, batch_size=BATCH)
         assert result.to_json() == single.to_json()
     assert results[0].to_json() != results[1].to_json()
+
+
+def test_a_batch_run_in_chunks_equals_the_batch_run_in_one_go(
+    setup,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A batch cut into chunks of replications (for the processor's cache) gives exactly
+    the counts of the batch run in one go: each chunk has its pairs' own numbers."""
+    from talentboard.forecast import simulate
+
+    seed = batch_seeds(4, 1)[0]
+
+    def run() -> dict[str, np.ndarray]:
+        counts = simulate.simulate_batch(
+            setup.model, BASELINE, setup.group_of, setup.groups, 150, seed
+        )
+        return {**counts.numerator, **{f"/{k}": v for k, v in counts.denominator.items()}}
+
+    whole = run()
+    monkeypatch.setattr(simulate, "CHUNK_ELEMENTS", setup.model.size * 40)
+    monkeypatch.setattr(simulate, "CHUNK_REPLICATIONS", 1)
+    chunked = run()  # four chunks: 38, 38, 38 and 36 replications
+    assert whole.keys() == chunked.keys()
+    for name, values in whole.items():
+        assert np.array_equal(values, chunked[name]), name
+    assert whole["exec_departures"].sum() > 0

@@ -33,10 +33,18 @@ __all__ = ["MIN_SPELLS", "CurveTable", "assign_groups", "build_curves", "segment
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-# Bins of the inverse lookup table; a power of two, so that ``v * GRID`` is exact.
-GRID = 4096
+# Bins of each curve's inverse lookup table: ``POINTS_PER_BIN`` per step of the curve, a
+# power of two from ``MIN_GRID`` to ``MAX_GRID`` (so that ``v * grid`` is exact): a draw
+# seldom lands in a bin holding a step, and the tables of all curves stay small enough to
+# be read from the processor's cache.
+MIN_GRID = 256
+MAX_GRID = 65536
+POINTS_PER_BIN = 4
 # Days given to each curve when they are laid end to end for a search (some 27,000 years).
 SPAN = 10_000_000.0
+# A draw beyond every step of its curve, in whole days: later than any date of interest,
+# and small enough that adding days to it stays well inside 64 bits.
+NEVER = 1 << 40
 GROUP_KEYS = ("k_role_segment", "k_role", "k_level", "k_all")
 
 
@@ -98,13 +106,21 @@ def assign_groups(
     keyed_posts = keyed_posts.with_columns(
         pl.col("_curve_key").replace_strict(numbers, return_dtype=pl.Int64).alias("curve")
     )
-    stacked = []
+    # The histories of every curve of a kind at once: one join per kind of group.
+    wanted: dict[str, tuple[list[str], list[int]]] = {}
     for key, number in numbers.items():
         kind, value = key.split("#", 1)
-        subset = keyed_history.filter(pl.col(kind) == value)
+        values, curves = wanted.setdefault(kind, ([], []))
+        values.append(value)
+        curves.append(number)
+    stacked = []
+    for kind, (values, curves) in wanted.items():
+        table = pl.DataFrame(
+            {kind: values, "curve": curves}, schema={kind: pl.String, "curve": pl.Int64}
+        )
         stacked.append(
-            subset.select(
-                pl.lit(number, dtype=pl.Int64).alias("curve"),
+            keyed_history.join(table, on=kind, how="inner").select(
+                pl.col("curve"),
                 pl.col("duration").cast(pl.Float64),
                 pl.col("event").cast(pl.Boolean),
             )
@@ -134,15 +150,21 @@ class CurveTable:
 
     Curve ``c`` occupies ``times[start[c]:start[c + 1]]`` with ``survival`` alongside, and
     ends with a sentinel (time infinite, survival -1) that every draw below the curve's
-    lowest value reaches. ``table[c, g]`` is the first position in curve ``c`` with
-    ``survival <= (g + 1) / GRID``: where a draw in bin ``g`` starts its search.
+    lowest value reaches. Its lookup table has ``grid[c]`` bins, at ``offset[c]`` in
+    ``table``: ``table[offset[c] + g]`` is the first position in curve ``c`` with
+    ``survival <= (g + 1) / grid[c]``, where a draw in bin ``g`` starts its search.
+    ``days`` are ``times`` as whole days, ``NEVER`` for the sentinel.
     """
 
     times: FloatArray
     survival: FloatArray
     start: IntArray
-    table: npt.NDArray[np.int64]
+    table: IntArray
+    offset: IntArray
+    grid: IntArray
     shifted: FloatArray  # times + curve * SPAN, the sentinels at the end of their span
+    days: IntArray
+    above: IntArray  # ceil(survival * 2 ** 32): S > b / 2 ** 32 exactly when above > b
 
     @property
     def count(self) -> int:
@@ -160,14 +182,50 @@ class CurveTable:
 
     def inverse(self, curve: IntArray, level: FloatArray) -> FloatArray:
         """The first curve time at which ``S <= level`` (infinite when never)."""
-        cell = np.minimum((level * GRID).astype(np.int64), GRID - 1)
-        position = self.table.ravel()[curve * GRID + cell]
+        level = np.asarray(level, dtype=np.float64)
+        grid = self.grid[curve]
+        cell = np.minimum((level * grid).astype(np.int64), grid - 1)
+        return self.times[self._search(self.offset[curve] + cell, level)]
+
+    def draw_days(self, base: IntArray, scale: FloatArray, level: FloatArray) -> IntArray:
+        """:meth:`inverse` in whole days (``NEVER`` for never), for ``level`` in [0, 1),
+        ``base = offset[curve]`` and ``scale = grid[curve]``: the simulation's inner loop,
+        so nothing is clipped."""
+        cell = level * scale
+        index = cell.astype(np.int64)
+        index += base
+        return self.days[self._search(index, level)]
+
+    def codes(self, curve: IntArray) -> IntArray:
+        """For :meth:`draw_bits`: each curve's table offset, and in the low 6 bits the
+        shift that turns 32 random bits into a bin of its table."""
+        shift = 32 - np.log2(self.grid[curve]).astype(np.int64)
+        return (self.offset[curve] << 6) | shift
+
+    def draw_bits(self, code: IntArray, bits: npt.NDArray[np.uint32]) -> IntArray:
+        """:meth:`draw_days` for ``level = bits / 2 ** 32``, in whole numbers: the bin is
+        the top bits of ``bits``, and the search compares ``bits`` with ``above``."""
+        index = np.right_shift(bits, code & 63)
+        index += code >> 6
+        position = self.table[index]
+        pending = np.flatnonzero(self.above[position] > bits)
+        while pending.shape[0]:
+            position[pending] += 1
+            still = self.above[position[pending]] > bits[pending]
+            pending = pending[still]
+        days: IntArray = self.days[position]
+        return days
+
+    def _search(self, index: IntArray, level: FloatArray) -> IntArray:
+        """From each draw's bin (``offset[curve] + bin``), the first position at or below
+        its level: the bin's start, then a step on while the curve is still above."""
+        position = self.table[index]
         pending = np.flatnonzero(self.survival[position] > level)
         while pending.shape[0]:
             position[pending] += 1
             still = self.survival[position[pending]] > level[pending]
             pending = pending[still]
-        return self.times[position]
+        return position
 
 
 def build_curves(histories: pl.DataFrame, count: int) -> CurveTable:
@@ -202,13 +260,28 @@ def build_curves(histories: pl.DataFrame, count: int) -> CurveTable:
     times = np.concatenate(times_parts) if times_parts else np.empty(0)
     values = np.concatenate(survival_parts) if survival_parts else np.empty(0)
     starts = np.asarray(start, dtype=np.int64)
-    table = np.empty((count, GRID), dtype=np.int64)
-    thresholds = (np.arange(GRID) + 1.0) / GRID
+    # A step where the curve does not fall (only censoring) changes neither ``S(x)`` nor
+    # the first time at or below a level: drop it, so that searches step over fewer.
+    curve_of = np.repeat(np.arange(count), np.diff(starts))
+    keep = np.ones(times.shape[0], dtype=bool)
+    keep[1:] = (values[1:] != values[:-1]) | (curve_of[1:] != curve_of[:-1])
+    times, values, curve_of = times[keep], values[keep], curve_of[keep]
+    starts = np.searchsorted(curve_of, np.arange(count + 1)).astype(np.int64)
+    lengths = np.diff(starts)
+    grid = np.full(count, MIN_GRID, dtype=np.int64)
+    while np.any(small := (grid < POINTS_PER_BIN * lengths) & (grid < MAX_GRID)):
+        grid[small] *= 2
+    offset = np.concatenate([[0], np.cumsum(grid)]).astype(np.int64)
+    table = np.empty(int(offset[-1]), dtype=np.int64)
     for c in range(count):
         lo, hi = int(starts[c]), int(starts[c + 1])
+        thresholds = (np.arange(grid[c]) + 1.0) / grid[c]
         # Survival is non-increasing along a curve: the first position at or below each
         # threshold is found by searching the negated values.
-        table[c] = lo + np.searchsorted(-values[lo:hi], -thresholds, side="left")
-    curve_of = np.repeat(np.arange(count), np.diff(starts))
+        table[offset[c] : offset[c + 1]] = lo + np.searchsorted(
+            -values[lo:hi], -thresholds, side="left"
+        )
     shifted = (curve_of * SPAN + np.minimum(times, SPAN - 0.5)).astype(np.float64)
-    return CurveTable(times, values, starts, table, shifted)
+    days = np.where(np.isinf(times), NEVER, times).astype(np.int64)
+    above = np.ceil(values * 2.0**32).astype(np.int64)
+    return CurveTable(times, values, starts, table, offset[:-1], grid, shifted, days, above)

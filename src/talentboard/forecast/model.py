@@ -362,11 +362,12 @@ def _level_rates(posts: pl.DataFrame, recent: pl.DataFrame) -> pl.DataFrame:
 
 
 def _interim_rates(
-    register: RegisterFrames, all_spells: pl.DataFrame, posts: pl.DataFrame, as_at: dt.date
+    register: RegisterFrames, history: pl.DataFrame, posts: pl.DataFrame, as_at: dt.date
 ) -> pl.DataFrame:
-    """Per level and executive flag: the share of recent vacancies covered by an interim."""
+    """Per level and executive flag: the share of recent vacancies (of the
+    :func:`vacancy_history` ``history``) covered by an interim."""
     since = shift_months(as_at, -12 * HISTORY_YEARS)
-    vacancies = vacancy_history(register, all_spells, as_at).filter(pl.col("vacated_on") > since)
+    vacancies = history.filter(pl.col("vacated_on") > since)
     vacancies = vacancies.with_columns(
         (
             pl.col("vacated_on")
@@ -508,15 +509,17 @@ def _post_fields(posts: pl.DataFrame, state: pl.DataFrame, as_at: dt.date) -> di
 
 
 def _curve_fields(
-    register: RegisterFrames, all_spells: pl.DataFrame, posts: pl.DataFrame, as_at: dt.date
+    register: RegisterFrames,
+    all_spells: pl.DataFrame,
+    vacancies: pl.DataFrame,
+    posts: pl.DataFrame,
+    as_at: dt.date,
 ) -> dict[str, Any]:
     """Each post's departure and time-to-fill curves (comparable histories)."""
     columns = ("post_ref", "role_code", "level", "executive", "segment_class")
     history = _spell_history(register, all_spells, as_at)
     post_groups, departure_histories = assign_groups(posts.select(columns), history)
-    vacancies = vacancy_history(register, all_spells, as_at).join(
-        history.select(columns).unique("post_ref"), on="post_ref"
-    )
+    vacancies = vacancies.join(history.select(columns).unique("post_ref"), on="post_ref")
     fill_groups, fill_histories = assign_groups(posts.select(columns), vacancies)
     count = 1 if posts.height else 0
     return {
@@ -578,9 +581,10 @@ def calibrate(
     posts = _post_frame(register, as_at, months[-1], level)
     state = _post_state(register, all_spells, posts, as_at)
     fields = _post_fields(posts, state, as_at)
-    curves = _curve_fields(register, all_spells, posts, as_at)
+    vacancies = vacancy_history(register, all_spells, as_at)
+    curves = _curve_fields(register, all_spells, vacancies, posts, as_at)
     rates = _level_rates(posts, _recent_appointments(register, all_spells, as_at))
-    interim = _interim_rates(register, all_spells, posts, as_at)
+    interim = _interim_rates(register, vacancies, posts, as_at)
     return Model(
         as_at=as_at,
         months=months,

@@ -19,16 +19,19 @@ from talentboard.forecast.model import DIMENSIONS, Model, calibrate
 from talentboard.forecast.scenario import BASELINE, Scenario
 from talentboard.forecast.simulate import (
     MEASURES,
+    BatchCounts,
     batch_plan,
     existing_posts,
+    keep_freed_memory,
     simulate_batch,
 )
 from talentboard.forecast.summary import (
     OVERALL,
     Histogram,
+    counted,
+    encode,
     figure_dict,
     histogram,
-    merge,
     published,
     statistics,
 )
@@ -130,8 +133,16 @@ def run_batch(
     replications: int,
 ) -> Histogram:
     """Batch number ``batch`` of a run (``replications`` in it), as a histogram."""
+    return histogram(
+        _batch_counts(setup, scenario, seed, batch, replications), setup.by is not None
+    )
+
+
+def _batch_counts(
+    setup: ForecastSetup, scenario: Scenario, seed: int, batch: int, replications: int
+) -> BatchCounts:
     sequence = np.random.SeedSequence(seed, spawn_key=(batch,))
-    counts = simulate_batch(
+    return simulate_batch(
         setup.model,
         scenario,
         setup.group_of,
@@ -140,7 +151,6 @@ def run_batch(
         sequence,
         setup.existing,
     )
-    return histogram(counts, with_groups=setup.by is not None)
 
 
 @dataclass(frozen=True)
@@ -250,11 +260,16 @@ def simulate_all(
     """Every batch of a run, merged."""
     plan = batch_plan(replications, setup.model.size, batch_size)
     parts = []
-    for number, size in enumerate(plan):
-        parts.append(run_batch(setup, scenario, seed, number, size))
-        if progress is not None:
-            progress(number + 1, len(plan))
-    return merge(parts)
+    groups = months = 0
+    with keep_freed_memory():
+        for number, size in enumerate(plan):
+            counts = _batch_counts(setup, scenario, seed, number, size)
+            keys, groups, months = encode(counts, with_groups=setup.by is not None)
+            parts.append(keys)
+            if progress is not None:
+                progress(number + 1, len(plan))
+    # Counted once for all batches: the same histogram as the batches' merged.
+    return counted(parts, groups, months)
 
 
 def run_forecast(

@@ -36,6 +36,8 @@ __all__ = [
     "OVERALL",
     "QUANTILES",
     "Histogram",
+    "counted",
+    "encode",
     "histogram",
     "merge",
     "published",
@@ -115,19 +117,29 @@ def _encode(
     den: npt.NDArray[np.int64],
     groups: int,
 ) -> npt.NDArray[np.int64]:
-    """The keys of a (G, R, H) pair of arrays whose groups are ``group`` (G,)."""
+    """The keys of a (G, R, H) pair of arrays whose groups are ``group`` (G,), as a
+    (G * H, R) array: one row per cell, in the order of the cells."""
     g, r, h = num.shape
     if num.size and (num.max() >= _VALUE_LIMIT or den.max() >= _VALUE_LIMIT or num.min() < 0):
         raise ValueError("a simulated count is beyond the histogram's range")
     first = (measure * (groups + 1) + group.astype(np.int64) + 1) * h
-    cell = first[:, None, None] + np.arange(h, dtype=np.int64)[None, None, :]
-    cell = np.broadcast_to(cell, (g, r, h))
-    return ((cell << (2 * VALUE_BITS)) | (num << VALUE_BITS) | den).ravel()
+    cell = first[:, None] + np.arange(h, dtype=np.int64)[None, :]
+    values = ((num << VALUE_BITS) | den).transpose(0, 2, 1)
+    keys: npt.NDArray[np.int64] = values | (cell << (2 * VALUE_BITS))[:, :, None]
+    return keys.reshape(g * h, r)
 
 
 def histogram(counts: BatchCounts, with_groups: bool) -> Histogram:
     """The histogram of one batch: the overall figures (group ``OVERALL``) and, when
     ``with_groups``, each group's."""
+    keys, groups, months = encode(counts, with_groups)
+    return counted([keys], groups, months)
+
+
+def encode(counts: BatchCounts, with_groups: bool) -> tuple[npt.NDArray[np.int64], int, int]:
+    """The keys of one batch's figures, one per replication, measure, group and month (not
+    yet counted), with the number of groups and months: a row per (measure, group, month)
+    cell, in the order of the cells, a column per replication."""
     parts = []
     first = counts.numerator[MEASURES[0]]
     groups = first.shape[0] if with_groups else 0
@@ -142,8 +154,21 @@ def histogram(counts: BatchCounts, with_groups: bool) -> Histogram:
         parts.append(_encode(index, np.array([OVERALL]), total, overall, groups))
         if with_groups:
             parts.append(_encode(index, np.arange(num.shape[0]), num, den, groups))
-    keys, tally = np.unique(np.concatenate(parts), return_counts=True)
-    return Histogram(keys, tally.astype(np.int64), groups, months)
+    return np.concatenate(parts, axis=0), groups, months
+
+
+def counted(parts: Sequence[npt.NDArray[np.int64]], groups: int, months: int) -> Histogram:
+    """The histogram of the keys of :func:`encode` of one or more batches: the same as
+    counting each batch and merging. A key's cell is its top bits, so sorting each cell's
+    row (which fits in the processor's cache) sorts them all."""
+    rows = np.concatenate(parts, axis=1)
+    rows.sort(axis=1)
+    keys = rows.ravel()
+    if keys.shape[0] == 0:
+        return Histogram(keys, np.zeros(0, dtype=np.int64), groups, months)
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    tally = np.diff(np.append(starts, keys.shape[0]))
+    return Histogram(keys[starts], tally.astype(np.int64), groups, months)
 
 
 def merge(histograms: Iterable[Histogram]) -> Histogram:
@@ -151,10 +176,16 @@ def merge(histograms: Iterable[Histogram]) -> Histogram:
     items = list(histograms)
     if not items:
         raise ValueError("no histogram to merge")
-    keys, inverse = np.unique(np.concatenate([h.keys for h in items]), return_inverse=True)
-    counts = np.zeros(keys.shape[0], dtype=np.int64)
-    np.add.at(counts, inverse, np.concatenate([h.counts for h in items]))
-    return Histogram(keys, counts, items[0].groups, items[0].months)
+    keys = np.concatenate([h.keys for h in items])
+    counts = np.concatenate([h.counts for h in items])
+    if keys.shape[0] == 0:
+        return Histogram(keys, counts, items[0].groups, items[0].months)
+    order = np.argsort(keys)
+    keys, counts = keys[order], counts[order]
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    return Histogram(
+        keys[starts], np.add.reduceat(counts, starts), items[0].groups, items[0].months
+    )
 
 
 def statistics(hist: Histogram) -> pl.DataFrame:
