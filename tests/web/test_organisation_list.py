@@ -61,10 +61,11 @@ def test_sorting_by_a_column_heading(client_for: ClientFor, world: World) -> Non
     client = client_for("national")
     first = client.get("/organisations?region=Y56").text
     # Sorted by name at first, and the vacancy heading offers the highest rates first.
-    assert (
-        '<th class="nhsuk-table__header" scope="col" role="columnheader" aria-sort="ascending"><a href="/organisations?region=Y56&amp;sort=name&amp;order=descending">Name'
-        in first
+    name_head = (
+        'aria-sort="ascending">'
+        '<a href="/organisations?region=Y56&amp;sort=name&amp;order=descending">Name'
     )
+    assert name_head in first
     href = re.search(r'href="([^"]*sort=exec_vacancy_rate[^"]*)"', first)
     assert href is not None
     assert (
@@ -74,10 +75,11 @@ def test_sorting_by_a_column_heading(client_for: ClientFor, world: World) -> Non
     codes = [cells[1] for cells in rows(sorted_page)]
     # Barts 50.0% before London North West 0.0%; London trusts without executive posts last.
     assert codes[:2] == ["R1H", "R1K"]
-    assert (
-        'aria-sort="descending"><a href="/organisations?region=Y56&amp;sort=exec_vacancy_rate&amp;order=ascending"'
-        in sorted_page
+    vacancy_head = (
+        'aria-sort="descending"><a href="/organisations'
+        '?region=Y56&amp;sort=exec_vacancy_rate&amp;order=ascending"'
     )
+    assert vacancy_head in sorted_page
     assert sorted_page.count("aria-sort=") == 1
     everywhere = client.get("/organisations?sort=interim_cover_share&order=descending").text
     assert [cells[1] for cells in rows(everywhere)][:3] == ["RA7", "R1H", "R1K"]

@@ -91,9 +91,13 @@ def sort_organisations(
     """The organisations ordered by ``column`` (by name within ties); those without the
     figure (withheld, not available or not rated) last in either direction."""
     by_name = sorted(found, key=lambda pair: (pair[0].name, pair[0].ods_code))
-    known = [p for p in by_name if _sort_value(column, *p, stability) is not None]
-    unknown = [p for p in by_name if _sort_value(column, *p, stability) is None]
-    known.sort(key=lambda p: _sort_value(column, *p, stability), reverse=descending)
+
+    def value(pair: tuple[Organisation, int | None]) -> Any:
+        return _sort_value(column, pair[0], pair[1], stability)
+
+    known = [p for p in by_name if value(p) is not None]
+    unknown = [p for p in by_name if value(p) is None]
+    known.sort(key=value, reverse=descending)
     return known + unknown
 
 
@@ -137,20 +141,21 @@ def organisation_rows(
     stability: Stability | None = None,
 ) -> list[list[dict[str, Any]]]:
     stability = stability or {}
-    return [
+    rows: list[list[dict[str, Any]]] = [
         [
             {"html": link(f"/organisations/{o.ods_code}", o.name)},
             {"text": o.ods_code},
             {"text": label(o.kind)},
             {"text": region_name(o.region_code)},
             {"text": segment_text(s)},
-        ]
-        + [
-            _figure_cell(c, stability[o.ods_code][c] if o.ods_code in stability else None)
-            for c in FIGURE_COLUMNS
+            *[
+                _figure_cell(c, stability[o.ods_code][c] if o.ods_code in stability else None)
+                for c in FIGURE_COLUMNS
+            ],
         ]
         for o, s in found
     ]
+    return rows
 
 
 def organisation_summary(organisation: Organisation, segment: int | None) -> list[dict[str, Any]]:

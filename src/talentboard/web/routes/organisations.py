@@ -33,8 +33,6 @@ from talentboard.web.permissions import (
 from talentboard.web.presenters.formatting import counted, date, label, percentage
 from talentboard.web.presenters.organisations import (
     LIST_COLUMNS,
-    sort_head,
-    sort_organisations,
     board_rows,
     buddy_items,
     coverage_rows,
@@ -44,6 +42,8 @@ from talentboard.web.presenters.organisations import (
     organisation_rows,
     organisation_summary,
     skills_rows,
+    sort_head,
+    sort_organisations,
 )
 from talentboard.web.presenters.outcomes import peer_view
 from talentboard.web.presenters.stats import headline_cards
