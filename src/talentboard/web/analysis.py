@@ -64,6 +64,7 @@ READS: dict[str, tuple[str, ...]] = {
     "register": REGISTER_TABLES,
     "dashboard": REGISTER_TABLES,
     "charts": REGISTER_TABLES,
+    "stability_by_org": REGISTER_TABLES,
 }
 
 
@@ -352,6 +353,31 @@ def stats_json(
             }
         }
     return payload
+
+
+STABILITY_COLUMNS = ("exec_vacancy_rate", "interim_cover_share", "median_tenure_years")
+
+
+def stability_by_organisation(
+    request: Request, session: Session, at: dt.date, *, exact: bool
+) -> dict[str, dict[str, tuple[float | None, bool]]]:
+    """Each organisation's executive vacancy rate, interim cover share and median tenure at
+    ``at``, as the dashboard defines them (``figures_frame(by="org")``); without
+    personal-data access each after disclosure control. Keyed by ODS code, each figure as
+    (value, withheld); an organisation with no executive or voting board post is absent."""
+
+    def build() -> dict[str, dict[str, tuple[float | None, bool]]]:
+        table = figures_frame(prepare_board(register(request, session)), at, by="org")
+        if not exact:
+            table = publish_figures(table, protect=True)
+        return {
+            row["group"]: {
+                name: (row[name], bool(row.get(f"{name}_suppressed"))) for name in STABILITY_COLUMNS
+            }
+            for row in table.iter_rows(named=True)
+        }
+
+    return cached(request, session, ("stability_by_org", at, exact), build)
 
 
 def succession_view(

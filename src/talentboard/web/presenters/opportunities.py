@@ -174,15 +174,24 @@ def pairing_rows(
     field: str,
     token: str,
     can_decide: bool,
+    in_scope: frozenset[str] | None = None,
 ) -> list[list[dict[str, Any]]]:
+    """The pairings; an organisation outside the caller's scope (``in_scope``, None for
+    every organisation) is named without a link to a page the caller could not open."""
+
+    def named(code: str, name: str) -> dict[str, Any]:
+        if in_scope is None or code in in_scope:
+            return {"html": link(f"/organisations/{code}", name)}
+        return {"text": name}
+
     table: list[list[dict[str, Any]]] = []
     for p in pairings:
         challenged = names.get(p.challenged_ods_code, p.challenged_ods_code)
         strong = names.get(p.strong_ods_code, p.strong_ods_code)
         table.append(
             _proposed_row(
-                {"html": link(f"/organisations/{p.challenged_ods_code}", challenged)},
-                {"html": link(f"/organisations/{p.strong_ods_code}", strong)},
+                named(p.challenged_ods_code, challenged),
+                named(p.strong_ods_code, strong),
                 p,
                 (f"/buddying/pairings/{p.id}/decide", field, token, f"{challenged} with {strong}")
                 if can_decide

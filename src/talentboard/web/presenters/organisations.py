@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 import polars as pl
 from markupsafe import Markup, escape
@@ -12,7 +13,7 @@ from markupsafe import Markup, escape
 from talentboard import vocab
 from talentboard.db.models import Appointment, Organisation, Person, Post
 from talentboard.reference import regions
-from talentboard.web.presenters.formatting import date, label, region_name
+from talentboard.web.presenters.formatting import date, label, percentage, region_name, years
 
 STATE_TAGS = {
     "substantive": ("Substantive", "nhsuk-tag--green"),
@@ -52,19 +53,109 @@ def filter_options(
     }
 
 
+# The list's columns: (sort key, heading). The last three are the dashboard's figures.
+LIST_COLUMNS = (
+    ("name", "Name"),
+    ("ods_code", "ODS code"),
+    ("kind", "Kind"),
+    ("region", "Region"),
+    ("segment", "Oversight segment"),
+    ("exec_vacancy_rate", "Executive vacancy rate"),
+    ("interim_cover_share", "Interim cover"),
+    ("median_tenure_years", "Median executive tenure"),
+)
+FIGURE_COLUMNS = ("exec_vacancy_rate", "interim_cover_share", "median_tenure_years")
+FIRST_DESCENDING = ("exec_vacancy_rate", "interim_cover_share")
+WITHHELD = "Withheld"
+Stability = dict[str, dict[str, tuple[float | None, bool]]]
+
+
+def _sort_value(column: str, o: Organisation, segment: int | None, stability: Stability) -> Any:
+    if column in FIGURE_COLUMNS:
+        return stability.get(o.ods_code, {}).get(column, (None, False))[0]
+    return {
+        "name": o.name,
+        "ods_code": o.ods_code,
+        "kind": label(o.kind),
+        "region": region_name(o.region_code),
+        "segment": segment,
+    }.get(column, o.name)
+
+
+def sort_organisations(
+    found: Sequence[tuple[Organisation, int | None]],
+    stability: Stability,
+    column: str,
+    descending: bool,
+) -> list[tuple[Organisation, int | None]]:
+    """The organisations ordered by ``column`` (by name within ties); those without the
+    figure (withheld, not available or not rated) last in either direction."""
+    by_name = sorted(found, key=lambda pair: (pair[0].name, pair[0].ods_code))
+
+    def value(pair: tuple[Organisation, int | None]) -> Any:
+        return _sort_value(column, pair[0], pair[1], stability)
+
+    known = [p for p in by_name if value(p) is not None]
+    unknown = [p for p in by_name if value(p) is None]
+    known.sort(key=value, reverse=descending)
+    return known + unknown
+
+
+def sort_head(column: str, descending: bool, query: dict[str, str]) -> list[dict[str, Any]]:
+    """Column headings that sort the list: a link per column (the current column's link
+    reverses it), with ``aria-sort`` on the sorted column."""
+    head = []
+    for key, heading in LIST_COLUMNS:
+        current = key == column
+        if current:
+            order = "ascending" if descending else "descending"
+        else:  # rates highest first and tenure shortest first: the least stable first
+            order = "descending" if key in FIRST_DESCENDING else "ascending"
+        href = "/organisations?" + urlencode({**query, "sort": key, "order": order})
+        hidden = f", sort {order}"
+        cell: dict[str, Any] = {
+            "text": heading,
+            "html": Markup(
+                '<a href="{}">{}<span class="nhsuk-u-visually-hidden">{}</span></a>'
+            ).format(href, heading, hidden),
+        }
+        if current:
+            cell["ariaSort"] = "descending" if descending else "ascending"
+        head.append(cell)
+    return head
+
+
+def _figure_cell(column: str, value: tuple[float | None, bool] | None) -> dict[str, Any]:
+    if value is None:
+        return {"text": "No executive posts"}
+    figure, withheld = value
+    if withheld:
+        return {"text": WITHHELD}
+    if column == "median_tenure_years":
+        return {"text": years(figure)}
+    return {"text": percentage(figure, 1)}
+
+
 def organisation_rows(
     found: Sequence[tuple[Organisation, int | None]],
+    stability: Stability | None = None,
 ) -> list[list[dict[str, Any]]]:
-    return [
+    stability = stability or {}
+    rows: list[list[dict[str, Any]]] = [
         [
             {"html": link(f"/organisations/{o.ods_code}", o.name)},
             {"text": o.ods_code},
             {"text": label(o.kind)},
             {"text": region_name(o.region_code)},
             {"text": segment_text(s)},
+            *[
+                _figure_cell(c, stability[o.ods_code][c] if o.ods_code in stability else None)
+                for c in FIGURE_COLUMNS
+            ],
         ]
         for o, s in found
     ]
+    return rows
 
 
 def organisation_summary(organisation: Organisation, segment: int | None) -> list[dict[str, Any]]:

@@ -58,19 +58,30 @@ def details_rows(person: Person) -> list[dict[str, Any]]:
 
 
 def appointment_rows(
-    rows: Sequence[tuple[Appointment, Post, Organisation]], person_id: str, editable: bool
+    rows: Sequence[tuple[Appointment, Post, Organisation]],
+    person_id: str,
+    editable: bool,
+    in_scope: frozenset[str] | None = None,
 ) -> list[list[dict[str, Any]]]:
+    """The person's appointments. An organisation outside the caller's scope (``in_scope``,
+    None for every organisation) is named without a link, and its appointments offer no
+    "Change": neither page would open for the caller."""
     table = []
     for appointment, post, organisation in rows:
+        reachable = in_scope is None or organisation.ods_code in in_scope
         row: list[dict[str, Any]] = [
             {"text": post.title},
-            {"html": link(f"/organisations/{organisation.ods_code}", organisation.name)},
+            {"html": link(f"/organisations/{organisation.ods_code}", organisation.name)}
+            if reachable
+            else {"text": organisation.name},
             {"text": label(appointment.appointment_type)},
             {"text": date(appointment.start_date)},
             {"text": date(appointment.end_date, "In post")},
             {"text": label(appointment.end_reason) if appointment.end_date else ""},
         ]
-        if editable:
+        if editable and not reachable:
+            row.append({"text": ""})
+        elif editable:
             row.append(
                 {
                     "html": link(

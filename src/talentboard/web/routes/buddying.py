@@ -20,6 +20,7 @@ from talentboard.web.permissions import (
     Principal,
     can,
     host_in_scope,
+    ods_codes_in_scope,
     organisation_filter,
 )
 from talentboard.web.presenters.formatting import counted, date
@@ -69,7 +70,12 @@ def buddying(request: Request, session: SessionDep, principal: Buddying) -> Resp
                 else "Buddying has not been run yet."
             ),
             "rows": pairing_rows(
-                pairings, organisation_names(session), FIELD, csrf_token(request), True
+                pairings,
+                organisation_names(session),
+                FIELD,
+                csrf_token(request),
+                True,
+                ods_codes_in_scope(session, principal),
             ),
             "head": [{"text": h} for h in head],
             "can_run": can_run,

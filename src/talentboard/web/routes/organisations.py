@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session
 
 from talentboard.talent.succession import post_states
 from talentboard.web import audit
-from talentboard.web.analysis import cached, dashboard, organisation_analysis, shown_date
+from talentboard.web.analysis import (
+    cached,
+    dashboard,
+    organisation_analysis,
+    shown_date,
+    stability_by_organisation,
+)
 from talentboard.web.deps import SessionDep, requires
 from talentboard.web.permissions import (
     AnalysisScope,
@@ -26,6 +32,7 @@ from talentboard.web.permissions import (
 )
 from talentboard.web.presenters.formatting import counted, date, label, percentage
 from talentboard.web.presenters.organisations import (
+    LIST_COLUMNS,
     board_rows,
     buddy_items,
     coverage_rows,
@@ -35,6 +42,8 @@ from talentboard.web.presenters.organisations import (
     organisation_rows,
     organisation_summary,
     skills_rows,
+    sort_head,
+    sort_organisations,
 )
 from talentboard.web.presenters.outcomes import peer_view
 from talentboard.web.presenters.stats import headline_cards
@@ -72,10 +81,20 @@ def organisations(
     region: str | None = None,
     kind: str | None = None,
     segment: Annotated[str | None, Query()] = None,
+    sort: str | None = None,
+    order: str | None = None,
 ) -> Response:
     as_at = shown_date(request, session)
     search = OrganisationSearch(q or None, region or None, kind or None, _segment(segment))
     found = find_organisations(session, principal, search, as_at)
+    exact = exact_figures(principal)
+    stability = stability_by_organisation(request, session, as_at, exact=exact)
+    column = sort if sort in dict(LIST_COLUMNS) else "name"
+    descending = order == "descending"
+    found = sort_organisations(found, stability, column, descending)
+    query = {
+        k: v for k, v in (("q", q), ("region", region), ("kind", kind), ("segment", segment)) if v
+    }
     return render(
         request,
         "organisations/index.jinja",
@@ -83,7 +102,9 @@ def organisations(
             "title": "Organisations",
             "as_at": date(as_at),
             "q": q or "",
-            "rows": organisation_rows(found),
+            "rows": organisation_rows(found, stability),
+            "head": sort_head(column, descending, query),
+            "exact": exact,
             "found": counted(len(found), "organisation", "organisations"),
             **filter_options(search.region_code, search.kind, search.segment),
         },

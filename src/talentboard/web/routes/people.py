@@ -25,6 +25,7 @@ from talentboard.web.permissions import (
     can,
     editable_person,
     host_in_scope,
+    ods_codes_in_scope,
     organisation_filter,
     visible_person,
 )
@@ -253,7 +254,10 @@ def person_page(
         "appointment_head": table_head(APPOINTMENT_HEAD, edit_register),
         "rating_head": table_head(RATING_HEAD, edit_talent),
         "appointments": appointment_rows(
-            appointments_of(session, person), person_id, edit_register
+            appointments_of(session, person),
+            person_id,
+            edit_register,
+            ods_codes_in_scope(session, principal),
         ),
         "profile": profile_rows(profile),
         "grid_place": grid_place(profile, conversations, shown_date(request, session)),
