@@ -46,7 +46,7 @@ WRONG_VALUES = (
     "true",
     "maybe",
     "=1+1",
-    "'=HYPERLINK(\"x\")",
+    '\'=HYPERLINK("x")',
     "@SUM(A1)",
     "+44",
     "\t",
@@ -60,7 +60,7 @@ WRONG_VALUES = (
     "e\u0301",
     "\U0001f600",
     "a\nb",
-    "\"quoted\"",
+    '"quoted"',
     "0000-00-00",
     "2024-02-30",
     "2023-02-29",
@@ -159,9 +159,11 @@ def hostile_file(draw: st.DrawFn, kind: str, fmt: str | None = None) -> Hostile:
             rows = [x[:c] + x[c + 1 :] for x in rows]
         elif action == "extra_column":
             name = draw(st.sampled_from(["notes", "", "Person ID", "hobby", "=cmd|x!A1"]))
-            rows = [rows[0] + [name]] + [x + [draw(st.sampled_from(["", "1", "x"]))] for x in rows[1:]]
+            rows = [rows[0] + [name]] + [
+                [*x, draw(st.sampled_from(["", "1", "x"]))] for x in rows[1:]
+            ]
         elif action == "repeat_column":
-            rows = [x + [x[c]] if c < len(x) else x for x in rows]
+            rows = [[*x, x[c]] if c < len(x) else x for x in rows]
         elif action == "rename_column":
             rows[0][c] = draw(st.sampled_from([rows[0][c].upper(), f" {rows[0][c]} ", "", "x"]))
         elif action == "duplicate_row":
@@ -215,7 +217,16 @@ def _workbook(kind: str, rows: list[list[str]], draw: st.DrawFn) -> bytes:
         for value in row:
             clean = "".join(ch for ch in value if ch >= " " or ch in "\t\n\r")[:32_000]
             if number and draw(st.integers(0, 5)) == 0:
-                cells.append(draw(st.one_of(st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False), st.booleans(), st.dates())))
+                cells.append(
+                    draw(
+                        st.one_of(
+                            st.integers(-(10**6), 10**6),
+                            st.floats(allow_nan=False, allow_infinity=False),
+                            st.booleans(),
+                            st.dates(),
+                        )
+                    )
+                )
             else:
                 cells.append(clean)
         sheet.append(cells)
