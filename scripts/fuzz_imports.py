@@ -48,7 +48,8 @@ def main() -> int:
                     phases=[Phase.generate],
                 )
                 @given(hostile_file(kind, fmt))
-                def attempt(hostile: Hostile, kind: str = kind, fmt: str = fmt) -> None:
+                def attempt(hostile: Hostile) -> None:
+                    kind, fmt = hostile.kind, hostile.fmt
                     try:
                         code, problems = harness.run(hostile)
                     except AssertionError:

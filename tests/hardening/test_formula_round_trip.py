@@ -67,7 +67,7 @@ def test_export_then_import_gives_back_the_names(
         else:
             sheet = openpyxl.load_workbook(path).active
             assert sheet is not None
-            cells = [c for c in sheet[2][1:3]]
+            cells = list(sheet[2][1:3])
             assert [c.value for c in cells] == [given, family]
             for cell in cells:
                 assert cell.data_type == "s"
