@@ -98,6 +98,8 @@ def canonical_rows(kind: str) -> list[list[str]]:
 def _overlap(rows: list[list[str]]) -> list[list[str]]:
     """An appointments file with a second appointment to the same post inside the first."""
     header = rows[0]
+    if "start_date" not in header or "end_date" not in header or len(rows) < 2:
+        return rows
     start, end = header.index("start_date"), header.index("end_date")
     copy = list(rows[1])
     copy[start] = rows[1][start][:8] + "15" if rows[1][start] else "2020-01-15"
