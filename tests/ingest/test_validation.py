@@ -395,7 +395,11 @@ def test_a_row_longer_than_the_header_is_refused(session: Session, folder: Path)
             "not one of: medical, nursing, ahp, other_clinical, finance, general_management, other",
         ),
         (3, "birth_year", "not a whole number"),
-        (3, None, "has more cells than the header has columns (is a comma missing its quotes?)"),
+        (
+            3,
+            "column I",
+            "has more cells than the header has columns (is a comma missing its quotes?)",
+        ),
     ]
     assert report.problems[-1].value == "1965"
 

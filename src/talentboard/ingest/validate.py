@@ -135,14 +135,16 @@ class _Checker:
         width = len(self.table.header)
         for number, cells in zip(self.table.row_numbers, rows, strict=True):
             if len(cells) > width:
-                beyond = next((c for c in cells[width:] if c.strip()), None)
+                beyond = next(
+                    ((i, c) for i, c in enumerate(cells[width:], width) if c.strip()), None
+                )
                 if beyond is not None:
                     self.problems.append(
                         Problem(
                             self.file,
                             number,
-                            None,
-                            beyond.strip(),
+                            f"column {column_letter(beyond[0])}",
+                            beyond[1].strip(),
                             "has more cells than the header has columns (is a comma missing "
                             "its quotes?)",
                         )

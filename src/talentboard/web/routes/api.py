@@ -47,7 +47,19 @@ from talentboard.web.routes.forecast import scenario_key
 from talentboard.web.routes.outcomes import outcome_inputs
 from talentboard.web.routes.vacancies import audit_shortlist, visible_shortlist
 
-router = APIRouter(prefix="/api", tags=["api"])
+# What any operation may answer besides its own result: documented so that clients (and
+# the schema checks in tests/hardening) know every status code the API gives.
+_ERROR = {"application/json": {"schema": {"type": "object", "properties": {"detail": {}}}}}
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "A parameter that cannot be used", "content": _ERROR},
+    401: {"description": "No token, or a token that is not valid", "content": _ERROR},
+    404: {
+        "description": "Not found, outside the token holder's scope, or not for their role",
+        "content": _ERROR,
+    },
+}
+
+router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
 
 Organisations = Annotated[Principal, Depends(api_requires(Capability.VIEW_ORGANISATIONS))]
 Personal = Annotated[Principal, Depends(api_requires(Capability.SIGNED_IN))]
