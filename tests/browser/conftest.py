@@ -116,6 +116,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         database_url=database,
         secret_key="browser-test-secret-key",
         upload_dir=folder / "uploads",
+        # Every journey signs in afresh from 127.0.0.1, many a minute: the sign-in rate
+        # limit (tested in tests/web) would refuse the later ones.
+        login_attempts_per_minute=10_000,
     )
     app = create_app(settings, engine)
     port = _free_port()

@@ -18,6 +18,7 @@ def given_a_signed_in(user_for: Any, role: str) -> User:
     user.page.get_by_label("Username").fill(f"{role}-user")
     user.page.get_by_label("Password", exact=True).fill(PASSWORD)
     user.page.get_by_role("button", name="Sign in").click()
+    expect(user.page.get_by_role("button", name="Sign out")).to_be_visible()
     return user
 
 
