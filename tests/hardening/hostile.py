@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
@@ -235,6 +236,17 @@ def _workbook(kind: str, rows: list[list[str]], draw: st.DrawFn) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def steady(examples: int) -> settings:
+    """Hypothesis settings for CI: ``examples`` cases, the same ones every run."""
+    return settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
 
 
 def cli(*argv: str) -> int:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from fastapi import FastAPI
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlalchemy.orm import Session
 
 from talentboard.web.accounts import create_token
+from tests.hardening.hostile import steady
 from tests.web.world import ROLES
 
 pytestmark = pytest.mark.filterwarnings("ignore")
@@ -27,13 +28,7 @@ pytestmark = pytest.mark.filterwarnings("ignore")
 # response bodies) is.
 ACCEPTANCE = positive_data_acceptance
 EXAMPLES = 10
-SETTINGS = settings(
-    max_examples=EXAMPLES,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
+SETTINGS = steady(EXAMPLES)
 
 
 def test_every_role_gets_no_server_error_and_no_schema_violation(

@@ -14,19 +14,13 @@ import zipfile
 from collections.abc import Iterator
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from talentboard.ingest import KINDS
-from tests.hardening.hostile import Harness, Hostile, canonical_rows, hostile_file, placed
+from tests.hardening.hostile import Harness, Hostile, canonical_rows, hostile_file, placed, steady
 
 EXAMPLES = int(os.environ.get("TALENTBOARD_FUZZ_EXAMPLES", "145"))
-SETTINGS = settings(
-    max_examples=EXAMPLES,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
+SETTINGS = steady(EXAMPLES)
 
 
 @pytest.fixture(scope="module")
