@@ -55,6 +55,27 @@ def test_a_batch_split_run_equals_the_single_run(setup) -> None:  # type: ignore
     assert other.to_json() != whole.to_json()
 
 
+def test_threads_change_nothing_but_the_wait(setup) -> None:  # type: ignore[no-untyped-def]
+    """Batches run one at a time or on three threads give the same figures, and progress
+    is reported for each batch in order either way."""
+    reported: dict[int, list[tuple[int, int]]] = {1: [], 3: []}
+    runs = {
+        threads: run_forecast(
+            setup,
+            REPLICATIONS,
+            11,
+            BASELINE,
+            batch_size=BATCH,
+            threads=threads,
+            progress=lambda done, total, threads=threads: reported[threads].append((done, total)),
+        )
+        for threads in (1, 3)
+    }
+    assert runs[3].to_json() == runs[1].to_json()
+    assert runs[3].figures.equals(runs[1].figures)
+    assert reported[1] == reported[3] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+
 def test_histogram_quantiles_equal_numpy_quantiles(setup) -> None:  # type: ignore[no-untyped-def]
     """The quantiles taken from merged histograms are numpy's on the raw values."""
     from talentboard.forecast.simulate import simulate_batch

@@ -64,6 +64,7 @@ __all__ = [
     "batch_plan",
     "existing_posts",
     "keep_freed_memory",
+    "plan_for",
     "simulate_batch",
 ]
 
@@ -441,7 +442,7 @@ _cache_lock = threading.Lock()
 _cache: list[tuple[Model, Scenario, IntArray, int, _Plan]] = []
 
 
-def _plan_for(model: Model, scenario: Scenario, group_of: IntArray, groups: int) -> _Plan:
+def plan_for(model: Model, scenario: Scenario, group_of: IntArray, groups: int) -> _Plan:
     """The plan of a recent run asked for again (the same objects), or a new one."""
     with _cache_lock:
         for m, s, g, n, plan in _cache:
@@ -865,7 +866,7 @@ def simulate_batch(
     ``existing`` is :func:`existing_posts` of the same, when already worked out.
     """
     _reuse_freed_memory()
-    plan = _plan_for(model, scenario, group_of, groups)
+    plan = plan_for(model, scenario, group_of, groups)
     generator = np.random.Generator(np.random.PCG64(seed))
     numbers = generator.bit_generator.random_raw(model.size * replications)
     # Replications are independent: a batch runs in equal chunks of them small enough for
