@@ -107,9 +107,10 @@ def data_stamp(session: Session, tables: Iterable[str] | None = None) -> DataSta
     )
 
 
-def write_mark(session: Session) -> tuple[Any, ...] | None:
-    """A value that changes with every committed write, or None for a database where none
-    is known (an in-memory SQLite database, a dialect other than SQLite and PostgreSQL).
+def write_mark(session: Session, tables: Iterable[str] = REGISTER_TABLES) -> tuple[Any, ...] | None:
+    """A value that changes with every committed write (on PostgreSQL, every write to
+    ``tables``), or None for a database where none is known (an in-memory SQLite
+    database, a dialect other than SQLite and PostgreSQL).
 
     It may also change without a write (a SQLite checkpoint moving the log into the file),
     which costs a fresh read, never a stale one.
@@ -121,7 +122,7 @@ def write_mark(session: Session) -> tuple[Any, ...] | None:
         sums = ", ".join(
             f"(SELECT SUM(xmin::text::bigint) FROM {table}), "
             f"(SELECT MAX(xmin::text::bigint) FROM {table})"
-            for table in REGISTER_TABLES
+            for table in tables
         )
         return tuple(session.execute(text(f"SELECT {sums}")).one())
     database = url.database

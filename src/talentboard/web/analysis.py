@@ -86,7 +86,9 @@ def cached(request: Request, session: Session, key: Hashable, build: Callable[[]
     decided (and checked against their scope) outside, and is part of ``key``.
     """
     cache = _cache(request)
-    return cache.get(key, cache.stamp(session).of(reads(key)), build)
+    return cache.get(
+        key, cache.stamp(session).of(reads(key)), build, lambda: cache.write_mark(session)
+    )
 
 
 def shown_date(request: Request, session: Session) -> dt.date:
@@ -146,7 +148,9 @@ def kept_register(request: Request, session: Session) -> KeptRegister:
         patched = None if stale is None else _patched(request, session, stale, stamp)
         return _Kept(patched or read_register(session), stamp, sequence)
 
-    kept: _Kept = cache.refresh("register", stamp.of(REGISTER_TABLES), update)
+    kept: _Kept = cache.refresh(
+        "register", stamp.of(REGISTER_TABLES), update, lambda: cache.write_mark(session)
+    )
     return kept.register
 
 

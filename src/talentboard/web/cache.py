@@ -34,7 +34,7 @@ from sqlalchemy.sql.elements import BinaryExpression, BindParameter, BooleanClau
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 # The stamp lives with the database code so that the CLI can read it without the web app.
-from talentboard.db.stamp import STAMPED_TABLES, DataStamp, data_stamp
+from talentboard.db.stamp import STAMPED_TABLES, DataStamp, data_stamp, write_mark
 from talentboard.web import metrics, shared
 
 T = TypeVar("T")
@@ -95,10 +95,12 @@ class AnalysisCache:
         self.max_entries = max_entries
         self.stamp_seconds = stamp_seconds
         self.log_entries = log_entries
-        self._entries: OrderedDict[Hashable, tuple[Hashable, float, Any]] = OrderedDict()
+        # key: (stamp, when kept, value, write mark read before computing it)
+        self._entries: OrderedDict[Hashable, tuple[Hashable, float, Any, Hashable]] = OrderedDict()
         self._lock = threading.Lock()
         self._computing: dict[Hashable, threading.Lock] = {}
         self._stamp: tuple[DataStamp, float] | None = None
+        self._mark: tuple[Hashable, float] | None = None
         self._stamp_reading = threading.Lock()
         self._noted: dict[str, int] = {}
         self._log: list[tuple[int, Changes]] = []
@@ -187,55 +189,114 @@ class AnalysisCache:
 
     def _fresh(self, key: Hashable, stamp: Hashable) -> tuple[bool, Any]:
         entry = self._entries.get(key)
-        if entry is not None and entry[0] == stamp and time.monotonic() - entry[1] < self.ttl:
+        if entry is not None and entry[0] == stamp and not self._expired(entry):
             self._entries.move_to_end(key)
             return True, entry[2]
         return False, None
 
+    def _expired(self, entry: tuple[Hashable, float, Any, Hashable]) -> bool:
+        """Whether ``entry`` has outlived ``ttl``. A value kept under the empty stamp is
+        keyed by the data it was computed from (a fingerprint of it is part of its key),
+        so it never needs computing again: only the bound on entries removes it."""
+        return entry[0] != () and time.monotonic() - entry[1] >= self.ttl
+
     def _stale(self, key: Hashable) -> Any:
         entry = self._entries.get(key)
-        if entry is not None and time.monotonic() - entry[1] < self.ttl:
+        if entry is not None and not self._expired(entry):
             return entry[2]
         return None
 
-    def get(self, key: Hashable, stamp: Hashable, compute: Callable[[], T]) -> T:
+    def get(
+        self,
+        key: Hashable,
+        stamp: Hashable,
+        compute: Callable[[], T],
+        mark: Callable[[], Hashable] | None = None,
+    ) -> T:
         """The cached value for ``key`` when its stamp matches and it has not expired."""
-        return self.refresh(key, stamp, lambda _stale: compute())
+        return self.refresh(key, stamp, lambda _stale: compute(), mark)
 
-    def refresh(self, key: Hashable, stamp: Hashable, update: Callable[[T | None], T]) -> T:
+    def refresh(
+        self,
+        key: Hashable,
+        stamp: Hashable,
+        update: Callable[[T | None], T],
+        mark: Callable[[], Hashable] | None = None,
+    ) -> T:
         """As ``get``, but a value kept at another stamp (and not expired) is handed to
-        ``update`` to bring up to date, rather than computed again from nothing."""
+        ``update`` to bring up to date, rather than computed again from nothing.
+
+        A value that has only outlived ``ttl`` (its stamp still holds) is checked once,
+        by one request, while the others are given it as it is rather than held up: when
+        ``mark`` (``write_mark``, which changes with every committed write) reads as it
+        did before the value was computed, nothing has been written since and the value
+        is kept for another ``ttl``; otherwise it is computed again.
+        """
         kind = metrics.cache_kind(key)
         with self._lock:
+            entry = self._entries.get(key)
             found, value = self._fresh(key, stamp)
             if found:
                 metrics.cache_lookup(kind, hit=True)
                 cached: T = value
                 return cached
             guard = self._computing.setdefault(key, threading.Lock())
-        with guard:
+        aged = entry is not None and entry[0] == stamp
+        if aged and entry is not None and not guard.acquire(blocking=False):
+            # Another request is checking this value: it was right a moment ago.
+            metrics.cache_lookup(kind, hit=True)
+            meanwhile: T = entry[2]
+            return meanwhile
+        if not aged:
+            guard.acquire()
+        try:
             with self._lock:
                 found, value = self._fresh(key, stamp)
                 stale = None if found else self._stale(key)
+                entry = self._entries.get(key)
             metrics.cache_lookup(kind, hit=found)
             if found:
                 computed_meanwhile: T = value
                 return computed_meanwhile
-            result = update(stale)
+            before = mark() if mark is not None else None
+            unwritten = before is not None and entry is not None and entry[3] == before
+            if unwritten and entry is not None and entry[0] == stamp:
+                result: T = entry[2]
+                computed = False
+            else:
+                result = update(stale)
+                computed = True
             with self._lock:
-                self._entries[key] = (stamp, time.monotonic(), result)
+                self._entries[key] = (stamp, time.monotonic(), result, before)
                 self._entries.move_to_end(key)
                 while len(self._entries) > self.max_entries:
                     self._entries.popitem(last=False)
                 self._computing.pop(key, None)
-            if self.freeze:
-                keep_out_of_collections()
+        finally:
+            guard.release()
+        if self.freeze and computed:
+            keep_out_of_collections()
         return result
+
+    def write_mark(self, session: Session) -> Hashable:
+        """``db.stamp.write_mark`` of the analysed tables, read again when the last
+        reading is older than ``stamp_seconds``. Read before a value is computed, so a
+        write made after the reading and before the computation only costs a new one."""
+        now = time.monotonic()
+        with self._lock:
+            last = self._mark
+        if last is not None and now - last[1] < self.stamp_seconds:
+            return last[0]
+        value = write_mark(session, STAMPED_TABLES)
+        with self._lock:
+            self._mark = (value, now)
+        return value
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
             self._stamp = None
+            self._mark = None
 
 
 def keep_out_of_collections() -> None:

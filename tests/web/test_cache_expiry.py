@@ -1,0 +1,126 @@
+"""What happens when a kept value outlives the cache's time to live.
+
+The time to live is there for writes the data stamp cannot see (a title rewritten in
+place by another program). At the all-levels scale, computing the register and a
+national page again takes seconds, so an expired value is checked against the write mark
+first, and while one request checks it the others are given it rather than held up.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from talentboard.web.cache import AnalysisCache
+
+
+class Counter:
+    """A computation that counts how often it runs and returns its run number."""
+
+    def __init__(self) -> None:
+        self.runs = 0
+
+    def __call__(self) -> int:
+        self.runs += 1
+        return self.runs
+
+
+def test_a_value_keyed_by_its_data_never_expires() -> None:
+    """Under the empty stamp the key itself says what the value was computed from."""
+    cache = AnalysisCache(ttl_seconds=0.0)
+    compute = Counter()
+    assert cache.get(("figures", "fingerprint"), (), compute) == 1
+    assert cache.get(("figures", "fingerprint"), (), compute) == 1
+    assert compute.runs == 1
+
+
+def test_an_expired_value_is_kept_while_nothing_has_been_written() -> None:
+    cache = AnalysisCache(ttl_seconds=0.0)
+    compute = Counter()
+    mark = ["mark 1"]
+    assert cache.get("register", "stamp", compute, lambda: mark[0]) == 1
+    # Expired (time to live 0), same stamp, same write mark: nothing to compute.
+    assert cache.get("register", "stamp", compute, lambda: mark[0]) == 1
+    assert compute.runs == 1
+    # A write the stamp cannot see moves the write mark: computed again.
+    mark[0] = "mark 2"
+    assert cache.get("register", "stamp", compute, lambda: mark[0]) == 2
+    assert compute.runs == 2
+
+
+def test_an_expired_value_without_a_write_mark_is_computed_again() -> None:
+    """An in-memory database has no write mark (None): expiry recomputes, as before."""
+    cache = AnalysisCache(ttl_seconds=0.0)
+    compute = Counter()
+    assert cache.get("register", "stamp", compute, lambda: None) == 1
+    assert cache.get("register", "stamp", compute, lambda: None) == 2
+    assert cache.get("register", "stamp", compute) == 3
+
+
+def test_a_new_stamp_is_computed_whatever_the_write_mark() -> None:
+    cache = AnalysisCache(ttl_seconds=300.0)
+    compute = Counter()
+    assert cache.get("register", "stamp 1", compute, lambda: "mark") == 1
+    assert cache.get("register", "stamp 1", compute, lambda: "mark") == 1
+    assert cache.get("register", "stamp 2", compute, lambda: "mark") == 2
+
+
+def test_while_one_request_checks_an_expired_value_the_others_are_given_it() -> None:
+    """The first request after expiry computes again (the mark moved); a second request
+    meanwhile gets the kept value at once instead of waiting for the computation."""
+    cache = AnalysisCache(ttl_seconds=0.0)
+    assert cache.get("register", "stamp", lambda: "kept", lambda: "mark 1") == "kept"
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> str:
+        started.set()
+        assert release.wait(10)
+        return "recomputed"
+
+    results: list[str] = []
+    first = threading.Thread(
+        target=lambda: results.append(cache.get("register", "stamp", slow, lambda: "mark 2"))
+    )
+    first.start()
+    assert started.wait(10)
+    second: list[str] = []
+    other = threading.Thread(
+        target=lambda: second.append(cache.get("register", "stamp", lambda: "never"))
+    )
+    other.start()
+    other.join(30)  # it does not wait for ``release``, which comes only after
+    assert second == ["kept"]
+    release.set()
+    first.join(10)
+    assert results == ["recomputed"]
+    # The recomputed value replaced the kept one.
+    cache.ttl = 300.0
+    assert cache.get("register", "stamp", lambda: "never", lambda: "mark 2") == "recomputed"
+
+
+def test_a_value_at_an_old_stamp_still_waits_for_its_computation() -> None:
+    """Only an expired value whose stamp still holds is handed out while it is checked: a
+    value from before a change is never shown after it."""
+    cache = AnalysisCache(ttl_seconds=300.0)
+    assert cache.get("register", "stamp 1", lambda: "old") == "old"
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> str:
+        started.set()
+        assert release.wait(10)
+        return "new"
+
+    results: list[str] = []
+    first = threading.Thread(target=lambda: results.append(cache.get("register", "stamp 2", slow)))
+    first.start()
+    assert started.wait(10)
+    second: list[str] = []
+    waiter = threading.Thread(
+        target=lambda: second.append(cache.get("register", "stamp 2", lambda: "never"))
+    )
+    waiter.start()
+    waiter.join(0.5)
+    assert waiter.is_alive()  # waiting for the computation, not given "old"
+    release.set()
+    first.join(10)
+    waiter.join(10)
+    assert results == second == ["new"]
