@@ -86,9 +86,12 @@ def cached(request: Request, session: Session, key: Hashable, build: Callable[[]
     decided (and checked against their scope) outside, and is part of ``key``.
     """
     cache = _cache(request)
-    return cache.get(
-        key, cache.stamp(session).of(reads(key)), build, lambda: cache.write_mark(session)
-    )
+    return cache.get(key, cache.stamp(session).of(reads(key)), build, _mark(cache, session))
+
+
+def _mark(cache: AnalysisCache, session: Session) -> Callable[[float], Hashable]:
+    """The write mark as the cache asks for it (``AnalysisCache.refresh``)."""
+    return lambda within: cache.write_mark(session, within)
 
 
 def shown_date(request: Request, session: Session) -> dt.date:
@@ -149,7 +152,7 @@ def kept_register(request: Request, session: Session) -> KeptRegister:
         return _Kept(patched or read_register(session), stamp, sequence)
 
     kept: _Kept = cache.refresh(
-        "register", stamp.of(REGISTER_TABLES), update, lambda: cache.write_mark(session)
+        "register", stamp.of(REGISTER_TABLES), update, _mark(cache, session)
     )
     return kept.register
 

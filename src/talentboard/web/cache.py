@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextvars
 import gc
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -211,7 +212,7 @@ class AnalysisCache:
         key: Hashable,
         stamp: Hashable,
         compute: Callable[[], T],
-        mark: Callable[[], Hashable] | None = None,
+        mark: Callable[[float], Hashable] | None = None,
     ) -> T:
         """The cached value for ``key`` when its stamp matches and it has not expired."""
         return self.refresh(key, stamp, lambda _stale: compute(), mark)
@@ -221,16 +222,17 @@ class AnalysisCache:
         key: Hashable,
         stamp: Hashable,
         update: Callable[[T | None], T],
-        mark: Callable[[], Hashable] | None = None,
+        mark: Callable[[float], Hashable] | None = None,
     ) -> T:
         """As ``get``, but a value kept at another stamp (and not expired) is handed to
         ``update`` to bring up to date, rather than computed again from nothing.
 
         A value that has only outlived ``ttl`` (its stamp still holds) is checked once,
         by one request, while the others are given it as it is rather than held up: when
-        ``mark`` (``write_mark``, which changes with every committed write) reads as it
-        did before the value was computed, nothing has been written since and the value
-        is kept for another ``ttl``; otherwise it is computed again.
+        ``mark`` (``write_mark``, which changes with every committed write; called with
+        the oldest reading it may give, in seconds) reads as it did before the value was
+        computed, nothing has been written since and the value is kept for another
+        ``ttl``; otherwise it is computed again.
         """
         kind = metrics.cache_kind(key)
         with self._lock:
@@ -258,14 +260,20 @@ class AnalysisCache:
             if found:
                 computed_meanwhile: T = value
                 return computed_meanwhile
-            before = mark() if mark is not None else None
-            unwritten = before is not None and entry is not None and entry[3] == before
-            if unwritten and entry is not None and entry[0] == stamp:
-                result: T = entry[2]
-                computed = False
+            result: T
+            checked = entry is not None and entry[0] == stamp and entry[3] is not None
+            if mark is not None and entry is not None and checked:
+                before = mark(self.stamp_seconds)
+                unwritten = before == entry[3]
             else:
-                result = update(stale)
-                computed = True
+                unwritten = False
+            if unwritten and entry is not None:
+                result, computed = entry[2], False
+            else:
+                # Any reading taken before the computation will do: a write after it only
+                # makes the check at expiry compute once more.
+                before = mark(math.inf) if mark is not None else None
+                result, computed = update(stale), True
             with self._lock:
                 self._entries[key] = (stamp, time.monotonic(), result, before)
                 self._entries.move_to_end(key)
@@ -278,14 +286,14 @@ class AnalysisCache:
             keep_out_of_collections()
         return result
 
-    def write_mark(self, session: Session) -> Hashable:
+    def write_mark(self, session: Session, within: float) -> Hashable:
         """``db.stamp.write_mark`` of the analysed tables, read again when the last
-        reading is older than ``stamp_seconds``. Read before a value is computed, so a
-        write made after the reading and before the computation only costs a new one."""
+        reading is older than ``within`` seconds (it reads every analysed table, about
+        a second at the all-levels scale on PostgreSQL)."""
         now = time.monotonic()
         with self._lock:
             last = self._mark
-        if last is not None and now - last[1] < self.stamp_seconds:
+        if last is not None and now - last[1] < within:
             return last[0]
         value = write_mark(session, STAMPED_TABLES)
         with self._lock:
