@@ -95,6 +95,29 @@ def test_templates_download(client_for: ClientFor) -> None:
     assert client.get("/data/templates/nothing.csv").status_code == 404
 
 
+def test_an_org_admins_templates_name_their_own_organisation(client_for: ClientFor) -> None:
+    """Barts (R1H) has a chief executive post R1H-CEO and board post R1H-FD: its
+    administrator's appointments template appoints its example people to those, where the
+    national template names the reference trust's posts (RJ1-DON, RJ1-CEO)."""
+
+    def rows(role: str, kind: str) -> list[list[str]]:
+        text = client_for(role).get(f"/data/templates/{kind}.csv").content.decode("utf-8-sig")
+        return [line.split(",") for line in text.splitlines()[1:]]
+
+    assert [r[:2] for r in rows("org_admin", "appointments")] == [
+        ["R1H-P0001", "R1H-FD"],
+        ["R1H-P0002", "R1H-CEO"],
+    ]
+    assert [r[:2] for r in rows("national", "appointments")] == [
+        ["P0001", "RJ1-DON"],
+        ["P0002", "RJ1-CEO"],
+    ]
+    assert [r[0] for r in rows("org_admin", "posts")] == ["R1H-CEO", "R1H-FD"]
+    assert {r[2] for r in rows("org_admin", "opportunities")} == {"R1H"}
+    # Organisations are the national team's to load: their template keeps the reference rows.
+    assert [r[0] for r in rows("org_admin", "organisations")] == ["QKK", "QOP"]
+
+
 def test_an_org_admin_imports_and_exports_only_their_organisations_rows(
     session: Session, world: World, tmp_path: Path
 ) -> None:

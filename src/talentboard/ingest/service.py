@@ -31,6 +31,7 @@ from talentboard.ingest.scope import (
     scope_problems,
     scoped_frame,
 )
+from talentboard.ingest.templates import OwnOrganisation, own_examples
 from talentboard.ingest.validate import Checked, check_table
 from talentboard.ingest.write import file_format, write_mapped, write_rows
 from talentboard.progress import SILENT, Reporter
@@ -269,13 +270,15 @@ def export_kind(
     return frame.height
 
 
-def template_frame(kind: str) -> pl.DataFrame:
-    """The kind's two example rows, parsed."""
+def template_frame(kind: str, own: OwnOrganisation | None = None) -> pl.DataFrame:
+    """The kind's two example rows, parsed; with ``own``, in that organisation
+    (``ingest.templates``)."""
     chosen = get_kind(kind)
+    examples = chosen.examples if own is None else own_examples(chosen, own)
     columns = {}
     for column in chosen.columns:
         text = pl.Series(
-            column.name, [row.get(column.name, "") for row in chosen.examples], dtype=pl.String
+            column.name, [row.get(column.name, "") for row in examples], dtype=pl.String
         ).replace("", None)
         values, reasons = column.type.parse(text)
         if reasons.drop_nulls().len():
@@ -285,9 +288,10 @@ def template_frame(kind: str) -> pl.DataFrame:
     return pl.DataFrame(columns)
 
 
-def write_template(kind: str, path: str | Path) -> None:
-    """Write the header and two example rows of ``kind`` to ``path`` (CSV or XLSX)."""
+def write_template(kind: str, path: str | Path, own: OwnOrganisation | None = None) -> None:
+    """Write the header and two example rows of ``kind`` to ``path`` (CSV or XLSX); with
+    ``own``, example rows in that organisation (``ingest.templates``)."""
     chosen = get_kind(kind)
     target = Path(path)
     file_format(target)
-    write_rows(chosen, template_frame(chosen.name), target)
+    write_rows(chosen, template_frame(chosen.name, own), target)
