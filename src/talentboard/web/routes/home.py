@@ -74,7 +74,7 @@ def _chosen_date(request: Request, session: Session) -> ChosenDate:
             return ChosenDate(
                 latest,
                 raw=raw_from_values((AT_FIELD,), {}),
-                error=(f"{AT_FIELD.label} must be a real date"),
+                error=f"{AT_FIELD.label} must be a real date",
             )
         raw = raw_from_values((AT_FIELD,), {"at": value})
     else:
