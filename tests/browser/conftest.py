@@ -200,8 +200,8 @@ class User:
 def user_for(site: Site, browser: Any) -> Iterator[Any]:
     contexts: list[Any] = []
 
-    def make(role: str) -> User:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def make(role: str, width: int = 1280) -> User:
+        context = browser.new_context(viewport={"width": width, "height": 900})
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(30_000)

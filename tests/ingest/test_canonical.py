@@ -26,6 +26,8 @@ from talentboard.db.models import (
 )
 from talentboard.ingest import KINDS, TableCounts, export_kind, import_file, write_template
 from talentboard.ingest.read import read_table
+from talentboard.ingest.scope import AddedUnder, ImportScope
+from talentboard.ingest.templates import own_organisation
 from talentboard.reference import reference_organisations, reference_performance
 from tests.ingest.helpers import SECTION_6_KINDS, canonical, kinds_with_files, load, snapshot
 
@@ -226,3 +228,79 @@ def test_templates_import_in_order(session: Session, tmp_path: Path) -> None:
         == len(reference_organisations()) + 2
     )
     assert performance + 2 == len(snapshot(session)["performance_ratings"])
+
+
+# The kinds only the national team imports keep the reference examples.
+NATIONAL_KINDS = ("organisations", "performance", "indicator-definitions")
+
+
+def test_templates_in_an_organisation_import_inside_its_scope(
+    session: Session, tmp_path: Path
+) -> None:
+    """Templates written for Manchester University (R0A, no posts yet) name it: its posts
+    template adds R0A-CEO and R0A-DON, and every later template refers to those posts and
+    to people R0A-P0001 and R0A-P0002, so each imports within the organisation's scope as
+    an organisation administrator's import, in the order above. Then its posts template
+    holds its two stored posts, and importing it again changes nothing."""
+    scope = ImportScope(frozenset({"R0A"}), added_under=AddedUnder(ods_code="R0A"))
+    for kind in KINDS:
+        if kind in NATIONAL_KINDS:
+            continue
+        path = tmp_path / f"{kind}.csv"
+        write_template(kind, path, own_organisation(session, "R0A"))
+        result = import_file(session, kind, path, scope=scope)
+        assert result.ok, (kind, result.report.problems)
+        assert sum(c.inserted + c.updated for c in result.counts.values()) >= 1, kind
+    posts = session.scalars(select(Post.post_id).where(Post.ods_code == "R0A")).all()
+    assert sorted(posts) == ["R0A-CEO", "R0A-DON"]
+    appointed = session.execute(
+        select(Person.person_id, Post.post_id)
+        .join(Appointment, Appointment.person_ref == Person.id)
+        .join(Post, Post.id == Appointment.post_ref)
+        .order_by(Person.person_id)
+    ).all()
+    assert [tuple(row) for row in appointed] == [
+        ("R0A-P0001", "R0A-DON"),
+        ("R0A-P0002", "R0A-CEO"),
+    ]
+    again = tmp_path / "posts-again.csv"
+    write_template("posts", again, own_organisation(session, "R0A"))
+    assert [row[0] for row in read_table(again).rows] == ["R0A-CEO", "R0A-DON"]
+    counts = import_file(session, "posts", again, scope=scope).counts
+    assert sum(c.inserted + c.updated for c in counts.values()) == 0
+
+
+def test_a_template_names_the_organisations_real_posts(session: Session, tmp_path: Path) -> None:
+    """Once Guy's and St Thomas' (RJ1) has posts, a template written for another
+    organisation with posts refers to that organisation's posts, never RJ1's: Barts (R1H)
+    with a chief executive post R1H-CEO and a finance director post R1H-FIN gets R1H-CEO
+    for the example chief executive and R1H-FIN (its other post) for the example chief
+    nurse."""
+    session.add_all(
+        [
+            Post(
+                post_id=post_id,
+                ods_code="R1H",
+                role_code=role,
+                title=title,
+                level="board",
+                executive=True,
+                voting=True,
+            )
+            for post_id, role, title in (
+                ("R1H-CEO", "chief_executive", "Chief Executive"),
+                ("R1H-FIN", "finance_director", "Chief Finance Officer"),
+            )
+        ]
+    )
+    session.flush()
+    own = own_organisation(session, "R1H")
+    path = tmp_path / "appointments.csv"
+    write_template("appointments", path, own)
+    rows = read_table(path).rows
+    assert [(row[0], row[1]) for row in rows] == [
+        ("R1H-P0001", "R1H-FIN"),
+        ("R1H-P0002", "R1H-CEO"),
+    ]
+    write_template("succession", path, own)
+    assert {row[0] for row in read_table(path).rows} == {"R1H-CEO"}

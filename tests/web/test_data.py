@@ -3,6 +3,7 @@ the corrected file is checked, confirmed and loaded."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -10,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from talentboard.db.models import AuditEvent, Person
+from talentboard.db.models import AuditEvent, Person, PersonOrigin, User
 from tests.web.conftest import ClientFor, make_app, session_cookie
-from tests.web.world import World
+from tests.web.world import World, password_hash
 
 HEADER = (
     "person_id,given_name,family_name,ethnic_category,sex,disability,"
@@ -94,6 +95,29 @@ def test_templates_download(client_for: ClientFor) -> None:
     assert client.get("/data/templates/nothing.csv").status_code == 404
 
 
+def test_an_org_admins_templates_name_their_own_organisation(client_for: ClientFor) -> None:
+    """Barts (R1H) has a chief executive post R1H-CEO and board post R1H-FD: its
+    administrator's appointments template appoints its example people to those, where the
+    national template names the reference trust's posts (RJ1-DON, RJ1-CEO)."""
+
+    def rows(role: str, kind: str) -> list[list[str]]:
+        text = client_for(role).get(f"/data/templates/{kind}.csv").content.decode("utf-8-sig")
+        return [line.split(",") for line in text.splitlines()[1:]]
+
+    assert [r[:2] for r in rows("org_admin", "appointments")] == [
+        ["R1H-P0001", "R1H-FD"],
+        ["R1H-P0002", "R1H-CEO"],
+    ]
+    assert [r[:2] for r in rows("national", "appointments")] == [
+        ["P0001", "RJ1-DON"],
+        ["P0002", "RJ1-CEO"],
+    ]
+    assert [r[0] for r in rows("org_admin", "posts")] == ["R1H-CEO", "R1H-FD"]
+    assert {r[2] for r in rows("org_admin", "opportunities")} == {"R1H"}
+    # Organisations are the national team's to load: their template keeps the reference rows.
+    assert [r[0] for r in rows("org_admin", "organisations")] == ["QKK", "QOP"]
+
+
 def test_an_org_admin_imports_and_exports_only_their_organisations_rows(
     session: Session, world: World, tmp_path: Path
 ) -> None:
@@ -131,3 +155,77 @@ def test_an_org_admin_imports_and_exports_only_their_organisations_rows(
 
     exported = client.get("/data/exports/people.csv").text.splitlines()
     assert [line.split(",")[0] for line in exported[1:]] == ["P-ALICE", "P-ERIN"]
+
+
+def _client_as(app: FastAPI, world: World, role: str) -> TestClient:
+    client = TestClient(app)
+    client.csrf = "token"  # type: ignore[attr-defined]
+    client.cookies.set("talentboard_session", session_cookie(world, role, "token"))
+    return client
+
+
+def _import(client: TestClient, text: str) -> object:
+    checked = upload(client, text)
+    assert checked.status_code == 200, checked.text  # type: ignore[attr-defined]
+    upload_id = checked.text.split('name="upload_id" value="')[1].split('"')[0]  # type: ignore[attr-defined]
+    return client.post("/data/confirm", data={"csrf_token": "token", "upload_id": upload_id})
+
+
+def test_a_person_an_org_admin_imports_is_theirs_to_see_before_any_appointment(
+    session: Session, world: World, tmp_path: Path
+) -> None:
+    """Barts' administrator imports Fatima, who has no appointment yet: her record is
+    recorded as added under Barts (R1H), so Barts' administrator and the London regional
+    lead see her page; Bristol's administrator (RA7) gets the same 404 as for anyone
+    unknown, and cannot overwrite her record by importing her ID."""
+    bristol = User(
+        username="bristol-admin",
+        password_hash=password_hash(),
+        role="org_admin",
+        ods_code="RA7",
+        active=True,
+        failed_logins=0,
+        created_at=dt.datetime.now(dt.UTC),
+    )
+    session.add(bristol)
+    session.flush()
+    world.users["bristol_admin"] = bristol
+    app: FastAPI = make_app(session, upload_dir=tmp_path)
+    barts = _client_as(app, world, "org_admin")
+    done = _import(barts, HEADER + "P-FATIMA,Fatima,Farah,H,female,no,nursing,1975\n")
+    assert done.status_code == 200, done.text  # type: ignore[attr-defined]
+    fatima = session.scalar(select(Person).where(Person.person_id == "P-FATIMA"))
+    assert fatima is not None
+    origin = session.get(PersonOrigin, fatima.id)
+    assert origin is not None
+    assert (origin.ods_code, origin.region_code) == ("R1H", None)
+
+    page = barts.get("/people/P-FATIMA")
+    assert page.status_code == 200
+    assert "Fatima Farah" in page.text
+    assert _client_as(app, world, "regional").get("/people/P-FATIMA").status_code == 200
+    other = _client_as(app, world, "bristol_admin")
+    assert other.get("/people/P-FATIMA").status_code == 404
+
+    refused = upload(other, HEADER + "P-FATIMA,Fatima,Changed,H,female,no,nursing,1975\n")
+    assert refused.status_code == 400  # type: ignore[attr-defined]
+    assert "outside your organisation" in refused.text  # type: ignore[attr-defined]
+    # Her own administrators export her too, though no appointment places her yet.
+    exported = barts.get("/data/exports/people.csv").text.splitlines()
+    assert [line.split(",")[0] for line in exported[1:]] == ["P-ALICE", "P-ERIN", "P-FATIMA"]
+
+
+def test_a_regional_import_adds_people_under_the_region(
+    session: Session, world: World, tmp_path: Path
+) -> None:
+    app: FastAPI = make_app(session, upload_dir=tmp_path)
+    regional = _client_as(app, world, "regional")
+    done = _import(regional, HEADER + "P-GEORGE,George,Green,A,male,no,finance,1965\n")
+    assert done.status_code == 200, done.text  # type: ignore[attr-defined]
+    george = session.scalar(select(Person).where(Person.person_id == "P-GEORGE"))
+    assert george is not None
+    origin = session.get(PersonOrigin, george.id)
+    assert origin is not None
+    assert (origin.ods_code, origin.region_code) == (None, "Y56")
+    assert regional.get("/people/P-GEORGE").status_code == 200
+    assert _client_as(app, world, "org_admin").get("/people/P-GEORGE").status_code == 404

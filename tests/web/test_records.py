@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from talentboard.db.models import (
@@ -21,6 +21,8 @@ from talentboard.db.models import (
     CareerConversation,
     DevelopmentAction,
     Opportunity,
+    Person,
+    PersonOrigin,
     ReadinessReview,
     Successor,
     TalentProfile,
@@ -242,6 +244,16 @@ def test_a_new_person_needs_a_post_the_editor_manages(
     added = post(client, "/people/new", person | {"post_id": "R1H-FD"})
     assert (added.status_code, added.headers["location"]) == (303, "/people/P-FAY")
     assert last_event(session).detail == {"post_id": "R1H-FD"}
+    # She is recorded as added under Barts: should her one appointment be removed as a
+    # mistake, Barts' administrator still finds her record.
+    fay = session.scalar(select(Person).where(Person.person_id == "P-FAY"))
+    assert fay is not None
+    origin = session.get(PersonOrigin, fay.id)
+    assert origin is not None
+    assert (origin.ods_code, origin.region_code) == ("R1H", None)
+    session.execute(delete(Appointment).where(Appointment.person_ref == fay.id))
+    session.flush()
+    assert client.get("/people/P-FAY").status_code == 200
 
 
 def test_an_appointment_may_not_overlap_a_substantive_one_to_the_same_post(

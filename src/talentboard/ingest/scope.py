@@ -7,13 +7,16 @@ decides who may do what. A row is inside the scope when everything it names is:
 - a post (``post_id``) that exists belongs to one of them (a new post is judged by its
   ``ods_code``; a post that does not exist is reported by the reference check);
 - a person (``person_id``) that exists has held an appointment to a post of one of them,
-  or has no appointment anywhere yet (a record just added, which an appointment in the
-  scope will place). A person who does not exist yet is a new record.
+  or was added under the scope (``person_origins``), or has no appointment anywhere yet
+  and was not added under another organisation or region (a record just added, which an
+  appointment in the scope will place). A person who does not exist yet is a new record,
+  and an import into a scope records where it was added (``AddedUnder``).
 
 An import checks every row and reports each row outside the scope as a problem (file,
 row, column, value, "outside your organisation" or "outside your region"), so a scoped
 import stays all-or-nothing. An export keeps only rows inside the scope, and there a
-person must have held an appointment in it: an unplaced record is not exported.
+person must have held an appointment in it or have been added under it: another unplaced
+record is not exported.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from talentboard.db.models import Appointment, Person, Post
+from talentboard.db.models import Appointment, Person, PersonOrigin, Post
 from talentboard.ingest.read import RawTable
 from talentboard.ingest.report import Problem
 from talentboard.ingest.schema import Kind
@@ -39,11 +42,27 @@ CHUNK = 900
 
 
 @dataclass(frozen=True, slots=True)
+class AddedUnder:
+    """Where the people an import adds are recorded as added: an organisation (an
+    organisation administrator's import) or a region (a regional one)."""
+
+    ods_code: str | None = None
+    region_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ImportScope:
-    """The organisations rows may belong to; ``noun`` names the scope in problems."""
+    """The organisations rows may belong to; ``noun`` names the scope in problems;
+    ``added_under`` is where new people are recorded as added (None: nowhere)."""
 
     ods_codes: frozenset[str]
     noun: str = "organisation"
+    added_under: AddedUnder | None = None
+
+    def owns(self, ods_code: str | None, region_code: str | None) -> bool:
+        """Whether a person added under this organisation or region was added here."""
+        region = self.added_under.region_code if self.added_under else None
+        return ods_code in self.ods_codes or (region is not None and region_code == region)
 
     @property
     def reason(self) -> str:
@@ -69,8 +88,8 @@ def people_in_scope(
     session: Session, scope: ImportScope, person_ids: Iterable[str], *, unplaced: bool
 ) -> tuple[frozenset[str], frozenset[str]]:
     """(existing, inside) among ``person_ids``: those that exist, and those inside the
-    scope: appointed to a post of its organisations, or (with ``unplaced``) never
-    appointed anywhere."""
+    scope: appointed to a post of its organisations or added under it, or (with
+    ``unplaced``) never appointed anywhere and not added elsewhere."""
     existing: set[str] = set()
     inside: set[str] = set()
     codes = sorted(scope.ods_codes)
@@ -86,9 +105,39 @@ def people_in_scope(
         )
         placed = set(session.scalars(appointed.distinct()))
         inside.update(session.scalars(appointed.where(Post.ods_code.in_(codes)).distinct()))
+        origins = session.execute(
+            select(Person.person_id, PersonOrigin.ods_code, PersonOrigin.region_code)
+            .join(PersonOrigin, PersonOrigin.person_ref == Person.id)
+            .where(Person.person_id.in_(chunk))
+        ).all()
+        inside.update(p for p, ods, region in origins if scope.owns(ods, region))
+        added = {p for p, _, _ in origins}
         if unplaced:
-            inside.update(p for p in chunk if p in existing and p not in placed)
+            inside.update(p for p in chunk if p in existing and p not in placed | added)
     return frozenset(existing), frozenset(inside)
+
+
+def record_origins(session: Session, person_ids: Iterable[str], added_under: AddedUnder) -> int:
+    """Record ``added_under`` as where each of ``person_ids`` was added, for those with no
+    origin recorded yet; how many were recorded."""
+    recorded = 0
+    for chunk in _chunks(person_ids):
+        refs = session.scalars(
+            select(Person.id)
+            .outerjoin(PersonOrigin, PersonOrigin.person_ref == Person.id)
+            .where(Person.person_id.in_(chunk), PersonOrigin.person_ref.is_(None))
+        ).all()
+        session.add_all(
+            PersonOrigin(
+                person_ref=ref,
+                ods_code=added_under.ods_code,
+                region_code=added_under.region_code,
+            )
+            for ref in refs
+        )
+        recorded += len(refs)
+    session.flush()
+    return recorded
 
 
 def _cells(table: RawTable, name: str) -> list[tuple[int, str]]:

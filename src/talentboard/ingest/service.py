@@ -24,7 +24,14 @@ from talentboard.ingest.mapping.model import ColumnMap, check_mapping
 from talentboard.ingest.read import WINDOWS_1252, RawTable, ReadError, read_table
 from talentboard.ingest.report import ImportResult, Problem, ValidationReport
 from talentboard.ingest.schema import Batch, Kind
-from talentboard.ingest.scope import ImportScope, scope_problems, scoped_frame
+from talentboard.ingest.scope import (
+    ImportScope,
+    people_in_scope,
+    record_origins,
+    scope_problems,
+    scoped_frame,
+)
+from talentboard.ingest.templates import OwnOrganisation, own_examples
 from talentboard.ingest.validate import Checked, check_table
 from talentboard.ingest.write import file_format, write_mapped, write_rows
 from talentboard.progress import SILENT, Reporter
@@ -166,10 +173,13 @@ def import_file(
     checked = _check(session, chosen, Path(path), progress, scope, mapping)
     if checked.rows is None:
         return ImportResult(checked.report, dry_run=dry_run)
+    added = _people_added(session, chosen, checked.rows, scope)
     try:
         with _page_cache(session, enlarge=not dry_run):
             batch = Batch(checked.rows, checked.present, write=not dry_run, progress=progress)
             counts = chosen.mapping.load(session, batch)
+        if added and not dry_run and scope is not None and scope.added_under is not None:
+            record_origins(session, added, scope.added_under)
         if not dry_run:
             session.commit()
     except SQLAlchemyError as exc:
@@ -179,6 +189,18 @@ def import_file(
         session.rollback()
         raise
     return ImportResult(checked.report, counts, dry_run=dry_run)
+
+
+def _people_added(
+    session: Session, kind: Kind, rows: pl.DataFrame, scope: ImportScope | None
+) -> list[str]:
+    """The people a scoped import of people adds (those not in the database yet), so that
+    where they were added is recorded with them."""
+    if kind.name != "people" or scope is None or scope.added_under is None:
+        return []
+    named = rows.get_column("person_id").drop_nulls().unique().to_list()
+    existing, _ = people_in_scope(session, scope, named, unplaced=False)
+    return sorted(set(named) - existing)
 
 
 def _one_import_at_a_time(session: Session) -> None:
@@ -248,13 +270,15 @@ def export_kind(
     return frame.height
 
 
-def template_frame(kind: str) -> pl.DataFrame:
-    """The kind's two example rows, parsed."""
+def template_frame(kind: str, own: OwnOrganisation | None = None) -> pl.DataFrame:
+    """The kind's two example rows, parsed; with ``own``, in that organisation
+    (``ingest.templates``)."""
     chosen = get_kind(kind)
+    examples = chosen.examples if own is None else own_examples(chosen, own)
     columns = {}
     for column in chosen.columns:
         text = pl.Series(
-            column.name, [row.get(column.name, "") for row in chosen.examples], dtype=pl.String
+            column.name, [row.get(column.name, "") for row in examples], dtype=pl.String
         ).replace("", None)
         values, reasons = column.type.parse(text)
         if reasons.drop_nulls().len():
@@ -264,9 +288,10 @@ def template_frame(kind: str) -> pl.DataFrame:
     return pl.DataFrame(columns)
 
 
-def write_template(kind: str, path: str | Path) -> None:
-    """Write the header and two example rows of ``kind`` to ``path`` (CSV or XLSX)."""
+def write_template(kind: str, path: str | Path, own: OwnOrganisation | None = None) -> None:
+    """Write the header and two example rows of ``kind`` to ``path`` (CSV or XLSX); with
+    ``own``, example rows in that organisation (``ingest.templates``)."""
     chosen = get_kind(kind)
     target = Path(path)
     file_format(target)
-    write_rows(chosen, template_frame(chosen.name), target)
+    write_rows(chosen, template_frame(chosen.name, own), target)

@@ -38,7 +38,6 @@ from talentboard.reports.trends import SERIES_MONTHS, Trend, trend_series
 from talentboard.stability.board import (
     BoardFigures,
     board_figures,
-    board_figures_by,
     figures_frame,
 )
 from talentboard.stability.calendar import month_ends
@@ -65,6 +64,7 @@ READS: dict[str, tuple[str, ...]] = {
     "dashboard": REGISTER_TABLES,
     "charts": REGISTER_TABLES,
     "stability_by_org": REGISTER_TABLES,
+    "figures_by": REGISTER_TABLES,
 }
 
 
@@ -334,6 +334,14 @@ def kept_trends(
     return cache.get(key, (), lambda: trend_series(monthly, disclose=disclose))
 
 
+def figures_by(frames: RegisterFrames, at: dt.date, by: str, *, exact: bool) -> pl.DataFrame:
+    """The figures of each group of ``by`` at ``at``: ``figures_frame(by=by)``, the table
+    ``talentboard stats --by`` prints; without personal-data access after disclosure
+    control (a withheld figure is null, with its ``<figure>_suppressed`` flag set)."""
+    table = figures_frame(prepare_board(frames), at, by=by)
+    return table if exact else publish_figures(table, protect=True)
+
+
 def stats_json(
     frames: RegisterFrames, at: dt.date, by: str | None, *, exact: bool
 ) -> dict[str, Any]:
@@ -342,17 +350,15 @@ def stats_json(
     (a withheld figure is null)."""
     board = prepare_board(frames)
     if exact:
-        overall = board_figures(board, at)
-        payload: dict[str, Any] = overall.as_dict()
-        if by:
-            groups = board_figures_by(board, at, by)
-            payload["by"] = {by: {code: f.figures() for code, f in groups.items()}}
-        return payload
-    published = publish_figures(figures_frame(board, at))
-    first = published.row(0, named=True) if published.height else dict.fromkeys(published.columns)
-    payload = BoardFigures.from_row(at, first).as_dict()
+        payload: dict[str, Any] = board_figures(board, at).as_dict()
+    else:
+        published = publish_figures(figures_frame(board, at))
+        first = (
+            published.row(0, named=True) if published.height else dict.fromkeys(published.columns)
+        )
+        payload = BoardFigures.from_row(at, first).as_dict()
     if by:
-        table = publish_figures(figures_frame(board, at, by=by), protect=True)
+        table = figures_by(frames, at, by, exact=exact)
         payload["by"] = {
             by: {
                 row["group"]: BoardFigures.from_row(at, row).figures()
@@ -360,6 +366,18 @@ def stats_json(
             }
         }
     return payload
+
+
+def kept_figures_by(
+    request: Request, session: Session, at: dt.date, by: str, *, exact: bool
+) -> pl.DataFrame:
+    """``figures_by`` of the whole register, kept while the data is unchanged."""
+    return cached(
+        request,
+        session,
+        ("figures_by", at, by, exact),
+        lambda: figures_by(register(request, session), at, by, exact=exact),
+    )
 
 
 STABILITY_COLUMNS = ("exec_vacancy_rate", "interim_cover_share", "median_tenure_years")
@@ -374,9 +392,7 @@ def stability_by_organisation(
     (value, withheld); an organisation with no executive or voting board post is absent."""
 
     def build() -> dict[str, dict[str, tuple[float | None, bool]]]:
-        table = figures_frame(prepare_board(register(request, session)), at, by="org")
-        if not exact:
-            table = publish_figures(table, protect=True)
+        table = kept_figures_by(request, session, at, "org", exact=exact)
         return {
             row["group"]: {
                 name: (row[name], bool(row.get(f"{name}_suppressed"))) for name in STABILITY_COLUMNS

@@ -7,7 +7,9 @@ disclosure control; ``individual`` sees and edits their own record (aspirations 
 self-assessment) and the open opportunities.
 
 A person is in a caller's scope when they hold or have held an appointment to a post of an
-organisation in that caller's scope (or, for ``individual``, when they are the caller).
+organisation in that caller's scope, or were added under one of its organisations (by an
+import or the "Add a person" form, recorded in ``person_origins``; a regional import adds
+under the region), or, for ``individual``, when they are the caller.
 Whatever is out of scope answers exactly like a record that does not exist: every refusal
 here raises :class:`NotFoundError`, which the application turns into the same 404 page (or JSON)
 that a missing record gets.
@@ -20,11 +22,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from talentboard.db.models import Appointment, Opportunity, Organisation, Person, Post
-from talentboard.ingest.scope import ImportScope
+from talentboard.db.models import (
+    Appointment,
+    Opportunity,
+    Organisation,
+    Person,
+    PersonOrigin,
+    Post,
+)
+from talentboard.ingest.scope import AddedUnder, ImportScope
 
 
 class NotFoundError(Exception):
@@ -147,10 +156,21 @@ def person_filter(principal: Principal) -> ColumnElement[bool]:
             .join(Organisation, Organisation.ods_code == Post.ods_code)
             .where(organisation_filter(principal))
         )
-        return Person.id.in_(appointed_in_scope)
+        return or_(Person.id.in_(appointed_in_scope), Person.id.in_(added_in_scope(principal)))
     if can(principal, Capability.VIEW_OWN_RECORD) and principal.person_ref is not None:
         return Person.id == principal.person_ref
     return false()
+
+
+def added_in_scope(principal: Principal) -> Select[int]:
+    """The people added under an organisation in the caller's scope (or, by a regional
+    import, under their region): seen by those who added them whether or not an
+    appointment places them there yet (``PersonOrigin``)."""
+    in_scope = select(Organisation.ods_code).where(organisation_filter(principal))
+    added: ColumnElement[bool] = PersonOrigin.ods_code.in_(in_scope)
+    if principal.role == "regional" and principal.region_code is not None:
+        added = or_(added, PersonOrigin.region_code == principal.region_code)
+    return select(PersonOrigin.person_ref).where(added)
 
 
 def person_in_scope(session: Session, principal: Principal, person_ref: int) -> bool:
@@ -293,7 +313,9 @@ def data_scope(session: Session, principal: Principal) -> ImportScope | None:
     codes = ods_codes_in_scope(session, principal)
     if codes is None:
         raise NotFoundError
-    return ImportScope(codes, "organisation" if principal.role == "org_admin" else "region")
+    if principal.role == "org_admin":
+        return ImportScope(codes, "organisation", AddedUnder(ods_code=principal.ods_code))
+    return ImportScope(codes, "region", AddedUnder(region_code=principal.region_code))
 
 
 def mapping_owner(principal: Principal) -> str:

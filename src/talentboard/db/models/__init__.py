@@ -10,6 +10,7 @@ from talentboard.db.models.register import (
     Organisation,
     PerformanceRating,
     Person,
+    PersonOrigin,
     Post,
 )
 from talentboard.db.models.talent import (
@@ -45,6 +46,7 @@ __all__ = [
     "Organisation",
     "PerformanceRating",
     "Person",
+    "PersonOrigin",
     "Post",
     "ReadinessReview",
     "SavedMapping",

@@ -150,3 +150,24 @@ class Appointment(Base):
 
     person: Mapped[Person] = relationship(back_populates="appointments")
     post: Mapped[Post] = relationship(back_populates="appointments")
+
+
+class PersonOrigin(Base):
+    """Where a person's record was added: the organisation whose user added it (through an
+    import or the "Add a person" form), or the region, for a regional import. Those users
+    see the person even before an appointment places them in their scope (DESIGN section 8).
+    """
+
+    __tablename__ = "person_origins"
+    __table_args__ = (
+        one_of("region_code", REGION_CODES, nullable=True),
+        CheckConstraint("ods_code IS NOT NULL OR region_code IS NOT NULL", name="origin_named"),
+    )
+
+    person_ref: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    ods_code: Mapped[str | None] = mapped_column(
+        ForeignKey("organisations.ods_code", ondelete="CASCADE"), index=True
+    )
+    region_code: Mapped[str | None] = mapped_column(String(3), index=True)

@@ -1,12 +1,18 @@
-"""The dashboard: headline figures and SPC charts, each chart with its table alternative."""
+"""The dashboard: headline figures, SPC charts (each with its table alternative) and the
+figures by region."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
-from talentboard.reports.model import ChartSpec, Headline, Suppressed
+import polars as pl
+from markupsafe import Markup
+
+from talentboard.reports.model import ChartSpec, ColumnKind, Headline, Suppressed
 from talentboard.reports.presenters import format_cell, format_headline
 
 
@@ -51,3 +57,115 @@ def chart_view(chart: ChartSpec) -> dict[str, Any]:
             for row in table.rows
         ],
     }
+
+
+# The region breakdown's figures (DESIGN section 5, the interval and the test aside): name,
+# heading (as the headline cards call it) and how a value is written.
+BREAKDOWN_FIGURES: tuple[tuple[str, str, ColumnKind], ...] = (
+    ("orgs_with_exec_vacancy_share", "Organisations with an executive vacancy", "share"),
+    ("exec_vacancy_rate", "Executive vacancy rate", "share"),
+    ("interim_cover_share", "Interim cover", "share"),
+    ("median_tenure_years", "Median tenure of executive directors", "years"),
+    ("current_holders_median_years", "Time in post of current holders (snapshot)", "years"),
+    ("appointed_within_3y_share", "Appointed in the last three years", "share"),
+    ("turnover_rate_12m", "Executive turnover, last 12 months", "share"),
+    ("forced_exit_share_12m", "Forced exits, last 12 months", "share"),
+    ("bme_share_board_voting", "BME share of voting board members", "share"),
+    ("bme_share_workforce", "BME share of the workforce", "share"),
+    ("wres9_gap_pp", "Board against workforce gap (WRES indicator 9)", "pp"),
+)
+BREAKDOWN_SORTS = ("region", *(name for name, _, _ in BREAKDOWN_FIGURES))
+# Sorted first the least stable way: higher rates first, shorter tenure first.
+_FIRST_ASCENDING = frozenset(
+    {"region", "median_tenure_years", "current_holders_median_years", "bme_share_board_voting"}
+)
+WITHHELD = "Withheld"
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    """One region's figures as the breakdown shows them: (value, withheld) by name."""
+
+    code: str
+    name: str
+    figures: dict[str, tuple[float | None, bool]]
+
+
+def region_figures(table: pl.DataFrame, names: Mapping[str, str]) -> list[RegionRow]:
+    """The rows of ``analysis.figures_by(by="region")`` with their regions' names."""
+    return [
+        RegionRow(
+            code=row["group"],
+            name=names.get(row["group"], row["group"]),
+            figures={
+                name: (row[name], bool(row.get(f"{name}_suppressed")))
+                for name, _, _ in BREAKDOWN_FIGURES
+            },
+        )
+        for row in table.iter_rows(named=True)
+    ]
+
+
+def sort_regions(rows: Sequence[RegionRow], column: str, descending: bool) -> list[RegionRow]:
+    """The regions ordered by ``column`` (by name within ties); those without the figure
+    (withheld or not available) last in either direction."""
+    by_name = sorted(rows, key=lambda r: r.name)
+    if column == "region":
+        return by_name[::-1] if descending else by_name
+    known = [r for r in by_name if r.figures[column][0] is not None]
+    unknown = [r for r in by_name if r.figures[column][0] is None]
+    known.sort(key=lambda r: r.figures[column][0] or 0.0, reverse=descending)
+    return known + unknown
+
+
+def breakdown_head(column: str, descending: bool, query: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Column headings that sort the breakdown: a link per column (the current column's
+    link reverses it), with ``aria-sort`` on the sorted column."""
+    head = []
+    headings = (("region", "Region"), *((name, text) for name, text, _ in BREAKDOWN_FIGURES))
+    for key, heading in headings:
+        current = key == column
+        if current:
+            order = "ascending" if descending else "descending"
+        else:
+            order = "ascending" if key in _FIRST_ASCENDING else "descending"
+        href = "/?" + urlencode({**query, "sort": key, "order": order}) + "#by-region"
+        cell: dict[str, Any] = {
+            "text": heading,
+            "html": Markup(
+                '<a href="{}">{}<span class="nhsuk-u-visually-hidden">, sort {}</span></a>'
+            ).format(href, heading, order),
+        }
+        if current:
+            cell["ariaSort"] = "descending" if descending else "ascending"
+        head.append(cell)
+    return head
+
+
+def _breakdown_cell(value: tuple[float | None, bool], kind: ColumnKind) -> dict[str, str]:
+    figure, withheld = value
+    if withheld:
+        return {"text": WITHHELD}
+    if figure is None:
+        return {"text": "Not available"}
+    if kind == "years":
+        return {"text": format_headline(figure, kind)}
+    return {"text": format_cell(figure, kind)}
+
+
+def breakdown_rows(
+    rows: Sequence[RegionRow], query: Mapping[str, str]
+) -> list[list[dict[str, Any]]]:
+    """The table's rows: each region's name linking to its own dashboard (at the same
+    date), then its figures."""
+    return [
+        [
+            {
+                "html": Markup('<a href="{}">{}</a>').format(
+                    "/?" + urlencode({**query, "region": r.code}), r.name
+                )
+            },
+            *(_breakdown_cell(r.figures[name], kind) for name, _, kind in BREAKDOWN_FIGURES),
+        ]
+        for r in rows
+    ]

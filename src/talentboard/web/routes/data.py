@@ -12,16 +12,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
+from sqlalchemy import select
 from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 
+from talentboard.db.models import Post
 from talentboard.ingest import KINDS, UnknownKindError, import_file, write_template
 from talentboard.ingest.mapping import ColumnMap
 from talentboard.ingest.mapping.saved import as_mapping, saved_mapping, saved_mappings
 from talentboard.ingest.service import export_kind
+from talentboard.ingest.templates import OwnOrganisation, own_organisation
 from talentboard.web import audit, uploads
 from talentboard.web.deps import FormDep, SessionDep, SettingsDep, requires
 from talentboard.web.permissions import (
+    NATIONAL_IMPORTS,
     Capability,
     NotFoundError,
     Principal,
@@ -230,13 +234,31 @@ def _kind_and_suffix(filename: str) -> tuple[str, str]:
     return stem, f".{suffix}"
 
 
+def _template_organisation(
+    session: SessionDep, principal: Principal, kind: str
+) -> OwnOrganisation | None:
+    """The organisation a template's examples are written in: the administrator's own, or
+    for a regional lead the first of their region's organisations with posts (None: the
+    reference examples, for the national team and the kinds only it imports)."""
+    scope = data_scope(session, principal)
+    if scope is None or kind in NATIONAL_IMPORTS or not scope.ods_codes:
+        return None
+    with_posts = session.scalars(
+        select(Post.ods_code)
+        .where(Post.ods_code.in_(sorted(scope.ods_codes)))
+        .order_by(Post.ods_code)
+    ).first()
+    return own_organisation(session, with_posts or min(scope.ods_codes))
+
+
 @router.get("/templates/{filename}")
-def template(filename: str, principal: Importer) -> Response:
+def template(filename: str, session: SessionDep, principal: Importer) -> Response:
     kind, suffix = _kind_and_suffix(filename)
+    own = _template_organisation(session, principal, kind)
     folder = Path(tempfile.mkdtemp(prefix="talentboard-template-"))
     path = folder / f"{kind}-template{suffix}"
     try:
-        write_template(kind, path)
+        write_template(kind, path, own)
     except UnknownKindError as exc:
         raise NotFoundError from exc
     return FileResponse(

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
-from talentboard.db.models import Appointment, Organisation, Person, Post
+from talentboard.db.models import Appointment, Organisation, Person, PersonOrigin, Post
 from talentboard.reference.expected import expected_frame
 from talentboard.talent.assessments import assessment_summary, development_gaps, development_needs
 from talentboard.web.analysis import shown_date
@@ -183,6 +183,9 @@ def _create_person(edit: Edit, values: dict[str, Any]) -> Person:
     )
     edit.session.add(person)
     edit.session.flush()
+    # Added under the organisation of the post: its administrators keep seeing the record
+    # should the appointment be corrected away from it.
+    edit.session.add(PersonOrigin(person_ref=person.id, ods_code=edit.found["post"].ods_code))
     edit.session.add(
         Appointment(
             person_ref=person.id,
