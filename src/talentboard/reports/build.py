@@ -46,7 +46,14 @@ from talentboard.stability.board import figures_frame
 from talentboard.stability.disclosure import DEFAULT_RULE, DisclosureRule
 from talentboard.stability.groups import BoardRegister, prepare_board
 
-__all__ = ["HOTSPOTS_SHOWN", "build_report", "disclosure_paragraphs"]
+__all__ = [
+    "HOTSPOTS_SHOWN",
+    "ROLE_PUBLICATION_LEVELS",
+    "RolePublication",
+    "build_report",
+    "disclosure_paragraphs",
+    "role_publication",
+]
 
 HOTSPOTS_SHOWN: Final = {"national": 20, "region": 10}
 _STEPS: Final = 8
@@ -87,24 +94,97 @@ def _summary(items: tuple[Headline, ...], trend_variation: str) -> tuple[str, ..
     return tuple(lines)
 
 
-def _roles_paragraph(by_role: pl.DataFrame) -> str:
-    cover = (
-        "Interim cover is the share of posts held by an interim, acting or seconded "
-        "director while there is no substantive holder."
+ROLE_PUBLICATION_LEVELS: Final = (
+    ("role", "by role", "Executive vacancy and interim cover by role"),
+    (
+        "role_group",
+        "by group of roles",
+        "Executive vacancy and interim cover by group of roles",
+    ),
+    (
+        "role_tier",
+        "by group of roles",
+        "Executive vacancy and interim cover by group of roles",
+    ),
+    (None, "for all executive posts together", "Executive vacancy and interim cover"),
+)
+"""The levels figure 6 may be published at, finest first: each role, four groups (chief
+executive, finance, medical and nursing, the others), two groups, all executive posts."""
+
+_COVER = (
+    "Interim cover is the share of posts held by an interim, acting or seconded "
+    "director while there is no substantive holder."
+)
+
+
+@dataclass(frozen=True)
+class RolePublication:
+    """Vacancy and interim cover by role at the finest level whose figures may all be
+    published. ``level`` is the grouping (``ROLE_PUBLICATION_LEVELS``), ``rows`` the published
+    executive rows at that level, ``chart`` None when not even the figures for all
+    executive posts together may be published, and ``note`` says in words at what level
+    the figures are given and why."""
+
+    level: str | None
+    rows: pl.DataFrame
+    chart: ChartSpec | None
+    note: str
+
+
+def _publishable(rows: pl.DataFrame) -> bool:
+    return rows.height > 0 and not (
+        rows["exec_vacancy_rate_suppressed"].any() or rows["interim_cover_share_suppressed"].any()
     )
-    shown = by_role.filter(pl.col("exec_vacancy_rate") > 0).sort(
-        "exec_vacancy_rate", descending=True
-    )
-    if shown.height < 2:
+
+
+def _role_note(level: str | None, rows: pl.DataFrame, chart: bool) -> str:
+    if not chart:
         return (
-            "Most vacancy rates by role rest on counts too small to publish, and are "
-            f"withheld. {cover}"
+            "Even for all executive posts together, the number of vacant posts or posts "
+            "under interim cover is from 1 to 7, too small to publish, so no chart is "
+            f"drawn. The workbook has the figures by role, with small counts withheld. {_COVER}"
         )
-    first, second = shown["label"][0], shown["label"][1]
+    if level == "role":
+        shown = rows.filter(pl.col("exec_vacancy_rate") > 0).sort(
+            "exec_vacancy_rate", descending=True
+        )
+        if shown.height < 2:
+            return f"Figures are given for each executive role. {_COVER}"
+        first, second = shown["label"][0], shown["label"][1]
+        return (
+            f"The highest published vacancy rates are for the {mid_sentence(first)} and the "
+            f"{mid_sentence(second)}. {_COVER}"
+        )
+    groups = "; ".join(mid_sentence(str(label)) for label in rows["label"].to_list())
+    if level is None:
+        where = "all executive posts together"
+        why = "for single roles and for groups of roles"
+    else:
+        where = f"groups of roles ({groups})"
+        why = "for single roles"
     return (
-        f"The highest published vacancy rates are for the {mid_sentence(first)} and the "
-        f"{mid_sentence(second)}. {cover}"
+        f"The numbers of vacant posts and of posts under interim cover {why} are too small "
+        f"to publish (from 1 to 7), so this figure gives them for {where}. The workbook "
+        f"has the figures by role, with small counts withheld. {_COVER}"
     )
+
+
+def role_publication(board: BoardRegister, at: dt.date) -> RolePublication:
+    """Figure 6 at the finest level of ``ROLE_PUBLICATION_LEVELS`` at which no vacancy
+    rate or interim cover share is withheld; the rule itself is unchanged, only the
+    grouping is coarser."""
+    rows = pl.DataFrame()
+    level: str | None = None
+    for level, _, title in ROLE_PUBLICATION_LEVELS:
+        exact = figures_frame(board, at, by=level)
+        published = publish_figures(exact, protect=level is not None)
+        rows = published.filter(exact["exec_posts"] > 0)
+        if level is None:
+            rows = rows.with_columns(label=pl.lit("All executive posts"))
+        if _publishable(rows):
+            chart = role_chart(rows, title=title)
+            return RolePublication(level, rows, chart, _role_note(level, rows, chart=True))
+    return RolePublication(level, rows, None, _role_note(level, rows, chart=False))
 
 
 @dataclass(frozen=True)
@@ -121,8 +201,7 @@ class _Parts:
     tenure: ChartSpec
     fill: Table
     by_role: pl.DataFrame
-    executive_roles: pl.DataFrame
-    roles: ChartSpec
+    roles: RolePublication
     dimension: str
     by_group: pl.DataFrame
     diversity: ChartSpec
@@ -150,10 +229,8 @@ def _gather(board: BoardRegister, at: dt.date, scope: Scope, progress: Reporter)
     fill = time_to_fill_table(board, at)
     progress.advance()
 
-    by_role_exact = figures_frame(board, at, by="role")
-    by_role = publish_figures(by_role_exact, protect=True)
-    executive_roles = by_role.filter(by_role_exact["exec_posts"] > 0)
-    roles = role_chart(executive_roles)
+    by_role = publish_figures(figures_frame(board, at, by="role"), protect=True)
+    roles = role_publication(board, at)
     progress.advance()
 
     dimension = "region" if scope.region_code is None else "org_kind"
@@ -176,7 +253,6 @@ def _gather(board: BoardRegister, at: dt.date, scope: Scope, progress: Reporter)
         tenure=tenure,
         fill=fill,
         by_role=by_role,
-        executive_roles=executive_roles,
         roles=roles,
         dimension=dimension,
         by_group=by_group,
@@ -232,20 +308,24 @@ def _tenure_section(tenure: ChartSpec, fill: Table) -> Section:
     )
 
 
-def _roles_section(executive_roles: pl.DataFrame, roles: ChartSpec) -> Section:
+def _roles_section(roles: RolePublication) -> Section:
+    level = next(phrase for key, phrase, _ in ROLE_PUBLICATION_LEVELS if key == roles.level)
+    tables: tuple[Table, ...] = ()
+    if roles.chart is not None:
+        tables = (
+            page_table(
+                roles.rows,
+                roles.level or "role",
+                name="by_role",
+                caption=f"Executive posts {level}",
+            ),
+        )
     return Section(
         "roles",
         "Vacancy and interim cover by role",
-        (_roles_paragraph(executive_roles),),
-        charts=(roles,),
-        tables=(
-            page_table(
-                executive_roles,
-                "role",
-                name="by_role",
-                caption="Executive posts by role",
-            ),
-        ),
+        (roles.note,),
+        charts=() if roles.chart is None else (roles.chart,),
+        tables=tables,
     )
 
 
@@ -321,7 +401,7 @@ def _sections(parts: _Parts, scope: Scope, at: dt.date) -> tuple[Section, ...]:
         _headline_section(parts.items, scope, at),
         _trends_section(parts.trends),
         _tenure_section(parts.tenure, parts.fill),
-        _roles_section(parts.executive_roles, parts.roles),
+        _roles_section(parts.roles),
         _breakdowns_section(parts),
         _diversity_section(parts.diversity),
         _exits_section(parts.exits_chart, parts.forced),
