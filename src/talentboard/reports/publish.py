@@ -28,7 +28,7 @@ from typing import Final
 import polars as pl
 
 from talentboard.reports.model import SUPPRESSED, Cell
-from talentboard.stability.board import COUNT_COLUMNS
+from talentboard.stability.board import ARM_BASIS, ARM_COUNTS, COUNT_COLUMNS
 from talentboard.stability.disclosure import (
     DEFAULT_RULE,
     DisclosureRule,
@@ -89,8 +89,8 @@ def publish_figures(
     frame: pl.DataFrame,
     *,
     protect: bool = False,
-    counts: Sequence[str] = COUNT_COLUMNS,
-    basis: Mapping[str, Sequence[str]] = FIGURE_BASIS,
+    counts: Sequence[str] = (*COUNT_COLUMNS, *ARM_COUNTS),
+    basis: Mapping[str, Sequence[str]] = FIGURE_BASIS | ARM_BASIS,
     rule: DisclosureRule = DEFAULT_RULE,
 ) -> pl.DataFrame:
     """Rows of ``stability.board.figures_frame`` (or any frame of counts and figures) made
