@@ -32,8 +32,19 @@ from talentboard.reports.model import ChartSpec, Headline, Report, Section, Tabl
 from talentboard.reports.outcomes import outcomes_section
 from talentboard.reports.outlook import OUTLOOK_SHEETS, Outlook
 from talentboard.reports.presenters import format_date, mid_sentence
-from talentboard.reports.publish import publish_figures, published_row
-from talentboard.reports.scope import Scope, restrict_to_region, scope_for
+from talentboard.reports.publish import (
+    EXACT,
+    publish_figures,
+    published_row,
+    publishing_with,
+)
+from talentboard.reports.scope import (
+    Scope,
+    organisation_scope,
+    restrict_to_organisation,
+    restrict_to_region,
+    scope_for,
+)
 from talentboard.reports.tenure import segment_curves, tenure_chart, time_to_fill_table
 from talentboard.reports.trends import (
     SPC_DISCLOSURE,
@@ -52,6 +63,7 @@ __all__ = [
     "RolePublication",
     "build_report",
     "disclosure_paragraphs",
+    "exact_paragraphs",
     "role_publication",
 ]
 
@@ -76,6 +88,18 @@ def disclosure_paragraphs(rule: DisclosureRule = DEFAULT_RULE) -> tuple[str, ...
         "and a Kaplan-Meier curve for such a group is not drawn. The BME share of the "
         "workforce comes from organisations' published staff figures and is shown as it is.",
         SPC_DISCLOSURE,
+    )
+
+
+def exact_paragraphs(name: str) -> tuple[str, ...]:
+    """Appendix B of an organisation's own report: why nothing is withheld."""
+    return (
+        f"This report is for {name}'s own use, made for people who may see the "
+        "organisation's exact figures. No count in it is withheld or rounded, so it can "
+        "point to single posts and people: do not publish it or share it outside the "
+        "organisation. The regional report is the one to publish.",
+        "Medians and tests resting on very few spells are shown as they are, so read "
+        "them with their intervals.",
     )
 
 
@@ -218,7 +242,7 @@ class _Parts:
 def _gather(board: BoardRegister, at: dt.date, scope: Scope, progress: Reporter) -> _Parts:
     """Work out and publish every part of the report, one progress step at a time."""
     overall = publish_figures(figures_frame(board, at))
-    items = headlines(published_row(overall), where=scope.where)
+    items = headlines(published_row(overall), where=scope.where, rounded=scope.ods_code is None)
     progress.advance()
 
     trends = trend_series(monthly_figures(board, at))
@@ -452,20 +476,50 @@ def build_report(
     at: dt.date,
     *,
     region_code: str | None = None,
+    ods_code: str | None = None,
     progress: Reporter = SILENT,
     indicators: IndicatorFrames | None = None,
     demo: bool = False,
     outlook: Outlook | None = None,
 ) -> Report:
-    """The board report for ``at``, for England or the region ``region_code``.
+    """The board report for ``at``, for England, the region ``region_code`` or the one
+    organisation ``ods_code``.
+
+    A report for England or a region is for publication: every figure passes disclosure
+    control. A report for one organisation is for that organisation's own use, by people
+    who may see its exact figures (docs/access.md): nothing in it is withheld or rounded,
+    and its appendix B says so.
 
     With ``indicators``, an "Outcomes" section follows the stability sections
     (``reports.outcomes``), its table a sheet of the workbook; ``demo`` says the register
     is the synthetic demo's. With ``outlook`` (published forecast documents,
     ``reports.outlook.outlook_for``), the "Outlook" section comes last.
     """
-    scope: Scope = scope_for(region_code)
-    scoped = frames if region_code is None else restrict_to_region(frames, region_code)
+    if ods_code is not None and region_code is not None:
+        raise ValueError("a report is for a region or for one organisation, not both")
+    exact = ods_code is not None
+    scope: Scope
+    if ods_code is not None:
+        scope = organisation_scope(frames, ods_code)
+        scoped = restrict_to_organisation(frames, ods_code)
+    else:
+        scope = scope_for(region_code)
+        scoped = frames if region_code is None else restrict_to_region(frames, region_code)
+    with publishing_with(EXACT if exact else DEFAULT_RULE):
+        return _document(scope, scoped, at, progress, indicators, demo, outlook)
+
+
+def _document(
+    scope: Scope,
+    scoped: RegisterFrames,
+    at: dt.date,
+    progress: Reporter,
+    indicators: IndicatorFrames | None,
+    demo: bool,
+    outlook: Outlook | None,
+) -> Report:
+    exact = scope.ods_code is not None
+    region_code = None if exact else scope.region_code
     board = prepare_board(scoped)
     progress.start("Building the report", total=_STEPS)
     parts = _gather(board, at, scope, progress)
@@ -487,6 +541,6 @@ def build_report(
         summary=_summary(parts.items, trend_variation),
         sections=sections,
         methods=(*CONVENTIONS, *DEFINITIONS),
-        disclosure=disclosure_paragraphs(),
+        disclosure=exact_paragraphs(scope.name) if exact else disclosure_paragraphs(),
         workbook=workbook,
     )
