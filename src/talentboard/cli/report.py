@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from talentboard.cli.app import CliError, app, engine_for
-from talentboard.cli.options import DbOption, at_option, parse_as_at, region_option
+from talentboard.cli.options import DbOption, at_option, org_option, parse_as_at, region_option
 from talentboard.reference import REGION_CODES, regions
 
 if TYPE_CHECKING:
@@ -75,6 +75,13 @@ def report(
             "Restrict the report to one NHS England region, by its code (e.g. Y56 London)."
         ),
     ] = None,
+    org: Annotated[
+        str | None,
+        org_option(
+            "A report for one organisation, by its ODS code (e.g. RJ1): for the organisation's "
+            "own use, with its exact figures (nothing withheld or rounded; not for publication)."
+        ),
+    ] = None,
     outlook: Annotated[
         bool,
         typer.Option(
@@ -85,7 +92,8 @@ def report(
     ] = False,
     db: DbOption = None,
 ) -> None:
-    """Write the board report on leadership stability, with disclosure control applied."""
+    """Write the board report on leadership stability, with disclosure control applied
+    (for England or a region); a report for one organisation (--org) has its exact figures."""
     from talentboard.db import session_factory
     from talentboard.db.models import Setting
     from talentboard.frames import snapshot
@@ -106,6 +114,11 @@ def report(
     if region_code is not None and region_code not in REGION_CODES:
         known = ", ".join(f"{r.code} {r.name}" for r in regions())
         raise CliError(f"--region {region}: not an NHS England region code ({known})", exit_code=2)
+    ods_code = org.strip().upper() if org else None
+    if ods_code is not None and region_code is not None:
+        raise CliError("--org and --region: a report is for a region or for one organisation", 2)
+    if ods_code is not None and outlook:
+        raise CliError("--outlook: the outlook is forecast for England or a region, not --org", 2)
     as_at = parse_as_at(at)
     engine = engine_for(db)
     with reporter() as progress:
@@ -116,10 +129,13 @@ def report(
             demo = session.get(Setting, "demo_as_at") is not None
             progress.advance()
             ahead = _outlook(session, as_at, region_code, progress) if outlook else None
+        if ods_code is not None and ods_code not in set(frames.organisations["ods_code"]):
+            raise CliError(f"--org {org}: no organisation with this ODS code", exit_code=2)
         document = build_report(
             frames,
             as_at,
             region_code=region_code,
+            ods_code=ods_code,
             progress=progress,
             indicators=indicators,
             demo=demo,
