@@ -67,7 +67,8 @@ def test_an_organisation_admin_gets_their_own_trust_with_exact_figures(
     # The page that asked is told the file has come: the token it sent, for a minute.
     cookie = response.headers["set-cookie"]
     assert f"report_ready={token}" in cookie
-    assert "Max-Age=60" in cookie and "Path=/reports" in cookie
+    assert "Max-Age=60" in cookie
+    assert "Path=/reports" in cookie
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     sheet = workbook["By role"]
     rows = [row for row in sheet.iter_rows(values_only=True) if row and row[0]]
