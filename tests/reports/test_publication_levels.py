@@ -22,7 +22,7 @@ from talentboard.reports.build import ROLE_PUBLICATION_LEVELS, role_publication
 from talentboard.reports.headlines import _logrank_sentence
 from talentboard.reports.model import SUPPRESSED, Suppressed
 from talentboard.reports.publish import publish_figures
-from talentboard.reports.scope import restrict_to_region
+from talentboard.reports.scope import restrict_to_organisation, restrict_to_region
 from talentboard.stability.board import figures_frame, tenure_sample
 from talentboard.stability.calendar import DAYS_PER_YEAR
 from talentboard.stability.disclosure import DEFAULT_RULE
@@ -110,22 +110,23 @@ def test_no_published_rate_rests_on_a_small_count(
     for shown, counts in zip(
         chosen.rows.iter_rows(named=True), exact.iter_rows(named=True), strict=True
     ):
+        assert shown["exec_vacancy_rate"] is not None
         for rate, numerator in (
             ("exec_vacancy_rate", "exec_posts_vacant"),
             ("interim_cover_share", "exec_posts_interim"),
         ):
-            assert shown[rate] is not None
+            if shown[rate] is None:
+                # Withheld, as the rule asks, and marked so.
+                assert shown[f"{rate}_suppressed"]
+                continue
             for count in (counts[numerator], counts["exec_posts"]):
                 assert count == 0 or count > DEFAULT_RULE.suppress_to, (region, rate, count)
             assert shown[rate] == counts[numerator] / counts["exec_posts"]
-    # Every finer level would have withheld a rate: the level is the finest allowed.
+    # Every finer level would have withheld a vacancy rate: the level is the finest allowed.
     for finer in levels[: levels.index(chosen.level)]:
         rows = figures_frame(board, DEMO_AS_AT, by=finer)
         published = publish_figures(rows, protect=finer is not None).filter(rows["exec_posts"] > 0)
-        assert (
-            published["exec_vacancy_rate_suppressed"].any()
-            or published["interim_cover_share_suppressed"].any()
-        ), (region, finer)
+        assert published["exec_vacancy_rate_suppressed"].any(), (region, finer)
 
 
 def test_the_national_report_groups_roles_where_single_roles_are_too_few(
@@ -217,4 +218,18 @@ def test_the_logrank_sentence_in_each_case() -> None:
         "Executive tenure in organisations in oversight segments 3 to 5 differs from "
         "segments 1 and 2 (log-rank test, p = 0.010; the median of each group rests on a "
         "count too small to publish)."
+    )
+
+
+def test_nothing_publishable_is_said_in_words_not_drawn(national: RegisterFrames) -> None:
+    # One trust with a vacant executive post: 1 to 7 vacant posts even all together.
+    board = prepare_board(national)
+    by_org = figures_frame(board, DEMO_AS_AT, by="org")
+    code = by_org.filter(by_org["exec_posts_vacant"] == 1)["group"][0]
+    chosen = role_publication(prepare_board(restrict_to_organisation(national, code)), DEMO_AS_AT)
+    assert chosen.chart is None
+    assert chosen.level is None
+    assert chosen.note.startswith(
+        "Even for all executive posts together, the number of vacant posts is from 1 to 7, "
+        "too small to publish, so no chart is drawn."
     )

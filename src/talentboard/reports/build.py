@@ -143,11 +143,11 @@ _COVER = (
 
 @dataclass(frozen=True)
 class RolePublication:
-    """Vacancy and interim cover by role at the finest level whose figures may all be
-    published. ``level`` is the grouping (``ROLE_PUBLICATION_LEVELS``), ``rows`` the published
-    executive rows at that level, ``chart`` None when not even the figures for all
-    executive posts together may be published, and ``note`` says in words at what level
-    the figures are given and why."""
+    """Vacancy and interim cover by role at the finest level at which every vacancy rate
+    may be published. ``level`` is the grouping (``ROLE_PUBLICATION_LEVELS``), ``rows``
+    the published executive rows at that level, ``chart`` None when not even the rate
+    for all executive posts together may be published, and ``note`` says in words at
+    what level the figures are given and why."""
 
     level: str | None
     rows: pl.DataFrame
@@ -156,28 +156,33 @@ class RolePublication:
 
 
 def _publishable(rows: pl.DataFrame) -> bool:
-    return rows.height > 0 and not (
-        rows["exec_vacancy_rate_suppressed"].any() or rows["interim_cover_share_suppressed"].any()
-    )
+    """Every group's vacancy rate (the figure's main measure) may be published; an interim
+    cover share resting on a small count is shown withheld beside it."""
+    return rows.height > 0 and not rows["exec_vacancy_rate_suppressed"].any()
 
 
 def _role_note(level: str | None, rows: pl.DataFrame, chart: bool) -> str:
     if not chart:
         return (
-            "Even for all executive posts together, the number of vacant posts or posts "
-            "under interim cover is from 1 to 7, too small to publish, so no chart is "
-            f"drawn. The workbook has the figures by role, with small counts withheld. {_COVER}"
+            "Even for all executive posts together, the number of vacant posts is from 1 "
+            "to 7, too small to publish, so no chart is drawn. The workbook has the "
+            f"figures by role, with small counts withheld. {_COVER}"
         )
+    interim = (
+        " Where the posts under interim cover number 1 to 7, the share is withheld (*)."
+        if rows["interim_cover_share_suppressed"].any()
+        else ""
+    )
     if level == "role":
         shown = rows.filter(pl.col("exec_vacancy_rate") > 0).sort(
             "exec_vacancy_rate", descending=True
         )
         if shown.height < 2:
-            return f"Figures are given for each executive role. {_COVER}"
+            return f"Figures are given for each executive role.{interim} {_COVER}"
         first, second = shown["label"][0], shown["label"][1]
         return (
             f"The highest published vacancy rates are for the {mid_sentence(first)} and the "
-            f"{mid_sentence(second)}. {_COVER}"
+            f"{mid_sentence(second)}.{interim} {_COVER}"
         )
     groups = "; ".join(mid_sentence(str(label)) for label in rows["label"].to_list())
     if level is None:
@@ -187,16 +192,15 @@ def _role_note(level: str | None, rows: pl.DataFrame, chart: bool) -> str:
         where = f"groups of roles ({groups})"
         why = "for single roles"
     return (
-        f"The numbers of vacant posts and of posts under interim cover {why} are too small "
-        f"to publish (from 1 to 7), so this figure gives them for {where}. The workbook "
-        f"has the figures by role, with small counts withheld. {_COVER}"
+        f"The numbers of vacant posts {why} are too small to publish (from 1 to 7), so "
+        f"this figure gives them for {where}.{interim} The workbook has the figures by "
+        f"role, with small counts withheld. {_COVER}"
     )
 
 
 def role_publication(board: BoardRegister, at: dt.date) -> RolePublication:
     """Figure 6 at the finest level of ``ROLE_PUBLICATION_LEVELS`` at which no vacancy
-    rate or interim cover share is withheld; the rule itself is unchanged, only the
-    grouping is coarser."""
+    rate is withheld; the rule itself is unchanged, only the grouping is coarser."""
     rows = pl.DataFrame()
     level: str | None = None
     for level, _, title in ROLE_PUBLICATION_LEVELS:
