@@ -80,7 +80,7 @@ ARM_COUNTS = (
     "tenure_spells_other",
     "tenure_departures_other",
 )
-ARM_BASIS = {
+ARM_BASIS: dict[str, tuple[str, ...]] = {
     "tenure_median_challenged_years": ("tenure_spells_challenged", "tenure_departures_challenged"),
     "tenure_median_other_years": ("tenure_spells_other", "tenure_departures_other"),
 }
