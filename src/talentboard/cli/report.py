@@ -95,7 +95,7 @@ def report(
     """Write the board report on leadership stability, with disclosure control applied
     (for England or a region); a report for one organisation (--org) has its exact figures."""
     from talentboard.db import session_factory
-    from talentboard.db.models import Setting
+    from talentboard.db.models import Organisation, Setting
     from talentboard.frames import snapshot
     from talentboard.frames.outcomes import load_indicators
     from talentboard.progress import reporter
@@ -121,6 +121,10 @@ def report(
         raise CliError("--outlook: the outlook is forecast for England or a region, not --org", 2)
     as_at = parse_as_at(at)
     engine = engine_for(db)
+    if ods_code is not None:
+        with session_factory(engine)() as session:
+            if session.get(Organisation, ods_code) is None:
+                raise CliError(f"--org {org}: no organisation with this ODS code", exit_code=2)
     with reporter() as progress:
         progress.start("Reading the register", total=1)
         with session_factory(engine)() as session:
@@ -129,8 +133,6 @@ def report(
             demo = session.get(Setting, "demo_as_at") is not None
             progress.advance()
             ahead = _outlook(session, as_at, region_code, progress) if outlook else None
-        if ods_code is not None and ods_code not in set(frames.organisations["ods_code"]):
-            raise CliError(f"--org {org}: no organisation with this ODS code", exit_code=2)
         document = build_report(
             frames,
             as_at,
