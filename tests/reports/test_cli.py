@@ -102,6 +102,16 @@ def test_a_report_for_one_organisation_has_its_exact_figures(
     assert coo["Vacant executive posts"] == 1
     assert coo["Posts under interim cover"] == 1
     assert rows["Chief executive"]["Vacant executive posts"] == 0
+    headlines = [
+        " ".join(str(c) for c in row if c)
+        for row in workbook["Headline figures"].iter_rows(values_only=True)
+    ]
+    assert any(
+        "The organisation has at least one executive director post without a substantive "
+        "holder." in line
+        for line in headlines
+    )
+    assert any("25.0% of executive director posts at" in line for line in headlines)
 
 
 @pytest.mark.parametrize(

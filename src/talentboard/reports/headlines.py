@@ -182,6 +182,18 @@ def _logrank_sentence(p_value: float, row: Mapping[str, Cell] | None = None) -> 
     return f"{text[0].upper()}{text[1:]}. Tenure {verdict} between the two ({test})."
 
 
+def _orgs_sentence(row: Mapping[str, Cell], share: float, where: str, note: str) -> str:
+    """Organisations with a vacancy in words; for one organisation, of that organisation."""
+    if row["orgs_with_exec_posts"] == 1:
+        has = "has at least one" if share > 0 else "has no"
+        return f"The organisation {has} executive director post without a substantive holder."
+    return (
+        f"{in_words(share).capitalize()} organisations {where} have at least one executive "
+        "director post without a substantive holder "
+        f"({_of(row, 'orgs_with_exec_vacancy', 'orgs_with_exec_posts', note)})."
+    )
+
+
 def _vacancy_headlines(row: Mapping[str, Cell], where: str, note: str) -> tuple[Headline, ...]:
     """Organisations with a vacancy, the vacancy rate and interim cover."""
     return (
@@ -190,11 +202,7 @@ def _vacancy_headlines(row: Mapping[str, Cell], where: str, note: str) -> tuple[
             "orgs_with_exec_vacancy_share",
             "Organisations with an executive vacancy",
             "share",
-            lambda v: (
-                f"{in_words(v).capitalize()} organisations {where} have at least one executive "
-                "director post without a substantive holder "
-                f"({_of(row, 'orgs_with_exec_vacancy', 'orgs_with_exec_posts', note)})."
-            ),
+            lambda v: _orgs_sentence(row, v, where, note),
             "orgs_with_exec_vacancy",
             "orgs_with_exec_posts",
         ),
