@@ -78,6 +78,50 @@ def test_pdf_report(database: str, tmp_path: Path, capsys: pytest.CaptureFixture
     assert out.read_bytes().startswith(b"%PDF-")
 
 
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--out", "report.docx"], "unknown format '.docx'; use .html, .pdf or .xlsx"),
+        (["--out", "report"], "unknown format '(no extension)'"),
+        (["--out", "r.html", "--region", "Y99"], "--region Y99: not an NHS England region code"),
+        (["--out", "r.html", "--at", "31/02/2026"], "--at '31/02/2026': not a date"),
+        (["--out", "missing/r.html"], "the folder missing does not exist"),
+        (
+            ["--out", "r.html", "--org", "TST01", "--region", "Y56"],
+            "a report is for a region or for one organisation",
+        ),
+        (["--out", "r.html", "--org", "ZZZ99"], "--org ZZZ99: no organisation with this ODS code"),
+    ],
+)
+def test_bad_input_exits_2_and_writes_nothing(
+    database: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    arguments: list[str],
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, stdout, stderr = run(["report", "--db", database, *arguments], capsys)
+    assert code == 2
+    assert stdout == ""
+    assert message in stderr
+    assert stderr.startswith("Error: ")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_database_without_the_schema_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "r.html"
+    code, _, stderr = run(
+        ["report", "--db", f"sqlite:///{tmp_path / 'empty.db'}", "--out", str(out)], capsys
+    )
+    assert code == 1
+    assert "run 'talentboard init' first" in stderr
+    assert not out.exists()
+
+
 def test_a_report_for_one_organisation_has_its_exact_figures(
     database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -112,47 +156,3 @@ def test_a_report_for_one_organisation_has_its_exact_figures(
         for line in headlines
     )
     assert any("25.0% of executive director posts at" in line for line in headlines)
-
-
-@pytest.mark.parametrize(
-    ("arguments", "message"),
-    [
-        (
-            ["--out", "r.html", "--org", "TST01", "--region", "Y56"],
-            "a report is for a region or for one organisation",
-        ),
-        (["--out", "r.html", "--org", "ZZZ99"], "--org ZZZ99: no organisation with this ODS code"),
-        (["--out", "report.docx"], "unknown format '.docx'; use .html, .pdf or .xlsx"),
-        (["--out", "report"], "unknown format '(no extension)'"),
-        (["--out", "r.html", "--region", "Y99"], "--region Y99: not an NHS England region code"),
-        (["--out", "r.html", "--at", "31/02/2026"], "--at '31/02/2026': not a date"),
-        (["--out", "missing/r.html"], "the folder missing does not exist"),
-    ],
-)
-def test_bad_input_exits_2_and_writes_nothing(
-    database: str,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    arguments: list[str],
-    message: str,
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    code, stdout, stderr = run(["report", "--db", database, *arguments], capsys)
-    assert code == 2
-    assert stdout == ""
-    assert message in stderr
-    assert stderr.startswith("Error: ")
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_a_database_without_the_schema_is_an_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = tmp_path / "r.html"
-    code, _, stderr = run(
-        ["report", "--db", f"sqlite:///{tmp_path / 'empty.db'}", "--out", str(out)], capsys
-    )
-    assert code == 1
-    assert "run 'talentboard init' first" in stderr
-    assert not out.exists()

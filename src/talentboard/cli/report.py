@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from talentboard.cli.app import CliError, app, engine_for
-from talentboard.cli.options import DbOption, at_option, org_option, parse_as_at, region_option
+from talentboard.cli.options import DbOption, at_option, parse_as_at, region_option
 from talentboard.reference import REGION_CODES, regions
 
 if TYPE_CHECKING:
@@ -77,9 +77,12 @@ def report(
     ] = None,
     org: Annotated[
         str | None,
-        org_option(
-            "A report for one organisation, by its ODS code (e.g. RJ1): for the organisation's "
-            "own use, with its exact figures (nothing withheld or rounded; not for publication)."
+        typer.Option(
+            "--org",
+            help="A report for one organisation, by its ODS code (e.g. RJ1): for the "
+            "organisation's own use, with its exact figures (nothing withheld or rounded; not "
+            "for publication).",
+            show_default=False,
         ),
     ] = None,
     outlook: Annotated[
