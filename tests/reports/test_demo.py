@@ -72,10 +72,14 @@ def test_demo_report_renders_in_all_formats(demo: tuple[Report, dict[str, object
     report, _ = demo
     html = render(report, "html").decode("utf-8")
     assert html.count("<svg") == len(report.charts())
-    # Organisation-level figures rest on small teams: the hotspots table withholds some.
+    # Organisation-level figures rest on small teams: the workbook's hotspots withhold
+    # some; a column withheld for all 20 on the page is left out there, with a note.
     hotspots = next(t for s in report.sections for t in s.tables if t.name == "hotspots")
     assert len(hotspots.rows) == 20
-    assert SUPPRESSED in hotspots.column("exec_vacancy_rate")
+    assert "exec_vacancy_rate" not in [c.key for c in hotspots.columns]
+    assert any("left out" in note for note in hotspots.notes)
+    every = next(t for t in report.workbook if t.name == "hotspots_all")
+    assert SUPPRESSED in every.column("exec_vacancy_rate")
 
     pdf = PdfReader(io.BytesIO(render(report, "pdf")))
     assert len(pdf.pages) >= 12

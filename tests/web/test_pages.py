@@ -105,7 +105,7 @@ MUST_SHOW: dict[str, tuple[str, str, tuple[str, ...]]] = {
         ("Date of the assessment",),
     ),
     "/outcomes": ("viewer", "Outcomes", ("Every exposure against every indicator", "too few")),
-    "/reports": ("viewer", "Reports", ("board.pdf", "board.xlsx")),
+    "/reports": ("viewer", "Reports", ("London region", "Excel workbook", "Get the report")),
     "/succession": ("regional", "Succession", ("Risk heat map", "Barts Health NHS Trust")),
     "/succession/posts/{post_id}": (
         "org_admin",
@@ -128,6 +128,7 @@ NOT_PAGES = {
     "/data/exports/{filename}",
     "/data/mappings/{ident}.toml",
     "/reports/board.{extension}",
+    "/reports/download",
     "/people/{person_id}/subject-access",
     "/people/{person_id}/your-data",
     # For operators' tools, not pages (test_operations.py).

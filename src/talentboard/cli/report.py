@@ -75,6 +75,16 @@ def report(
             "Restrict the report to one NHS England region, by its code (e.g. Y56 London)."
         ),
     ] = None,
+    org: Annotated[
+        str | None,
+        typer.Option(
+            "--org",
+            help="A report for one organisation, by its ODS code (e.g. RJ1): for the "
+            "organisation's own use, with its exact figures (nothing withheld or rounded; not "
+            "for publication).",
+            show_default=False,
+        ),
+    ] = None,
     outlook: Annotated[
         bool,
         typer.Option(
@@ -85,9 +95,10 @@ def report(
     ] = False,
     db: DbOption = None,
 ) -> None:
-    """Write the board report on leadership stability, with disclosure control applied."""
+    """Write the board report on leadership stability, with disclosure control applied
+    (for England or a region); a report for one organisation (--org) has its exact figures."""
     from talentboard.db import session_factory
-    from talentboard.db.models import Setting
+    from talentboard.db.models import Organisation, Setting
     from talentboard.frames import snapshot
     from talentboard.frames.outcomes import load_indicators
     from talentboard.progress import reporter
@@ -106,8 +117,17 @@ def report(
     if region_code is not None and region_code not in REGION_CODES:
         known = ", ".join(f"{r.code} {r.name}" for r in regions())
         raise CliError(f"--region {region}: not an NHS England region code ({known})", exit_code=2)
+    ods_code = org.strip().upper() if org else None
+    if ods_code is not None and region_code is not None:
+        raise CliError("--org and --region: a report is for a region or for one organisation", 2)
+    if ods_code is not None and outlook:
+        raise CliError("--outlook: the outlook is forecast for England or a region, not --org", 2)
     as_at = parse_as_at(at)
     engine = engine_for(db)
+    if ods_code is not None:
+        with session_factory(engine)() as session:
+            if session.get(Organisation, ods_code) is None:
+                raise CliError(f"--org {org}: no organisation with this ODS code", exit_code=2)
     with reporter() as progress:
         progress.start("Reading the register", total=1)
         with session_factory(engine)() as session:
@@ -120,6 +140,7 @@ def report(
             frames,
             as_at,
             region_code=region_code,
+            ods_code=ods_code,
             progress=progress,
             indicators=indicators,
             demo=demo,

@@ -24,6 +24,8 @@ __all__ = [
 
 BREAKDOWN_LABELS: Final = {
     "role": "Role",
+    "role_group": "Role group",
+    "role_tier": "Role group",
     "region": "Region",
     "org_kind": "Organisation kind",
     "segment": "Oversight segment",
@@ -81,9 +83,10 @@ def workbook_table(
     return table_from_frame(published, columns, name=name, caption=caption, sheet=sheet)
 
 
-def role_chart(by_role: pl.DataFrame) -> ChartSpec:
+def role_chart(by_role: pl.DataFrame, *, title: str | None = None) -> ChartSpec:
     """Vacancy and interim cover by executive role, worst first, from the published
-    by-role figures (roles with no executive post at the date left out)."""
+    by-role figures (roles with no executive post at the date left out). ``title``
+    names the grouping when the rows are groups of roles."""
     rows = by_role.filter(pl.col("exec_posts").is_not_null() | pl.col("exec_posts_suppressed"))
     rows = rows.sort("exec_vacancy_rate", descending=True, nulls_last=True)
     frame = rows.select(
@@ -95,7 +98,9 @@ def role_chart(by_role: pl.DataFrame) -> ChartSpec:
         "exec_vacancy_rate_suppressed",
         "interim_cover_share_suppressed",
     )
-    return vacancy_by_role_chart(frame)
+    if title is None:
+        return vacancy_by_role_chart(frame)
+    return vacancy_by_role_chart(frame, title=title)
 
 
 def diversity_chart(overall: pl.DataFrame, groups: pl.DataFrame, by: str, scope: str) -> ChartSpec:

@@ -32,8 +32,19 @@ from talentboard.reports.model import ChartSpec, Headline, Report, Section, Tabl
 from talentboard.reports.outcomes import outcomes_section
 from talentboard.reports.outlook import OUTLOOK_SHEETS, Outlook
 from talentboard.reports.presenters import format_date, mid_sentence
-from talentboard.reports.publish import publish_figures, published_row
-from talentboard.reports.scope import Scope, restrict_to_region, scope_for
+from talentboard.reports.publish import (
+    EXACT,
+    publish_figures,
+    published_row,
+    publishing_with,
+)
+from talentboard.reports.scope import (
+    Scope,
+    organisation_scope,
+    restrict_to_organisation,
+    restrict_to_region,
+    scope_for,
+)
 from talentboard.reports.tenure import segment_curves, tenure_chart, time_to_fill_table
 from talentboard.reports.trends import (
     SPC_DISCLOSURE,
@@ -46,7 +57,15 @@ from talentboard.stability.board import figures_frame
 from talentboard.stability.disclosure import DEFAULT_RULE, DisclosureRule
 from talentboard.stability.groups import BoardRegister, prepare_board
 
-__all__ = ["HOTSPOTS_SHOWN", "build_report", "disclosure_paragraphs"]
+__all__ = [
+    "HOTSPOTS_SHOWN",
+    "ROLE_PUBLICATION_LEVELS",
+    "RolePublication",
+    "build_report",
+    "disclosure_paragraphs",
+    "exact_paragraphs",
+    "role_publication",
+]
 
 HOTSPOTS_SHOWN: Final = {"national": 20, "region": 10}
 _STEPS: Final = 8
@@ -72,6 +91,18 @@ def disclosure_paragraphs(rule: DisclosureRule = DEFAULT_RULE) -> tuple[str, ...
     )
 
 
+def exact_paragraphs(name: str) -> tuple[str, ...]:
+    """Appendix B of an organisation's own report: why nothing is withheld."""
+    return (
+        f"This report is for {name}'s own use, made for people who may see the "
+        "organisation's exact figures. No count in it is withheld or rounded, so it can "
+        "point to single posts and people: do not publish it or share it outside the "
+        "organisation. The regional report is the one to publish.",
+        "Medians and tests resting on very few spells are shown as they are, so read "
+        "them with their intervals.",
+    )
+
+
 def _summary(items: tuple[Headline, ...], trend_variation: str) -> tuple[str, ...]:
     wanted = (
         "orgs_with_exec_vacancy_share",
@@ -87,24 +118,101 @@ def _summary(items: tuple[Headline, ...], trend_variation: str) -> tuple[str, ..
     return tuple(lines)
 
 
-def _roles_paragraph(by_role: pl.DataFrame) -> str:
-    cover = (
-        "Interim cover is the share of posts held by an interim, acting or seconded "
-        "director while there is no substantive holder."
-    )
-    shown = by_role.filter(pl.col("exec_vacancy_rate") > 0).sort(
-        "exec_vacancy_rate", descending=True
-    )
-    if shown.height < 2:
+ROLE_PUBLICATION_LEVELS: Final = (
+    ("role", "by role", "Executive vacancy and interim cover by role"),
+    (
+        "role_group",
+        "by group of roles",
+        "Executive vacancy and interim cover by group of roles",
+    ),
+    (
+        "role_tier",
+        "by group of roles",
+        "Executive vacancy and interim cover by group of roles",
+    ),
+    (None, "for all executive posts together", "Executive vacancy and interim cover"),
+)
+"""The levels figure 6 may be published at, finest first: each role, four groups (chief
+executive, finance, medical and nursing, the others), two groups, all executive posts."""
+
+_COVER = (
+    "Interim cover is the share of posts held by an interim, acting or seconded "
+    "director while there is no substantive holder."
+)
+
+
+@dataclass(frozen=True)
+class RolePublication:
+    """Vacancy and interim cover by role at the finest level at which every vacancy rate
+    may be published. ``level`` is the grouping (``ROLE_PUBLICATION_LEVELS``), ``rows``
+    the published executive rows at that level, ``chart`` None when not even the rate
+    for all executive posts together may be published, and ``note`` says in words at
+    what level the figures are given and why."""
+
+    level: str | None
+    rows: pl.DataFrame
+    chart: ChartSpec | None
+    note: str
+
+
+def _publishable(rows: pl.DataFrame) -> bool:
+    """Every group's vacancy rate (the figure's main measure) may be published; an interim
+    cover share resting on a small count is shown withheld beside it."""
+    return rows.height > 0 and not rows["exec_vacancy_rate_suppressed"].any()
+
+
+def _role_note(level: str | None, rows: pl.DataFrame, chart: bool) -> str:
+    if not chart:
         return (
-            "Most vacancy rates by role rest on counts too small to publish, and are "
-            f"withheld. {cover}"
+            "Even for all executive posts together, the number of vacant posts is from 1 "
+            "to 7, too small to publish, so no chart is drawn. The workbook has the "
+            f"figures by role, with small counts withheld. {_COVER}"
         )
-    first, second = shown["label"][0], shown["label"][1]
-    return (
-        f"The highest published vacancy rates are for the {mid_sentence(first)} and the "
-        f"{mid_sentence(second)}. {cover}"
+    interim = (
+        " Where the posts under interim cover number 1 to 7, the share is withheld (*)."
+        if rows["interim_cover_share_suppressed"].any()
+        else ""
     )
+    if level == "role":
+        shown = rows.filter(pl.col("exec_vacancy_rate") > 0).sort(
+            "exec_vacancy_rate", descending=True
+        )
+        if shown.height < 2:
+            return f"Figures are given for each executive role.{interim} {_COVER}"
+        first, second = shown["label"][0], shown["label"][1]
+        return (
+            f"The highest published vacancy rates are for the {mid_sentence(first)} and the "
+            f"{mid_sentence(second)}.{interim} {_COVER}"
+        )
+    groups = "; ".join(mid_sentence(str(label)) for label in rows["label"].to_list())
+    if level is None:
+        where = "all executive posts together"
+        why = "for single roles and for groups of roles"
+    else:
+        where = f"groups of roles ({groups})"
+        why = "for single roles"
+    return (
+        f"The numbers of vacant posts {why} are too small to publish (from 1 to 7), so "
+        f"this figure gives them for {where}.{interim} The workbook has the figures by "
+        f"role, with small counts withheld. {_COVER}"
+    )
+
+
+def role_publication(board: BoardRegister, at: dt.date) -> RolePublication:
+    """Figure 6 at the finest level of ``ROLE_PUBLICATION_LEVELS`` at which no vacancy
+    rate is withheld; the rule itself is unchanged, only the grouping is coarser."""
+    rows = pl.DataFrame()
+    level: str | None = None
+    for level, _, title in ROLE_PUBLICATION_LEVELS:
+        exact = figures_frame(board, at, by=level)
+        published = publish_figures(exact, protect=level is not None)
+        rows = published.filter(exact["exec_posts"] > 0)
+        if level is None:
+            rows = rows.with_columns(label=pl.lit("All executive posts"))
+        if _publishable(rows):
+            chart = role_chart(rows, title=title)
+            return RolePublication(level, rows, chart, _role_note(level, rows, chart=True))
+    return RolePublication(level, rows, None, _role_note(level, rows, chart=False))
 
 
 @dataclass(frozen=True)
@@ -121,8 +229,7 @@ class _Parts:
     tenure: ChartSpec
     fill: Table
     by_role: pl.DataFrame
-    executive_roles: pl.DataFrame
-    roles: ChartSpec
+    roles: RolePublication
     dimension: str
     by_group: pl.DataFrame
     diversity: ChartSpec
@@ -139,7 +246,7 @@ class _Parts:
 def _gather(board: BoardRegister, at: dt.date, scope: Scope, progress: Reporter) -> _Parts:
     """Work out and publish every part of the report, one progress step at a time."""
     overall = publish_figures(figures_frame(board, at))
-    items = headlines(published_row(overall), where=scope.where)
+    items = headlines(published_row(overall), where=scope.where, rounded=scope.ods_code is None)
     progress.advance()
 
     trends = trend_series(monthly_figures(board, at))
@@ -150,10 +257,8 @@ def _gather(board: BoardRegister, at: dt.date, scope: Scope, progress: Reporter)
     fill = time_to_fill_table(board, at)
     progress.advance()
 
-    by_role_exact = figures_frame(board, at, by="role")
-    by_role = publish_figures(by_role_exact, protect=True)
-    executive_roles = by_role.filter(by_role_exact["exec_posts"] > 0)
-    roles = role_chart(executive_roles)
+    by_role = publish_figures(figures_frame(board, at, by="role"), protect=True)
+    roles = role_publication(board, at)
     progress.advance()
 
     dimension = "region" if scope.region_code is None else "org_kind"
@@ -176,7 +281,6 @@ def _gather(board: BoardRegister, at: dt.date, scope: Scope, progress: Reporter)
         tenure=tenure,
         fill=fill,
         by_role=by_role,
-        executive_roles=executive_roles,
         roles=roles,
         dimension=dimension,
         by_group=by_group,
@@ -232,20 +336,24 @@ def _tenure_section(tenure: ChartSpec, fill: Table) -> Section:
     )
 
 
-def _roles_section(executive_roles: pl.DataFrame, roles: ChartSpec) -> Section:
+def _roles_section(roles: RolePublication) -> Section:
+    level = next(phrase for key, phrase, _ in ROLE_PUBLICATION_LEVELS if key == roles.level)
+    tables: tuple[Table, ...] = ()
+    if roles.chart is not None:
+        tables = (
+            page_table(
+                roles.rows,
+                roles.level or "role",
+                name="by_role",
+                caption=f"Executive posts {level}",
+            ),
+        )
     return Section(
         "roles",
         "Vacancy and interim cover by role",
-        (_roles_paragraph(executive_roles),),
-        charts=(roles,),
-        tables=(
-            page_table(
-                executive_roles,
-                "role",
-                name="by_role",
-                caption="Executive posts by role",
-            ),
-        ),
+        (roles.note,),
+        charts=() if roles.chart is None else (roles.chart,),
+        tables=tables,
     )
 
 
@@ -321,7 +429,7 @@ def _sections(parts: _Parts, scope: Scope, at: dt.date) -> tuple[Section, ...]:
         _headline_section(parts.items, scope, at),
         _trends_section(parts.trends),
         _tenure_section(parts.tenure, parts.fill),
-        _roles_section(parts.executive_roles, parts.roles),
+        _roles_section(parts.roles),
         _breakdowns_section(parts),
         _diversity_section(parts.diversity),
         _exits_section(parts.exits_chart, parts.forced),
@@ -372,20 +480,50 @@ def build_report(
     at: dt.date,
     *,
     region_code: str | None = None,
+    ods_code: str | None = None,
     progress: Reporter = SILENT,
     indicators: IndicatorFrames | None = None,
     demo: bool = False,
     outlook: Outlook | None = None,
 ) -> Report:
-    """The board report for ``at``, for England or the region ``region_code``.
+    """The board report for ``at``, for England, the region ``region_code`` or the one
+    organisation ``ods_code``.
+
+    A report for England or a region is for publication: every figure passes disclosure
+    control. A report for one organisation is for that organisation's own use, by people
+    who may see its exact figures (docs/access.md): nothing in it is withheld or rounded,
+    and its appendix B says so.
 
     With ``indicators``, an "Outcomes" section follows the stability sections
     (``reports.outcomes``), its table a sheet of the workbook; ``demo`` says the register
     is the synthetic demo's. With ``outlook`` (published forecast documents,
     ``reports.outlook.outlook_for``), the "Outlook" section comes last.
     """
-    scope: Scope = scope_for(region_code)
-    scoped = frames if region_code is None else restrict_to_region(frames, region_code)
+    if ods_code is not None and region_code is not None:
+        raise ValueError("a report is for a region or for one organisation, not both")
+    exact = ods_code is not None
+    scope: Scope
+    if ods_code is not None:
+        scope = organisation_scope(frames, ods_code)
+        scoped = restrict_to_organisation(frames, ods_code)
+    else:
+        scope = scope_for(region_code)
+        scoped = frames if region_code is None else restrict_to_region(frames, region_code)
+    with publishing_with(EXACT if exact else DEFAULT_RULE):
+        return _document(scope, scoped, at, progress, indicators, demo, outlook)
+
+
+def _document(
+    scope: Scope,
+    scoped: RegisterFrames,
+    at: dt.date,
+    progress: Reporter,
+    indicators: IndicatorFrames | None,
+    demo: bool,
+    outlook: Outlook | None,
+) -> Report:
+    exact = scope.ods_code is not None
+    region_code = None if exact else scope.region_code
     board = prepare_board(scoped)
     progress.start("Building the report", total=_STEPS)
     parts = _gather(board, at, scope, progress)
@@ -407,6 +545,6 @@ def build_report(
         summary=_summary(parts.items, trend_variation),
         sections=sections,
         methods=(*CONVENTIONS, *DEFINITIONS),
-        disclosure=disclosure_paragraphs(),
+        disclosure=exact_paragraphs(scope.name) if exact else disclosure_paragraphs(),
         workbook=workbook,
     )

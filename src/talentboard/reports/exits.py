@@ -16,6 +16,7 @@ import polars as pl
 from talentboard import vocab
 from talentboard.reports.charts import exit_reasons_chart
 from talentboard.reports.model import SUPPRESSED, Cell, ChartSpec, Column, Table
+from talentboard.reports.publish import current_rule
 from talentboard.stability.disclosure import protect_table
 from talentboard.stability.exits import FORCED_EXIT, exit_reasons, forced_exit_shares
 from talentboard.stability.groups import BoardRegister
@@ -62,7 +63,7 @@ def _published(long: pl.DataFrame, periods: list[dt.date], reasons: list[str]) -
     # Each period's row ends with its total: the table is published with row totals.
     extended: _Published = []
     if matrix:
-        protected = protect_table(matrix, row_totals=True, column_totals=False)
+        protected = protect_table(matrix, row_totals=True, column_totals=False, rule=current_rule())
         assert protected.row_totals is not None
         for i, cells in enumerate(protected.cells):
             line = [*cells, protected.row_totals[i]]

@@ -131,11 +131,66 @@ def _gap_sentence(value: float) -> str:
     )
 
 
-def _logrank_sentence(p_value: float) -> str:
-    verdict = "differs from" if p_value < 0.05 else "shows no clear difference from"
+def _logrank_sentence(p_value: float, row: Mapping[str, Cell] | None = None) -> str:
+    """The log-rank test with its direction and size: the Kaplan-Meier median tenure of
+    each arm (``tenure_median_challenged_years``, ``tenure_median_other_years``, from the
+    spells the test compares), which group stays longer and by how much."""
+    test = f"log-rank test, {_p(p_value)}"
+    challenged = None if row is None else row.get("tenure_median_challenged_years")
+    other = None if row is None else row.get("tenure_median_other_years")
+    if row is None or isinstance(challenged, Suppressed) or isinstance(other, Suppressed):
+        verdict = "differs from" if p_value < 0.05 else "shows no clear difference from"
+        withheld = (
+            ""
+            if row is None
+            else "; the median of each group rests on a count too small to publish"
+        )
+        return (
+            f"Executive tenure in organisations in oversight segments 3 to 5 {verdict} "
+            f"segments 1 and 2 ({test}{withheld})."
+        )
+    low = "segments 3 to 5"
+    high = "segments 1 and 2"
+    if isinstance(challenged, float) and isinstance(other, float):
+        longer, shorter = (high, low) if other >= challenged else (low, high)
+        # The gap between the medians as shown, so the sentence adds up as read.
+        gap = abs(float(_years(other)) - float(_years(challenged)))
+        medians = (
+            f"Half of executive spells end within {_years(challenged)} years in "
+            f"organisations in oversight segments 3 to 5, against {_years(other)} years in "
+            f"segments 1 and 2"
+        )
+        if p_value >= 0.05 or gap == 0:
+            return f"{medians}: a difference of {_years(gap)} years that could be chance ({test})."
+        return (
+            f"{medians}: executives in {longer} stay {_years(gap)} years longer than in "
+            f"{shorter} ({test})."
+        )
+    # One median or both not reached: more than half of those spells are still going.
+    reached = [
+        (name, value)
+        for name, value in ((low, challenged), (high, other))
+        if isinstance(value, float)
+    ]
+    missing = [name for name, value in ((low, challenged), (high, other)) if value is None]
+    parts = [f"half of executive spells end within {_years(v)} years in {n}" for n, v in reached]
+    parts += [
+        f"in {n} more than half are still going, so the median is not yet reached" for n in missing
+    ]
+    text = "; ".join(parts)
+    verdict = "differs" if p_value < 0.05 else "shows no clear difference"
+    return f"{text[0].upper()}{text[1:]}. Tenure {verdict} between the two ({test})."
+
+
+def _orgs_sentence(row: Mapping[str, Cell], share: float, where: str, note: str) -> str:
+    """Organisations with a vacancy in words; for one organisation, of that organisation."""
+    if row["orgs_with_exec_posts"] == 1:
+        has = "has at least one" if share > 0 else "has no"
+        return f"The organisation {has} executive director post without a substantive holder."
     return (
-        f"Executive tenure in organisations in oversight segments 3 to 5 {verdict} "
-        f"segments 1 and 2 (log-rank test, {_p(p_value)})."
+        f"{in_words(share).capitalize()} organisations {where} have at least one executive "
+        "director post without a substantive holder "
+        f"({_of(row, 'orgs_with_exec_vacancy', 'orgs_with_exec_posts', note)})."
     )
 
 
@@ -147,11 +202,7 @@ def _vacancy_headlines(row: Mapping[str, Cell], where: str, note: str) -> tuple[
             "orgs_with_exec_vacancy_share",
             "Organisations with an executive vacancy",
             "share",
-            lambda v: (
-                f"{in_words(v).capitalize()} organisations {where} have at least one executive "
-                "director post without a substantive holder "
-                f"({_of(row, 'orgs_with_exec_vacancy', 'orgs_with_exec_posts', note)})."
-            ),
+            lambda v: _orgs_sentence(row, v, where, note),
             "orgs_with_exec_vacancy",
             "orgs_with_exec_posts",
         ),
@@ -301,7 +352,7 @@ def _logrank_headline(row: Mapping[str, Cell]) -> Headline:
         "tenure_logrank_challenged",
         "Tenure where performance is most challenged",
         "text",
-        _logrank_sentence,
+        lambda p: _logrank_sentence(p, row),
         key="tenure_logrank_p_value",
         value=p_shown,
     )

@@ -84,17 +84,37 @@ def _table(frame: pl.DataFrame, top: int | None, sheet: str | None) -> Table:
     columns = (
         HOTSPOT_COLUMNS if top is None else tuple(c for c in HOTSPOT_COLUMNS if c.key in _PAGE_KEYS)
     )
+    notes = [
+        "The instability index is the mean of four percentile scores (vacancy rate, "
+        "interim cover, turnover and shorter median tenure), from 0 (most stable) to "
+        "100 (least stable), computed from the exact figures. Figures resting on a "
+        "count of 1 to 7 are withheld (*)."
+    ]
+    if top is not None:
+        # A column withheld for every organisation shown says nothing on the page: it is
+        # left out, and the note says why (the workbook keeps every column).
+        withheld = [
+            c
+            for c in columns
+            if f"{c.key}_suppressed" in frame.columns
+            and frame.height > 0
+            and bool(frame[f"{c.key}_suppressed"].fill_null(False).all())
+        ]
+        if withheld:
+            columns = tuple(c for c in columns if c not in withheld)
+            names = ", ".join(c.label.lower() for c in withheld)
+            notes.append(
+                f"Each organisation's {names} rest on counts of 1 to 7, too small to "
+                "publish for any organisation listed, so those columns are left out; the "
+                "index still reflects them, and the figures for the whole area are in "
+                "the headline figures."
+            )
     return table_from_frame(
         frame,
         columns,
         name="hotspots" if top is not None else "hotspots_all",
         caption=caption,
-        notes=(
-            "The instability index is the mean of four percentile scores (vacancy rate, "
-            "interim cover, turnover and shorter median tenure), from 0 (most stable) to "
-            "100 (least stable), computed from the exact figures. Figures resting on a "
-            "count of 1 to 7 are withheld (*).",
-        ),
+        notes=tuple(notes),
         sheet=sheet,
     )
 

@@ -148,6 +148,9 @@ def _inline_svg(chart: ChartSpec) -> Markup:
         svg = svg.replace(f'id="{found}"', f'id="{unique}"')
         svg = svg.replace(f"url(#{found})", f"url(#{unique})")
         svg = svg.replace(f'href="#{found}"', f'href="#{unique}"')
+    # The figure around it is the image, labelled with the chart's description; the
+    # drawing's own marks are hidden from assistive technology rather than read one by one.
+    svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
     # vl-convert escapes the text it draws, so the SVG is safe to embed as markup.
     return Markup(svg)  # noqa: S704
 

@@ -21,14 +21,16 @@ report shows and records what was withheld:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Final
 
 import polars as pl
 
 from talentboard.reports.model import SUPPRESSED, Cell
-from talentboard.stability.board import COUNT_COLUMNS
+from talentboard.stability.board import ARM_BASIS, ARM_COUNTS, COUNT_COLUMNS
 from talentboard.stability.disclosure import (
     DEFAULT_RULE,
     DisclosureRule,
@@ -46,14 +48,39 @@ from talentboard.stability.spc import (
 )
 
 __all__ = [
+    "EXACT",
     "FIGURE_BASIS",
     "MIN_SPC_MONTHS",
     "PublishedXmr",
+    "current_rule",
     "publish_counts",
     "publish_figures",
     "published_row",
     "published_xmr",
+    "publishing_with",
 ]
+
+EXACT: Final = DisclosureRule(suppress_from=1, suppress_to=0, round_to=1)
+"""A rule that withholds and rounds nothing: the exact figures, for a report made for the
+people who may see them (an organisation's own report for its administrator)."""
+
+_RULE: ContextVar[DisclosureRule] = ContextVar("disclosure_rule", default=DEFAULT_RULE)
+
+
+def current_rule() -> DisclosureRule:
+    """The rule the report being built applies (``DEFAULT_RULE`` unless set)."""
+    return _RULE.get()
+
+
+@contextmanager
+def publishing_with(rule: DisclosureRule) -> Iterator[None]:
+    """Build a report with ``rule``: every function of this module, and the report's
+    other disclosure steps, apply it instead of ``DEFAULT_RULE`` within the block."""
+    token = _RULE.set(rule)
+    try:
+        yield
+    finally:
+        _RULE.reset(token)
 
 
 def _shown(value: int | str | None, rule: DisclosureRule) -> tuple[int | None, bool]:
@@ -66,14 +93,16 @@ def publish_counts(
     values: Sequence[int | None],
     *,
     protect: bool = False,
-    rule: DisclosureRule = DEFAULT_RULE,
+    rule: DisclosureRule | None = None,
 ) -> tuple[list[int | None], list[bool]]:
     """One column of counts as published: values (null when withheld) and withheld flags.
 
     With ``protect``, the column is a line of a table whose total is published (the
     groups of a breakdown whose overall figure the report shows): ``protect_table`` adds
-    secondary suppression so that no withheld group follows from the total.
+    secondary suppression so that no withheld group follows from the total. ``rule``
+    defaults to ``current_rule()``.
     """
+    rule = rule or current_rule()
     if not protect:
         pairs = [_shown(disclose_count(v, rule), rule) for v in values]
         return [p[0] for p in pairs], [p[1] for p in pairs]
@@ -89,9 +118,9 @@ def publish_figures(
     frame: pl.DataFrame,
     *,
     protect: bool = False,
-    counts: Sequence[str] = COUNT_COLUMNS,
-    basis: Mapping[str, Sequence[str]] = FIGURE_BASIS,
-    rule: DisclosureRule = DEFAULT_RULE,
+    counts: Sequence[str] = (*COUNT_COLUMNS, *ARM_COUNTS),
+    basis: Mapping[str, Sequence[str]] = FIGURE_BASIS | ARM_BASIS,
+    rule: DisclosureRule | None = None,
 ) -> pl.DataFrame:
     """Rows of ``stability.board.figures_frame`` (or any frame of counts and figures) made
     fit to publish, with a ``<column>_suppressed`` flag beside every count and figure.

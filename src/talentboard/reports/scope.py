@@ -1,4 +1,5 @@
-"""The scope of a report: all of England, or the organisations of one NHS England region.
+"""The scope of a report: all of England, the organisations of one NHS England region, or
+one organisation.
 
 A regional report is the national one over a smaller register: the region's
 organisations, their ratings and posts, the appointments to those posts and the people
@@ -15,7 +16,13 @@ import polars as pl
 from talentboard.frames import RegisterFrames
 from talentboard.reference import REGION_CODES, regions
 
-__all__ = ["Scope", "restrict_to_region", "scope_for"]
+__all__ = [
+    "Scope",
+    "organisation_scope",
+    "restrict_to_organisation",
+    "restrict_to_region",
+    "scope_for",
+]
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,7 @@ class Scope:
     region_code: str | None
     name: str
     where: str
+    ods_code: str | None = None
 
 
 def scope_for(region_code: str | None) -> Scope:
@@ -48,6 +56,30 @@ def restrict_to_region(frames: RegisterFrames, region_code: str) -> RegisterFram
     return RegisterFrames(
         organisations=organisations,
         ratings=frames.ratings.filter(pl.col("ods_code").is_in(codes)),
+        posts=posts,
+        people=people,
+        appointments=appointments,
+    )
+
+
+def organisation_scope(frames: RegisterFrames, ods_code: str) -> Scope:
+    """The scope of a report for one organisation of the register."""
+    found = frames.organisations.filter(pl.col("ods_code") == ods_code)
+    if found.height == 0:
+        raise ValueError(f"{ods_code!r} is not an organisation in the register")
+    name = str(found["name"][0])
+    return Scope(found["region_code"][0], name, f"at {name}", ods_code=ods_code)
+
+
+def restrict_to_organisation(frames: RegisterFrames, ods_code: str) -> RegisterFrames:
+    """The part of the register that belongs to one organisation."""
+    organisations = frames.organisations.filter(pl.col("ods_code") == ods_code)
+    posts = frames.posts.filter(pl.col("ods_code") == ods_code)
+    appointments = frames.appointments.filter(pl.col("post_ref").is_in(posts["post_ref"].implode()))
+    people = frames.people.filter(pl.col("person_ref").is_in(appointments["person_ref"].implode()))
+    return RegisterFrames(
+        organisations=organisations,
+        ratings=frames.ratings.filter(pl.col("ods_code") == ods_code),
         posts=posts,
         people=people,
         appointments=appointments,

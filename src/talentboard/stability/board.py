@@ -36,6 +36,9 @@ from talentboard.stability.metrics import FIGURE_LABELS, FIGURE_NAMES, frame_col
 from talentboard.stability.survival import kaplan_meier, logrank
 
 __all__ = [
+    "ARM_BASIS",
+    "ARM_COLUMNS",
+    "ARM_COUNTS",
     "COUNT_COLUMNS",
     "DIMENSIONS",
     "FIGURE_LABELS",
@@ -68,6 +71,20 @@ COUNT_COLUMNS = (
     "workforce_orgs",
     "workforce_headcount",
 )
+# The two arms of the log-rank test (organisations in oversight segment 3 or worse, and
+# those in segments 1 and 2), each with its Kaplan-Meier median tenure, so that the test
+# can be read with its direction and size; the medians rest on their arm's counts.
+ARM_COUNTS = (
+    "tenure_spells_challenged",
+    "tenure_departures_challenged",
+    "tenure_spells_other",
+    "tenure_departures_other",
+)
+ARM_BASIS: dict[str, tuple[str, ...]] = {
+    "tenure_median_challenged_years": ("tenure_spells_challenged", "tenure_departures_challenged"),
+    "tenure_median_other_years": ("tenure_spells_other", "tenure_departures_other"),
+}
+ARM_COLUMNS = (*ARM_COUNTS, *ARM_BASIS)
 FORCED_EXIT = "dismissed_or_forced"
 UNKNOWN_ETHNICITY = ("Z", "99")
 
@@ -214,6 +231,29 @@ def _tenure(sample: pl.DataFrame, groups: list[str], truncated: bool) -> pl.Data
     def years(value: float) -> float | None:
         return None if math.isnan(value) else value / DAYS_PER_YEAR
 
+    # Each arm's median, from the same spells (and entry times) as the test: arm code
+    # 2 * group + 1 for segment 3 or worse, 2 * group for segments 1 and 2.
+    arm_codes = group_codes[rated] * 2 + sample["challenged"].to_numpy()[rated].astype(np.int64)
+    arms_km = kaplan_meier(
+        durations[rated],
+        events[rated],
+        arm_codes,
+        entry=None if entry is None else entry[rated],
+    )
+    arms = {
+        int(code): (int(arms_km.subjects[k]), int(arms_km.events[k]), float(arms_km.median[k]))
+        for k, code in enumerate(arms_km.groups)
+    }
+
+    def arm(code: int, challenged: bool) -> dict[str, Any]:
+        name = "challenged" if challenged else "other"
+        spells, departures, median = arms.get(2 * code + int(challenged), (0, 0, math.nan))
+        return {
+            f"tenure_spells_{name}": spells,
+            f"tenure_departures_{name}": departures,
+            f"tenure_median_{name}_years": years(median),
+        }
+
     rows = []
     for k, code in enumerate(km.groups):
         test = tests.get(int(code))
@@ -227,6 +267,8 @@ def _tenure(sample: pl.DataFrame, groups: list[str], truncated: bool) -> pl.Data
                 "median_tenure_ci_upper": years(float(km.upper[k])),
                 "tenure_logrank_statistic": None if test is None else test.statistic,
                 "tenure_logrank_p_value": None if test is None else test.p_value,
+                **arm(int(code), True),
+                **arm(int(code), False),
             }
         )
     return pl.DataFrame(
@@ -240,6 +282,8 @@ def _tenure(sample: pl.DataFrame, groups: list[str], truncated: bool) -> pl.Data
             "median_tenure_ci_upper": pl.Float64,
             "tenure_logrank_statistic": pl.Float64,
             "tenure_logrank_p_value": pl.Float64,
+            **dict.fromkeys(ARM_COUNTS, pl.Int64),
+            **dict.fromkeys(ARM_BASIS, pl.Float64),
         },
         orient="row",
     )
@@ -336,7 +380,7 @@ def _counts_table(
     table = base
     for part in parts:
         table = table.join(part, on="group", how="left")
-    counts = [c for c in COUNT_COLUMNS if c != "workforce_headcount"]
+    counts = [c for c in (*COUNT_COLUMNS, *ARM_COUNTS) if c != "workforce_headcount"]
     return table.with_columns(
         pl.col(counts).fill_null(0).cast(pl.Int64),
         pl.col("workforce_headcount").fill_null(0).cast(pl.Int64),
@@ -375,15 +419,16 @@ def figures_frame(
     at least one executive or voting board post (ever); rows are sorted by group code.
     Columns: ``group``, ``label``, the ``COUNT_COLUMNS``, and the figures, with the
     interval as ``median_tenure_ci_lower``/``_upper`` and the log-rank test as
-    ``tenure_logrank_statistic``/``_p_value``. ``observed_from`` left-truncates the tenure
-    estimate and its test: spells that ended on or before it are not observed, and those
-    that began earlier enter the risk set at it.
+    ``tenure_logrank_statistic``/``_p_value``, then ``ARM_COLUMNS``: the spells, departures
+    and Kaplan-Meier median tenure of each arm of that test. ``observed_from``
+    left-truncates the tenure estimate and its test: spells that ended on or before it are
+    not observed, and those that began earlier enter the risk set at it.
     """
     _check_observed_from(at, observed_from)
     board = frames if isinstance(frames, BoardRegister) else prepare_board(frames)
     posts = posts_at(board, at, by)
     table = _with_shares(_counts_table(board, posts, by, at, observed_from))
-    return table.select("group", "label", *COUNT_COLUMNS, *frame_columns())
+    return table.select("group", "label", *COUNT_COLUMNS, *frame_columns(), *ARM_COLUMNS)
 
 
 def board_figures(

@@ -22,6 +22,7 @@ __all__ = [
     "DIMENSIONS",
     "ORG_KIND_LABELS",
     "OVERALL",
+    "ROLE_LEVELS",
     "UNRATED",
     "BoardRegister",
     "group_expr",
@@ -34,6 +35,38 @@ DIMENSIONS = ("role", "region", "org_kind", "segment", "org")
 OVERALL = "all"
 UNRATED = "unrated"
 CHALLENGED_FROM_SEGMENT = 3
+# Coarser groupings of executive roles, for publishing where each role's counts are too
+# small (docs/metrics.md, "Disclosure control"): each maps a role code to a group code, with
+# the group's label; a role not listed falls in the last group. Non-executive board roles
+# keep their own codes (they hold no executive post, so no executive figure is theirs).
+ROLE_LEVELS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
+    "role_group": (
+        {
+            "chief_executive": "chief_executive",
+            "finance_director": "finance_director",
+            "medical_director": "medical_nursing",
+            "nursing_director": "medical_nursing",
+        },
+        {
+            "chief_executive": "Chief executive",
+            "finance_director": "Director of finance",
+            "medical_nursing": "Medical and nursing directors",
+            "other_executive": "Other executive directors",
+        },
+    ),
+    "role_tier": (
+        {
+            "chief_executive": "statutory",
+            "finance_director": "statutory",
+            "medical_director": "statutory",
+            "nursing_director": "statutory",
+        },
+        {
+            "statutory": "Chief executive, finance, medical and nursing directors",
+            "other_executive": "Other executive directors",
+        },
+    ),
+}
 ORG_KIND_LABELS = {
     "acute": "Acute",
     "mental_health": "Mental health",
@@ -100,6 +133,14 @@ def group_expr(dimension: str | None) -> pl.Expr:
         return pl.lit(OVERALL)
     if dimension == "role":
         return pl.col("role_code")
+    if dimension in ROLE_LEVELS:
+        mapping, labels = ROLE_LEVELS[dimension]
+        other = list(labels)[-1]
+        return (
+            pl.when(pl.col("executive_board"))
+            .then(pl.col("role_code").replace_strict(mapping, default=pl.lit(other)))
+            .otherwise(pl.col("role_code"))
+        )
     if dimension == "region":
         return pl.col("region_code")
     if dimension == "org_kind":
@@ -130,6 +171,8 @@ def group_labels(dimension: str | None, codes: list[str], frames: RegisterFrames
         return ["All organisations" for _ in codes]
     if dimension == "role":
         names = {r.code: r.label for r in roles()}
+    elif dimension in ROLE_LEVELS:
+        names = {r.code: r.label for r in roles()} | ROLE_LEVELS[dimension][1]
     elif dimension == "region":
         names = {r.code: r.name for r in regions()}
     elif dimension == "org_kind":

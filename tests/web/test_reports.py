@@ -1,0 +1,117 @@
+"""The reports page and downloads: an area for each scope, an organisation's own report with
+its exact figures for those who may see them, and the download's ready signal."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+from pypdf import PdfReader
+
+from tests.web.conftest import ClientFor
+from tests.web.world import World
+
+
+def _areas(page: str) -> list[str]:
+    select = re.search(r'<select[^>]*name="area".*?</select>', page, re.S)
+    assert select, "no area choice on the page"
+    return re.findall(r'<option value="([^"]+)"', select.group(0))
+
+
+def test_each_role_is_offered_the_areas_it_may_see(client_for: ClientFor, world: World) -> None:
+    assert _areas(client_for("national").get("/reports").text) == [
+        "england",
+        "Y56",
+        "Y58",
+        "Y59",
+        "Y60",
+        "Y61",
+        "Y62",
+        "Y63",
+    ]
+    assert _areas(client_for("regional").get("/reports").text) == ["Y56"]
+    org_admin = client_for("org_admin").get("/reports").text
+    assert _areas(org_admin) == ["org:R1H", "Y56"]
+    assert "Barts Health NHS Trust (exact figures" in org_admin
+    assert _areas(client_for("viewer").get("/reports").text)[0] == "england"
+
+
+def test_the_form_leads_to_the_report_of_the_area_and_format_chosen(
+    client_for: ClientFor, world: World
+) -> None:
+    client = client_for("org_admin")
+    token = "0123456789abcdef0123456789abcdef"
+    answer = client.get(
+        "/reports/download",
+        params={"area": "org:R1H", "format": "xlsx", "ready": token},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/reports/board.xlsx?org=R1H&ready={token}"
+    england = client_for("national").get(
+        "/reports/download", params={"area": "england", "format": "pdf"}, follow_redirects=False
+    )
+    assert england.headers["location"] == "/reports/board.pdf"
+
+
+def test_an_organisation_admin_gets_their_own_trust_with_exact_figures(
+    client_for: ClientFor, world: World
+) -> None:
+    client = client_for("org_admin")
+    token = "fedcba9876543210fedcba9876543210"
+    response = client.get("/reports/board.xlsx", params={"org": "R1H", "ready": token})
+    assert response.status_code == 200
+    assert 'filename="board-report-r1h-' in response.headers["content-disposition"]
+    assert "no-store" in response.headers["cache-control"]
+    # The page that asked is told the file has come: the token it sent, for a minute.
+    cookie = response.headers["set-cookie"]
+    assert f"report_ready={token}" in cookie
+    assert "Max-Age=60" in cookie
+    assert "Path=/reports" in cookie
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = workbook["By role"]
+    rows = [row for row in sheet.iter_rows(values_only=True) if row and row[0]]
+    header = next(r for r in rows if "Executive posts" in r)
+    posts = header.index("Executive posts")
+    by_role = {r[0]: r[posts] for r in rows[rows.index(header) + 1 :]}
+    # Barts has two executive posts, one chief executive and one director of finance:
+    # exact counts of 1, which a published report would withhold as *.
+    assert by_role["Chief executive"] == 1
+    assert by_role["Director of finance"] == 1
+    page = client.get("/reports/board.html", params={"org": "R1H"})
+    assert "Barts Health NHS Trust" in page.text
+    assert "own use" in page.text
+    # Another trust's exact figures are not theirs: as if it did not exist.
+    assert client.get("/reports/board.html", params={"org": "R1K"}).status_code == 404
+
+
+def test_exact_organisation_reports_follow_the_scope_of_exact_figures(
+    client_for: ClientFor, world: World
+) -> None:
+    regional = client_for("regional")
+    assert regional.get("/reports/board.html", params={"org": "R1K"}).status_code == 200
+    assert regional.get("/reports/board.html", params={"org": "RA7"}).status_code == 404
+    viewer = client_for("viewer")
+    assert viewer.get("/reports/board.html", params={"org": "R1H"}).status_code == 404
+
+
+def test_a_regional_user_downloads_the_regional_pdf(client_for: ClientFor, world: World) -> None:
+    client = client_for("regional")
+    response = client.get("/reports/board.pdf", params={"region": "Y56"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "London region" in text
+    assert "report_ready" not in response.headers.get("set-cookie", "")
+    assert client.get("/reports/board.pdf", params={"region": "Y58"}).status_code == 404
+
+
+def test_a_download_that_cannot_be_answered_gets_the_styled_page(
+    client_for: ClientFor, world: World
+) -> None:
+    client = client_for("regional")
+    response = client.get("/reports/board.docx")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert 'class="nhsuk-header' in response.text
