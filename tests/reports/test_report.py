@@ -190,3 +190,16 @@ def test_every_table_cell_is_published(frames: RegisterFrames) -> None:
                 )
                 if isinstance(value, int) and value:
                     assert value % 5 == 0, (table.name, column.key, value)
+
+
+def test_an_organisations_own_report_counts_its_workforce_in_the_singular(
+    frames: RegisterFrames,
+) -> None:
+    """One organisation's report covers one organisation with workforce figures."""
+    with_workforce = frames.organisations.filter(pl.col("bme_staff_share").is_not_null())
+    code = with_workforce["ods_code"][0]
+    report = build_report(frames, T, ods_code=code)
+    heads = {h.metric: h for h in report.headlines()}
+    assert heads["bme_share_workforce"].sentence.endswith(
+        "(1 organisation with workforce figures)."
+    )

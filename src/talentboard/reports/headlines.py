@@ -327,7 +327,8 @@ def _diversity_headlines(row: Mapping[str, Cell], where: str) -> tuple[Headline,
             "share",
             lambda v: (
                 f"{_pct(v)} of staff in the organisations counted are from a Black or "
-                f"minority ethnic background ({_count(row, 'workforce_orgs')} organisations "
+                f"minority ethnic background ({_count(row, 'workforce_orgs')} "
+                f"{'organisation' if row['workforce_orgs'] == 1 else 'organisations'} "
                 "with workforce figures)."
             ),
             None,
