@@ -89,7 +89,7 @@ else:
     else:
         from talentboard.reports import pdf
         mark("Importing WeasyPrint")
-        page = html.render_html(report, charts="image")
+        page = html.render_html(report, charts="image", printed=True)
         mark("The HTML page (Jinja)")
         content = pdf.html_to_pdf(page)
         mark("WeasyPrint: style, lay out, paint, write")

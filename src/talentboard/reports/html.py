@@ -120,8 +120,13 @@ def _environment() -> Environment:
     )
 
 
-def _present_table(table: Table, *, id: str, number: str) -> _Table:
+def _present_table(table: Table, *, id: str, number: str, printed: bool = False) -> _Table:
     columns = tuple(_Column(c.label, is_numeric(c.kind)) for c in table.columns)
+    shown = table.rows
+    notes = table.notes
+    if printed and table.printed is not None:
+        shown = tuple(table.rows[i] for i in table.printed.rows)
+        notes = (*notes, table.printed.note)
     rows = tuple(
         tuple(
             _Cell(
@@ -131,9 +136,9 @@ def _present_table(table: Table, *, id: str, number: str) -> _Table:
             )
             for value, column in zip(row, table.columns, strict=True)
         )
-        for row in table.rows
+        for row in shown
     )
-    return _Table(id, number, table.caption, columns, rows, table.notes)
+    return _Table(id, number, table.caption, columns, rows, notes)
 
 
 _SVG_ID = re.compile(r'\bid="([^"]+)"')
@@ -172,7 +177,7 @@ def _present_chart(chart: ChartSpec, number: int, charts: ChartsAs) -> _Chart:
     )
 
 
-def _present(report: Report, charts_as: ChartsAs) -> _Page:
+def _present(report: Report, charts_as: ChartsAs, printed: bool) -> _Page:
     sections: list[_Section] = []
     chart_tables: list[_Table] = []
     figure = 0
@@ -189,7 +194,9 @@ def _present(report: Report, charts_as: ChartsAs) -> _Page:
         tables: list[_Table] = []
         for table in section.tables:
             table_number += 1
-            tables.append(_present_table(table, id=table.name, number=str(table_number)))
+            tables.append(
+                _present_table(table, id=table.name, number=str(table_number), printed=printed)
+            )
         headlines = tuple(
             _Headline(
                 id=f"headline-{h.metric}",
@@ -236,9 +243,13 @@ def _present(report: Report, charts_as: ChartsAs) -> _Page:
     )
 
 
-def render_html(report: Report, *, charts: ChartsAs = "svg") -> str:
-    """The report as a self-contained HTML document, its charts as ``charts`` says."""
+def render_html(report: Report, *, charts: ChartsAs = "svg", printed: bool = False) -> str:
+    """The report as a self-contained HTML document, its charts as ``charts`` says.
+
+    ``printed``: the page the PDF is made from, where a long table shows the rows its
+    ``printed`` rule picks (model.Table) and says so.
+    """
     css = files("talentboard.reports").joinpath("templates/report.css").read_text("utf-8")
     template = _environment().get_template("report.html.jinja")
-    page = _present(report, charts)
+    page = _present(report, charts, printed)
     return template.render(page=page, css=Markup(css), version=__version__)  # noqa: S704

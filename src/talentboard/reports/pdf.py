@@ -118,4 +118,4 @@ def html_to_pdf(html: str) -> bytes:
 
 def render_pdf(report: Report) -> bytes:
     """The report as PDF bytes, its charts as images (``reports.html``)."""
-    return html_to_pdf(render_html(report, charts="image"))
+    return html_to_pdf(render_html(report, charts="image", printed=True))
