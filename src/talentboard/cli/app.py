@@ -54,8 +54,8 @@ __all__ = [
     "app",
     "describe",
     "end_process",
-    "engine_for",
     "ending_early",
+    "engine_for",
     "session_factory",
 ]
 
