@@ -93,8 +93,9 @@ def printed_rows(p_values: Sequence[float | None]) -> PrintedRows:
     left = len(p_values) - len(chosen)
     note = (
         f"This printed report shows {len(chosen)} of the {len(p_values)} pairs: those with "
-        f"a p-value below {SIGNIFICANT:g} and the {PRINTED_STRONGEST} with the smallest "
-        f"p-values. The other {left} ({not_fitted} with no figure) are in the Excel "
+        f"a p-value below {SIGNIFICANT:g} and, of the {len(fitted)} fitted, the "
+        f"{min(PRINTED_STRONGEST, len(fitted))} with the smallest p-values. "
+        f"The other {left} ({not_fitted} with no figure) are in the Excel "
         "report (sheet Outcomes) and on the report's web page, which have every pair."
     )
     return PrintedRows(tuple(sorted(chosen)), note)
