@@ -46,8 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TALENTBOARD = Path(sys.executable).with_name("talentboard")
 
 # The steps of ``talentboard report`` (cli/report.py), one at a time, each marked with
-# the wall clock and the process's CPU time. The outcome fits' statsmodels import is a
-# step of its own (the build would otherwise make it), and so are the charts: drawn as
+# the wall clock and the process's CPU time. The charts are steps of their own: drawn as
 # Vega-Lite specs (Altair), then turned into SVG (vl-convert), then placed in the page
 # from what was rendered, so that nothing is rendered twice.
 _STEPS = r"""
@@ -69,8 +68,6 @@ with session_factory(engine_for(db))() as session:
     indicators = load_indicators(session)
     demo = session.get(Setting, "demo_as_at") is not None
 mark("Reading the register")
-import statsmodels.regression.linear_model
-mark("Importing statsmodels (outcome fits)")
 report = build_report(frames, parse_as_at("demo"), indicators=indicators, demo=demo)
 mark("Building the report (figures, fits)")
 if kind == "xlsx":
@@ -92,13 +89,15 @@ else:
     else:
         from talentboard.reports import pdf
         mark("Importing WeasyPrint")
-        page = html.render_html(report, charts="image")
+        page = html.render_html(report, charts="image", printed=True)
         mark("The HTML page (Jinja)")
         content = pdf.html_to_pdf(page)
         mark("WeasyPrint: style, lay out, paint, write")
 open(out, "wb").write(content)
 mark("File written")
 print(json.dumps(marks), flush=True)
+import os
+os._exit(0)  # as the command ends (cli/app.py, end_process)
 """
 
 

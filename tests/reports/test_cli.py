@@ -7,6 +7,8 @@ The command reads what is committed, so these tests use a database file of their
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -76,6 +78,26 @@ def test_pdf_report(database: str, tmp_path: Path, capsys: pytest.CaptureFixture
     code, _, stderr = run(["report", "--db", database, "--at", "demo", "--out", str(out)], capsys)
     assert code == 0, stderr
     assert out.read_bytes().startswith(b"%PDF-")
+
+
+def test_the_command_as_its_own_process_ends_with_everything_written(
+    database: str, tmp_path: Path
+) -> None:
+    """Run as the console command, ``report`` ends its process itself once the file is
+    written (cli/app.py, ``end_process``): exit code 0, its line printed, the workbook
+    whole."""
+    out = tmp_path / "england.xlsx"
+    entry = [sys.executable, "-c", "from talentboard.cli import main; main()"]
+    done = subprocess.run(
+        [*entry, "report", "--db", database, "--at", "2026-09-30", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"Report written to {out} (England, as at 2026-09-30).\n"
+    workbook = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
+    assert workbook.sheetnames[0] == "Headline figures"
 
 
 @pytest.mark.parametrize(

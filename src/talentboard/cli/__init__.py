@@ -16,7 +16,7 @@ import sys
 
 import typer
 
-from talentboard.cli.app import CliError, app, describe
+from talentboard.cli.app import CliError, app, describe, ending_early
 
 for _module in pkgutil.iter_modules(__path__):
     if _module.name != "app" and not _module.name.startswith("_"):
@@ -30,6 +30,10 @@ def main(argv: list[str] | None = None) -> None:
     # Polars' allocator (jemalloc) hands freed memory back to the system at once rather than
     # after ten seconds: a command is over in a few, and its peak is what a user sees.
     os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
+    # Run as the process's entry (arguments from sys.argv), a long command may end the
+    # process once its output is written (cli/app.py, ``end_process``); called in-process
+    # with its arguments, it never does.
+    ending_early(argv is None)
     try:
         app(args=argv, prog_name="talentboard")
     except CliError as exc:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from talentboard.cli.app import CliError, app, engine_for
+from talentboard.cli.app import CliError, app, end_process, engine_for
 from talentboard.cli.options import DbOption, at_option, parse_as_at, region_option
 from talentboard.reference import REGION_CODES, regions
 
@@ -150,4 +150,6 @@ def report(
         content = render(document, kind)
         _write_atomically(out, content)
         progress.advance()
+    engine.dispose()
     typer.echo(f"Report written to {out} ({document.scope}, as at {as_at.isoformat()}).")
+    end_process()

@@ -5,13 +5,16 @@ ends on or before ``t``, regressed by ordinary least squares on the exposure at 
 dummies for organisation kind and the log of staff headcount, with HC3 robust standard
 errors. Panel (``twoway_fe_cluster``): every period of the indicator ending on or before
 ``t``, the exposure at each period's end, organisation and period fixed effects, standard
-errors clustered by organisation. Both as statsmodels fits them; the figures describe an
-association, never a cause.
+errors clustered by organisation. Both as statsmodels fits them (``fit(cov_type="HC3")``
+and ``fit(cov_type="cluster")``, normal-distribution inference), worked out here in NumPy
+so that a report does not import statsmodels and pandas; tests/outcomes compares them with
+statsmodels to 1e-8. The figures describe an association, never a cause.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -164,8 +167,6 @@ def _check_rank(design: np.ndarray, exposure: str) -> None:
 
 def cross_section(sample: Sample, indicator: str, exposure: str, at: dt.date) -> OutcomeFit:
     """OLS of the indicator on the exposure, kind dummies and log headcount; HC3 errors."""
-    from statsmodels.regression.linear_model import OLS
-
     rows = sample.rows
     _check_enough(rows.height, "both values, a kind shared by another and a headcount")
     if rows["x"].n_unique() < 2:
@@ -175,7 +176,7 @@ def cross_section(sample: Sample, indicator: str, exposure: str, at: dt.date) ->
     log_size = np.log(rows["staff_headcount"].to_numpy().astype(float))
     design = np.column_stack([np.ones(rows.height), x, dummies, log_size])
     _check_rank(design, exposure)
-    fit = OLS(rows["y"].to_numpy().astype(float), design).fit(cov_type="HC3")
+    fit = _ols(rows["y"].to_numpy().astype(float), design, groups=None)
     means = design.mean(axis=0)
     return _result(
         fit, sample, indicator, exposure, at, CROSS_SECTION, CROSS_SECTION_ADJUSTED_FOR, means
@@ -213,8 +214,6 @@ def panel_sample(
 
 def panel(sample: Sample, indicator: str, exposure: str, at: dt.date) -> OutcomeFit:
     """Two-way fixed effects (organisation and period), errors clustered by organisation."""
-    from statsmodels.regression.linear_model import OLS
-
     rows = sample.rows
     periods = sorted(set(rows["period_end"].to_list()))
     if len(periods) < 2:
@@ -238,15 +237,61 @@ def panel(sample: Sample, indicator: str, exposure: str, at: dt.date) -> Outcome
     )
     _check_rank(design, exposure)
     groups = np.array([org_index[o] for o in orgs])
-    fit = OLS(rows["y"].to_numpy().astype(float), design).fit(
-        cov_type="cluster", cov_kwds={"groups": groups}
-    )
+    fit = _ols(rows["y"].to_numpy().astype(float), design, groups=groups)
     means = design.mean(axis=0)
     return _result(fit, sample, indicator, exposure, at, PANEL, PANEL_ADJUSTED_FOR, means)
 
 
+# The 97.5th percentile of the standard normal distribution: statsmodels' robust and
+# clustered fits use normal, not t, intervals and p-values.
+NORMAL_975 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """Least-squares estimates, their covariance and the R squared of one fit."""
+
+    params: np.ndarray
+    cov: np.ndarray
+    r_squared: float
+
+    def std_error(self, term: int) -> float:
+        return math.sqrt(float(self.cov[term, term]))
+
+    def p_value(self, term: int) -> float:
+        """Two-sided p-value of the normal test that the term is zero."""
+        return math.erfc(abs(float(self.params[term])) / self.std_error(term) / math.sqrt(2.0))
+
+
+def _ols(y: np.ndarray, design: np.ndarray, groups: np.ndarray | None) -> _Fit:
+    """Ordinary least squares with HC3 errors (``groups`` None) or errors clustered by
+    ``groups`` (CRV1 with the small-sample factor G/(G-1) * (n-1)/(n-k)), as statsmodels.
+
+    The design has a constant column and full column rank (``_check_rank``).
+    """
+    n, k = design.shape
+    pinv = np.linalg.pinv(design)
+    params = pinv @ y
+    resid = y - design @ params
+    bread = pinv @ pinv.T  # (X'X)^-1
+    if groups is None:
+        leverage = np.einsum("ij,ji->i", design, pinv)
+        scale = (resid / (1.0 - leverage)) ** 2
+        cov = (pinv * scale) @ pinv.T
+    else:
+        labels, index = np.unique(groups, return_inverse=True)
+        scores = np.zeros((len(labels), k))
+        np.add.at(scores, index, design * resid[:, None])
+        cov = bread @ (scores.T @ scores) @ bread
+        g = len(labels)
+        cov *= g / (g - 1.0) * ((n - 1.0) / (n - k))
+    centred = y - y.mean()
+    r_squared = 1.0 - float(resid @ resid) / float(centred @ centred)
+    return _Fit(params, cov, r_squared)
+
+
 def _result(
-    fit: Any,
+    fit: _Fit,
     sample: Sample,
     indicator: str,
     exposure: str,
@@ -255,7 +300,8 @@ def _result(
     adjusted_for: tuple[str, ...],
     means: np.ndarray,
 ) -> OutcomeFit:
-    low, high = fit.conf_int(alpha=0.05)[1]
+    coefficient = float(fit.params[1])
+    std_error = fit.std_error(1)
     return OutcomeFit(
         indicator=indicator,
         exposure=exposure,
@@ -263,39 +309,36 @@ def _result(
         model=model,
         n_orgs=sample.rows["ods_code"].n_unique(),
         n_excluded=sample.n_excluded,
-        coefficient=float(fit.params[1]),
-        std_error=float(fit.bse[1]),
-        ci_low=float(low),
-        ci_high=float(high),
-        p_value=float(fit.pvalues[1]),
-        r_squared=float(fit.rsquared),
+        coefficient=coefficient,
+        std_error=std_error,
+        ci_low=coefficient - NORMAL_975 * std_error,
+        ci_high=coefficient + NORMAL_975 * std_error,
+        p_value=fit.p_value(1),
+        r_squared=fit.r_squared,
         adjusted_for=adjusted_for,
         points=sample.rows,
         line=_band(fit, sample.rows["x"], means),
     )
 
 
-def _band(fit: Any, x: pl.Series, means: np.ndarray) -> pl.DataFrame:
+def _band(fit: _Fit, x: pl.Series, means: np.ndarray) -> pl.DataFrame:
     """The fitted mean along the exposure, other terms at their means, with its 95%
     interval from the fit's own (robust or clustered) covariance.
 
     A clustered covariance with more terms than clusters is only semi-definite, so a
     variance that rounding makes a hair below zero is taken as zero.
     """
-    from scipy import stats
-
     grid = np.linspace(float(x.min()), float(x.max()), BAND_POINTS)  # type: ignore[arg-type]
     rows = np.tile(means, (BAND_POINTS, 1))
     rows[:, 1] = grid
-    fitted = rows @ np.asarray(fit.params)
-    variance = np.einsum("ij,jk,ik->i", rows, np.asarray(fit.cov_params()), rows)
+    fitted = rows @ fit.params
+    variance = np.einsum("ij,jk,ik->i", rows, fit.cov, rows)
     error = np.sqrt(np.clip(variance, 0.0, None))
-    quantile = stats.t.ppf(0.975, fit.df_resid) if fit.use_t else stats.norm.ppf(0.975)
     return pl.DataFrame(
         {
             "x": grid,
             "fitted": fitted,
-            "lower": fitted - quantile * error,
-            "upper": fitted + quantile * error,
+            "lower": fitted - NORMAL_975 * error,
+            "upper": fitted + NORMAL_975 * error,
         }
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Literal
@@ -120,8 +121,13 @@ def _environment() -> Environment:
     )
 
 
-def _present_table(table: Table, *, id: str, number: str) -> _Table:
+def _present_table(table: Table, *, id: str, number: str, printed: bool = False) -> _Table:
     columns = tuple(_Column(c.label, is_numeric(c.kind)) for c in table.columns)
+    shown = table.rows
+    notes = table.notes
+    if printed and table.printed is not None:
+        shown = tuple(table.rows[i] for i in table.printed.rows)
+        notes = (*notes, table.printed.note)
     rows = tuple(
         tuple(
             _Cell(
@@ -131,9 +137,9 @@ def _present_table(table: Table, *, id: str, number: str) -> _Table:
             )
             for value, column in zip(row, table.columns, strict=True)
         )
-        for row in table.rows
+        for row in shown
     )
-    return _Table(id, number, table.caption, columns, rows, table.notes)
+    return _Table(id, number, table.caption, columns, rows, notes)
 
 
 _SVG_ID = re.compile(r'\bid="([^"]+)"')
@@ -155,27 +161,30 @@ def _inline_svg(chart: ChartSpec) -> Markup:
     return Markup(svg)  # noqa: S704
 
 
-def _svg_image(chart: ChartSpec) -> str:
+def _svg_image(chart: ChartSpec, drawn: Mapping[str, str]) -> str:
     """The chart's SVG as a ``data:`` URL: a document of its own, so its ids need no
-    renaming."""
-    encoded = base64.b64encode(render_svg(chart).encode("utf-8")).decode("ascii")
+    renaming. ``drawn``: SVGs already rendered, by chart name."""
+    svg = drawn[chart.name] if chart.name in drawn else render_svg(chart)
+    encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return f"data:image/svg+xml;base64,{encoded}"
 
 
-def _present_chart(chart: ChartSpec, number: int, charts: ChartsAs) -> _Chart:
+def _present_chart(
+    chart: ChartSpec, number: int, charts: ChartsAs, drawn: Mapping[str, str]
+) -> _Chart:
     return _Chart(
         id=f"figure-{chart.name}",
         number=number,
         title=chart.title,
         description=chart.description,
         svg=_inline_svg(chart) if charts == "svg" else None,
-        image=_svg_image(chart) if charts == "image" else None,
+        image=_svg_image(chart, drawn) if charts == "image" else None,
         table_id=f"data-{chart.name}",
         table_number=f"C{number}",
     )
 
 
-def _present(report: Report, charts_as: ChartsAs) -> _Page:
+def _present(report: Report, charts_as: ChartsAs, printed: bool, drawn: Mapping[str, str]) -> _Page:
     sections: list[_Section] = []
     chart_tables: list[_Table] = []
     figure = 0
@@ -184,7 +193,7 @@ def _present(report: Report, charts_as: ChartsAs) -> _Page:
         charts: list[_Chart] = []
         for chart in section.charts:
             figure += 1
-            shown = _present_chart(chart, figure, charts_as)
+            shown = _present_chart(chart, figure, charts_as, drawn)
             chart_tables.append(
                 _present_table(chart.table, id=shown.table_id, number=shown.table_number)
             )
@@ -192,7 +201,9 @@ def _present(report: Report, charts_as: ChartsAs) -> _Page:
         tables: list[_Table] = []
         for table in section.tables:
             table_number += 1
-            tables.append(_present_table(table, id=table.name, number=str(table_number)))
+            tables.append(
+                _present_table(table, id=table.name, number=str(table_number), printed=printed)
+            )
         headlines = tuple(
             _Headline(
                 id=f"headline-{h.metric}",
@@ -239,9 +250,20 @@ def _present(report: Report, charts_as: ChartsAs) -> _Page:
     )
 
 
-def render_html(report: Report, *, charts: ChartsAs = "svg") -> str:
-    """The report as a self-contained HTML document, its charts as ``charts`` says."""
+def render_html(
+    report: Report,
+    *,
+    charts: ChartsAs = "svg",
+    printed: bool = False,
+    drawn: Mapping[str, str] | None = None,
+) -> str:
+    """The report as a self-contained HTML document, its charts as ``charts`` says.
+
+    ``printed``: the page the PDF is made from, where a long table shows the rows its
+    ``printed`` rule picks (model.Table) and says so. ``drawn``: charts already rendered
+    to SVG, by name (as images only); the others are rendered here.
+    """
     css = files("talentboard.reports").joinpath("templates/report.css").read_text("utf-8")
     template = _environment().get_template("report.html.jinja")
-    page = _present(report, charts)
+    page = _present(report, charts, printed, drawn or {})
     return template.render(page=page, css=Markup(css), version=__version__)  # noqa: S704

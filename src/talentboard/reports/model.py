@@ -67,10 +67,21 @@ class Column:
 
 
 @dataclass(frozen=True)
+class PrintedRows:
+    """The rows of a long table that the printed (PDF) report shows, and why."""
+
+    rows: tuple[int, ...]
+    note: str
+
+
+@dataclass(frozen=True)
 class Table:
     """A table with a caption; ``name`` is its stable identifier (HTML id).
 
     ``sheet`` is the worksheet title when the table goes in the XLSX workbook.
+    ``printed``: when set, the rows (by index, in order) the PDF shows, with a note that
+    states the rule and where the full table is; the HTML page and the workbook always
+    have every row.
     """
 
     name: str
@@ -79,6 +90,7 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     notes: tuple[str, ...] = ()
     sheet: str | None = None
+    printed: PrintedRows | None = None
 
     def column(self, key: str) -> tuple[Cell, ...]:
         """The values of one column, top to bottom."""

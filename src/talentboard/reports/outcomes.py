@@ -21,9 +21,9 @@ from talentboard.outcomes import (
 )
 from talentboard.outcomes.wording import association_sentence
 from talentboard.reports.charts.outcomes import outcome_chart
-from talentboard.reports.model import Cell, ChartSpec, Column, Section, Table
+from talentboard.reports.model import Cell, ChartSpec, Column, PrintedRows, Section, Table
 
-__all__ = ["HEADLINE_PAIR", "outcomes_section", "outcomes_table"]
+__all__ = ["HEADLINE_PAIR", "PRINTED_STRONGEST", "outcomes_section", "outcomes_table"]
 
 HEADLINE_PAIR = ("staff_engagement", "ceo_changes_3y")
 DEMO_NOTE = (
@@ -31,6 +31,10 @@ DEMO_NOTE = (
     "are real published NHS figures, but the leadership data beside them is invented, so "
     "these associations say nothing about the real NHS."
 )
+# The printed report's Outcomes table: every pair significant at the 5% level, and the
+# strongest pairs (smallest p-values) up to this many, whichever is more.
+PRINTED_STRONGEST = 10
+SIGNIFICANT = 0.05
 COLUMNS = (
     Column("indicator", "Indicator"),
     Column("exposure", "Exposure"),
@@ -54,6 +58,7 @@ def outcomes_table(
     }
     labels = {e.name: e.label for e in EXPOSURES}
     rows: list[tuple[Cell, ...]] = []
+    p_values: list[float | None] = []
     for cell in fit_table(inputs, at, CROSS_SECTION) if cells is None else cells:
         fit = cell.fit
         figures: tuple[Cell, ...] = (
@@ -62,6 +67,7 @@ def outcomes_table(
             else (None,) * 6
         )
         rows.append((names[cell.indicator], labels[cell.exposure], *figures, cell.reason or ""))
+        p_values.append(fit.p_value if fit is not None else None)
     return Table(
         name="outcomes_pairs",
         caption="Outcome indicators against leadership exposures, adjusted for kind and size",
@@ -73,7 +79,26 @@ def outcomes_table(
             "standard errors. A share's coefficient is per whole share (0 to 1).",
         ),
         sheet="Outcomes",
+        printed=printed_rows(p_values),
     )
+
+
+def printed_rows(p_values: Sequence[float | None]) -> PrintedRows:
+    """The pairs the PDF shows: those significant at the 5% level and the
+    ``PRINTED_STRONGEST`` with the smallest p-values, in the table's order; the note says
+    so, how many are left out, and where they are."""
+    fitted = sorted((p, i) for i, p in enumerate(p_values) if p is not None)
+    chosen = {i for p, i in fitted if p < SIGNIFICANT} | {i for _, i in fitted[:PRINTED_STRONGEST]}
+    not_fitted = sum(p is None for p in p_values)
+    left = len(p_values) - len(chosen)
+    note = (
+        f"This printed report shows {len(chosen)} of the {len(p_values)} pairs: those with "
+        f"a p-value below {SIGNIFICANT:g} and, of the {len(fitted)} fitted, the "
+        f"{min(PRINTED_STRONGEST, len(fitted))} with the smallest p-values. "
+        f"The other {left} ({not_fitted} with no figure) are in the Excel "
+        "report (sheet Outcomes) and on the report's web page, which have every pair."
+    )
+    return PrintedRows(tuple(sorted(chosen)), note)
 
 
 def _headline(

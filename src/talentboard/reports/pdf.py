@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Mapping
 from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -116,6 +117,7 @@ def html_to_pdf(html: str) -> bytes:
     return pdf
 
 
-def render_pdf(report: Report) -> bytes:
-    """The report as PDF bytes, its charts as images (``reports.html``)."""
-    return html_to_pdf(render_html(report, charts="image"))
+def render_pdf(report: Report, drawn: Mapping[str, str] | None = None) -> bytes:
+    """The report as PDF bytes, its charts as images (``reports.html``; ``drawn``: the
+    charts' SVGs already rendered, by name)."""
+    return html_to_pdf(render_html(report, charts="image", printed=True, drawn=drawn))

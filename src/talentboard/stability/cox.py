@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 __all__ = ["CoxFit", "CoxFitError", "fit_cox"]
 
@@ -41,6 +40,8 @@ class CoxFit:
 
     def confidence_intervals(self, alpha: float = 0.05) -> tuple[FloatArray, FloatArray]:
         """Hazard ratio bounds ``exp(b -/+ z se)``, as lifelines' ``confidence_intervals_``."""
+        from scipy import special
+
         z = float(special.ndtri(1 - alpha / 2))
         return (
             np.exp(self.coefficients - z * self.standard_errors),
@@ -49,6 +50,8 @@ class CoxFit:
 
     def p_values(self) -> FloatArray:
         """Two-sided Wald test p-values."""
+        from scipy import special
+
         result: FloatArray = 2 * special.ndtr(-np.abs(self.coefficients / self.standard_errors))
         return result
 

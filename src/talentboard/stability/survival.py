@@ -21,11 +21,11 @@ the time a spell entered observation (left truncation), or ``None`` for none.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 __all__ = [
     "KaplanMeierSummary",
@@ -151,10 +151,31 @@ def _within_groups(table: _EventTable) -> tuple[FloatArray, FloatArray, FloatArr
     return population, sums[:, 0], sums[:, 1]
 
 
+# SciPy's ndtri(0.975), to the last bit: the 95% bounds as lifelines gives them, without
+# importing SciPy (a third of a second of a report's start-up) for the usual interval.
+_NORMAL_975 = 1.959963984540054
+
+
+def _normal_quantile(p: float) -> float:
+    if p == 0.975:
+        return _NORMAL_975
+    from scipy import special
+
+    return float(special.ndtri(p))
+
+
+def _chi_square_1_upper(statistic: float) -> float:
+    """P(X > statistic) for X chi-squared with one degree of freedom: erfc(sqrt(s / 2)).
+
+    The standard library's, so a report need not import SciPy (a third of a second).
+    """
+    return math.erfc(math.sqrt(statistic / 2.0))
+
+
 def _confidence_bounds(
     survival: FloatArray, greenwood: FloatArray, alpha: float
 ) -> tuple[FloatArray, FloatArray]:
-    z = float(special.ndtri(1 - alpha / 2))
+    z = _normal_quantile(1 - alpha / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         v = np.log(survival)
         lower = np.exp(-np.exp(np.log(-v) - z * np.sqrt(greenwood) / v))
@@ -330,5 +351,5 @@ def logrank(
         v = float(total_variance[k])
         z = float(observed_minus_expected[k])
         statistic = z * z / v if v > 0 else 0.0
-        result[int(code)] = LogRank(statistic, float(special.chdtrc(1, statistic)))
+        result[int(code)] = LogRank(statistic, _chi_square_1_upper(statistic))
     return result
