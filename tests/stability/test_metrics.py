@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from talentboard.stability.board import COUNT_COLUMNS, figures_frame
+from talentboard.stability.board import ARM_COLUMNS, COUNT_COLUMNS, figures_frame
 from talentboard.stability.metrics import (
     FIGURE_BASIS,
     METRICS,
@@ -20,7 +20,7 @@ METRICS_DOC = Path(__file__).resolve().parents[2] / "docs" / "metrics.md"
 
 def test_figures_frame_has_the_declared_columns_in_order() -> None:
     frame = figures_frame(board_register().frames(), T)
-    assert frame.columns == ["group", "label", *COUNT_COLUMNS, *frame_columns()]
+    assert frame.columns == ["group", "label", *COUNT_COLUMNS, *frame_columns(), *ARM_COLUMNS]
 
 
 def test_every_figure_rests_on_counts_the_frame_has() -> None:
