@@ -32,7 +32,7 @@ from talentboard.stability.board import (
     board_figures_by,
 )
 from talentboard.stability.cox import CoxFitError
-from talentboard.stability.groups import group_labels, prepare_board
+from talentboard.stability.groups import BOARD_COLUMNS, group_labels, prepare_board
 from talentboard.stability.hazard import HazardModel, departure_model
 from talentboard.stability.metrics import BY_NAME, SHARES, SHORT_LABELS, frame_columns
 from talentboard.stability.series import SERIES_METRICS, monthly_series, series_charts
@@ -237,8 +237,15 @@ class _Results:
     charts: dict[str, XmrChart]
 
 
+def _columns(*, model: bool) -> dict[str, tuple[str, ...]]:
+    """The register columns the figures read (the hazard model: professional background)."""
+    if not model:
+        return BOARD_COLUMNS
+    return BOARD_COLUMNS | {"people": (*BOARD_COLUMNS["people"], "professional_background")}
+
+
 def _load_frames(
-    db: str | None, question: tuple[Any, ...] | None
+    db: str | None, question: tuple[Any, ...] | None, columns: dict[str, tuple[str, ...]]
 ) -> tuple[RegisterFrames | None, Path | None, str | None]:
     """The register and the snapshot folder it matches (None when there is none); or, when
     an answer to ``question`` is kept in the snapshot matching the data, that answer alone
@@ -251,7 +258,7 @@ def _load_frames(
                 answer = kept.answer(place.folder, question)
                 if answer is not None:
                     return None, place.folder, answer
-            frames, folder = snapshot.register_kept(session, place)
+            frames, folder = snapshot.register_kept(session, place, columns)
             return frames, folder, None
     finally:
         engine.dispose()
@@ -377,7 +384,7 @@ def run(
     ``question`` (``frames.kept``), for the next run over the same data.
     """
     asked = question if output is not OutputFormat.table else None
-    frames, folder, text = _load_frames(db, asked)
+    frames, folder, text = _load_frames(db, asked, _columns(model=model))
     if text is None:
         assert frames is not None
         results = _work_out(frames, as_at, truncation, dimension, model=model, series=series)
