@@ -82,10 +82,12 @@ import sys, time
 from sqlalchemy.orm import Session
 from talentboard.db import make_engine
 from talentboard.frames.register import load_register
+from talentboard.stability.groups import BOARD_COLUMNS
 engine = make_engine(sys.argv[1])
+reader, _, part = sys.argv[2].partition(":")
 began = time.perf_counter()
 with Session(engine) as session:
-    frames = load_register(session, reader=sys.argv[2])
+    frames = load_register(session, reader=reader, columns=BOARD_COLUMNS if part else None)
 print(time.perf_counter() - began, frames.appointments.height)
 """
 PLAIN_FETCH = """
@@ -105,6 +107,9 @@ for table, (select, key) in columns.items():
     rows[table] = cursor.fetchall()
 print(time.perf_counter() - began, len(rows["appointments"]))
 """
+
+
+ORIGINAL_PYTHONPATH = os.environ.get("PYTHONPATH", "")
 
 
 @dataclass(frozen=True)
@@ -141,9 +146,16 @@ def best(repeat: int, command: list[str]) -> Run:
     return Run(fastest.wall, fastest.cpu, max(r.peak_mb for r in runs), fastest.output)
 
 
-def stats(url: str, repeat: int, *, reader: str = "arrow") -> Run:
-    prefix = TALENTBOARD if reader == "arrow" else [sys.executable, "-c", SESSION_READER]
-    return best(repeat, [*prefix, *STATS, "--db", url])
+def stats(url: str, repeat: int, *, reader: str = "arrow", source: Path | None = None) -> Run:
+    """The command; ``source``: run it from that source tree (an earlier version)."""
+    if source is not None:
+        os.environ["PYTHONPATH"] = str(source)
+    try:
+        prefix = TALENTBOARD if reader == "arrow" else [sys.executable, "-c", SESSION_READER]
+        return best(repeat, [*prefix, *STATS, "--db", url])
+    finally:
+        if source is not None:
+            os.environ["PYTHONPATH"] = ORIGINAL_PYTHONPATH
 
 
 def read_only(url: str, reader: str, repeat: int) -> Run:
@@ -237,6 +249,10 @@ def main() -> None:
     parser.add_argument("--triple", type=Path, help="the three-fold file (built when missing)")
     parser.add_argument("--seeds-from", type=Path, nargs="*", default=[])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--before-src", type=Path, help="the src folder of an earlier version, run beside"
+    )
+    parser.add_argument("--before-commit", default="", help="that version's commit")
     parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
     args = parser.parse_args()
     command = f"python benchmarks/stats_end_to_end.py --sqlite {args.sqlite}"
@@ -247,6 +263,8 @@ def main() -> None:
         command += " --seeds-from " + " ".join(str(p) for p in args.seeds_from)
     if args.repeat != 3:
         command += f" --repeat {args.repeat}"
+    if args.before_src:
+        command += f" --before-src {args.before_src} --before-commit {args.before_commit}"
     sqlite_url = f"sqlite:///{args.sqlite.resolve()}"
     databases = [("SQLite", sqlite_url)] + (
         [("PostgreSQL", args.postgres)] if args.postgres else []
@@ -265,12 +283,21 @@ def main() -> None:
             row(f"{label}: `stats --by org`, Arrow reader (now)", arrow),
             row(f"{label}: `stats --by org`, session reader (previous path)", previous),
         ]
+        if args.before_src:
+            before = stats(url, args.repeat, source=args.before_src)
+            print(label, "stats, before", before.wall, before.cpu, before.peak_mb)
+            assert same_figures(json.loads(arrow.output), json.loads(before.output))
+            lines.append(
+                row(f"{label}: `stats --by org`, before (commit `{args.before_commit}`)", before)
+            )
         arrow_read = read_only(url, "arrow", args.repeat)
+        part_read = read_only(url, "arrow:part", args.repeat)
         session_read = read_only(url, "session", args.repeat)
         plain = plain_fetch(url, args.repeat)
         peer = "`sqlite3`" if label == "SQLite" else "psycopg"
         for name, result in (
             ("`load_register`, Arrow reader", arrow_read),
+            ("`load_register`, Arrow reader, the columns `stats` reads", part_read),
             ("`load_register`, session reader", session_read),
             (f"plain {peer} `fetchall` of the same columns", plain),
         ):
