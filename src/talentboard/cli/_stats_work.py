@@ -49,7 +49,8 @@ class _Preload(threading.Thread):
 
 
 def _columns(*, model: bool) -> dict[str, tuple[str, ...]]:
-    """The register columns the figures read (the hazard model: professional background)."""
+    """The register columns the figures read (the hazard model: professional background);
+    they read the board rows alone (``rows="board"``)."""
     if not model:
         return BOARD_COLUMNS
     return BOARD_COLUMNS | {"people": (*BOARD_COLUMNS["people"], "professional_background")}
@@ -73,7 +74,7 @@ def _load_frames(
                 if answer is not None:
                     return None, place.folder, answer
             preload.start()
-            frames, folder = snapshot.register_kept(session, place, columns)
+            frames, folder = snapshot.register_kept(session, place, columns, rows="board")
             return frames, folder, None
     finally:
         engine.dispose()

@@ -46,13 +46,15 @@ _BATCH_ROWS_OPTION = "adbc.sqlite.query.batch_rows"
 class TableQuery:
     """One table to read: its name, the select list, and the key it is ordered by.
 
-    ``integer_key`` says the key is an integer (a table can then be split into key ranges).
+    ``integer_key`` says the key is an integer (a table can then be split into key ranges);
+    ``where``, a condition on the rows to read (such a table is read in one piece).
     """
 
     table: str
     select: str
     key: str
     integer_key: bool
+    where: str = ""
 
 
 def _fetch(cursor: Any, query: str, batch_rows: int | None = None) -> pl.DataFrame:
@@ -81,6 +83,10 @@ def _parts(
 ) -> list[_Part]:
     """The queries that read ``spec``: one per key range when the table is large enough."""
     ordered = f"SELECT {spec.select} FROM {spec.table}"
+    if spec.where:
+        chosen = f"FROM {spec.table} WHERE {spec.where}"
+        (rows,) = _scalar_row(connection, f"SELECT count(*) {chosen}")
+        return [_Part(name, f"SELECT {spec.select} {chosen} ORDER BY {spec.key}", int(rows))]
     if not spec.integer_key:
         (rows,) = _scalar_row(connection, f"SELECT count(*) FROM {spec.table}")
         return [_Part(name, f"{ordered} ORDER BY {spec.key}", int(rows))]

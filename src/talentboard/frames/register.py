@@ -37,6 +37,7 @@ __all__ = [
     "TABLE_SCHEMAS",
     "Columns",
     "RegisterFrames",
+    "Rows",
     "covers",
     "load_register",
     "positions_at",
@@ -144,6 +145,25 @@ TABLE_SCHEMAS: Mapping[str, Mapping[str, pl.DataType]] = _SCHEMAS
 Columns = Mapping[str, Collection[str]]
 """The columns to read, by frame name; a frame not named is read whole."""
 
+Rows = Literal["all", "board"]
+"""The rows to read: every row, or (``"board"``) the board posts (level ``board``), their
+appointments and the people appointed to them, with every organisation and rating."""
+
+_BOARD_POSTS = "SELECT id FROM posts WHERE level = 'board'"
+_BOARD_ROWS: dict[str, str] = {
+    "posts": "level = 'board'",
+    "appointments": f"post_ref IN ({_BOARD_POSTS})",
+    "people": f"id IN (SELECT person_ref FROM appointments WHERE post_ref IN ({_BOARD_POSTS}))",
+}
+
+
+def _where(rows: Rows, name: str) -> str:
+    if rows == "all":
+        return ""
+    if rows == "board":
+        return _BOARD_ROWS.get(name, "")
+    raise ValueError(f"unknown rows {rows!r}: use 'all' or 'board'")
+
 
 def wanted_schemas(columns: Columns | None) -> dict[str, dict[str, pl.DataType]]:
     """The schema of each frame as ``columns`` asks for it (in the frame's column order)."""
@@ -204,14 +224,15 @@ def _select_list(dialect: str, columns: dict[str, str], schema: dict[str, pl.Dat
 
 
 def _read_table(
-    session: Session, name: str, schema: dict[str, pl.DataType] | None = None
+    session: Session, name: str, schema: dict[str, pl.DataType] | None = None, where: str = ""
 ) -> pl.DataFrame:
     table, key, every_column = _TABLES[name]
     schema = _SCHEMAS[name] if schema is None else schema
     columns = {column: every_column[column] for column in schema}
     connection = session.connection()
     dialect = connection.dialect.name
-    query = f"SELECT {_select_list(dialect, columns, schema)} FROM {table} ORDER BY {key}"
+    chosen = f" WHERE {where}" if where else ""
+    query = f"SELECT {_select_list(dialect, columns, schema)} FROM {table}{chosen} ORDER BY {key}"
     raw = connection.connection.driver_connection
     if raw is None:  # pragma: no cover - a pooled connection always has its driver connection
         raise RuntimeError("the database connection has no DB-API connection")
@@ -275,14 +296,20 @@ Reader = Literal["auto", "arrow", "session"]
 
 
 def load_register(
-    session: Session, *, reader: Reader = "auto", columns: Columns | None = None
+    session: Session,
+    *,
+    reader: Reader = "auto",
+    columns: Columns | None = None,
+    rows: Rows = "all",
 ) -> RegisterFrames:
     """The five register tables as frames (columns, types and row order as ``*_SCHEMA``,
     each table in key order).
 
     ``columns`` reads only the named columns of the frames it names (in the schema's
     order; the frames it does not name are read whole): a command that needs neither
-    people's names nor post titles reads neither.
+    people's names nor post titles reads neither. ``rows="board"`` reads only the board
+    posts, their appointments and the people appointed to them (``Rows``): all that the
+    board figures read (``stability.groups.prepare_board``).
 
     Two readers give the same frames:
 
@@ -306,13 +333,14 @@ def load_register(
     before.
     """
     wanted = wanted_schemas(columns)
+    where = {name: _where(rows, name) for name in _TABLES}
     if reader == "session" or (reader == "auto" and reader_for(session) == "session"):
         return RegisterFrames(
-            **{name: _read_table(session, name, wanted[name]) for name in _TABLES}
+            **{name: _read_table(session, name, wanted[name], where[name]) for name in _TABLES}
         )
     bind = session.get_bind()
     url = bind.engine.url if isinstance(bind, Connection) else bind.url
-    return _read_arrow(url, wanted)
+    return _read_arrow(url, wanted, where)
 
 
 def reader_for(session: Session) -> Literal["arrow", "session"]:
@@ -358,7 +386,9 @@ def _arrow_select(dialect: str, columns: dict[str, str], schema: dict[str, pl.Da
     return ", ".join(parts)
 
 
-def _read_arrow(url: URL, wanted: dict[str, dict[str, pl.DataType]]) -> RegisterFrames:
+def _read_arrow(
+    url: URL, wanted: dict[str, dict[str, pl.DataType]], where: dict[str, str]
+) -> RegisterFrames:
     dialect = url.get_backend_name()
     queries = {
         name: arrow_reads.TableQuery(
@@ -368,6 +398,7 @@ def _read_arrow(url: URL, wanted: dict[str, dict[str, pl.DataType]]) -> Register
             ),
             key=key,
             integer_key=key == "id",
+            where=where[name],
         )
         for name, (table, key, columns) in _TABLES.items()
     }

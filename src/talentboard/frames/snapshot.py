@@ -22,10 +22,14 @@ necessarily every column: a command reads only the columns it needs (``register(
 columns)``), taken from the snapshot when it holds them all; when it lacks some, the
 register is read from the database with the snapshot's columns and the missing ones, and
 that snapshot replaces the old one under the same key (its kept answers moved over, as the
-data is the same). Each snapshot records the write mark its key was
-taken with; on SQLite, where the mark (the file's signature) changes with every committed
-write, a snapshot whose mark is the file's mark now is current without the data stamp's
-query (which counts and sums over every row of the large tables).
+data is the same). Likewise for rows: a snapshot of the board rows alone (``rows="board"``,
+as ``stats`` reads) serves only such reads; one of every row serves both (a read of the
+board rows then gets every row, which the board figures select from anyway).
+
+Each snapshot records the write mark its key was taken with; on SQLite, where the mark
+(the file's signature) changes with every committed write, a snapshot whose mark is the
+file's mark now is current without the data stamp's query (which counts and sums over
+every row of the large tables).
 """
 
 from __future__ import annotations
@@ -61,6 +65,7 @@ from talentboard.frames.register import (
     RATINGS_SCHEMA,
     Columns,
     RegisterFrames,
+    Rows,
     load_register,
     reader_for,
     wanted_schemas,
@@ -80,6 +85,7 @@ _SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "appointments": APPOINTMENTS_SCHEMA,
 }
 _PREFIX = "register-"
+_ROWS_FILE = "rows"
 
 
 def _database_folder(session: Session) -> Path:
@@ -135,18 +141,23 @@ def _wanted(columns: Columns | None) -> dict[str, list[str]]:
     return {name: list(schema) for name, schema in wanted_schemas(columns).items()}
 
 
-def _held(folder: Path) -> dict[str, list[str]] | None:
+def _held(folder: Path) -> tuple[dict[str, list[str]], Rows] | None:
     """The columns the snapshot in ``folder`` holds, by frame (only those whose type is the
-    schema's), or None when it cannot be read."""
+    schema's), and its rows; None when it cannot be read."""
     held = {}
     try:
+        rows = (folder / _ROWS_FILE).read_text(encoding="utf-8")
         for name, schema in _SCHEMAS.items():
             kept = pl.read_ipc_schema(folder / f"{name}.arrow")
             held[name] = [c for c, dtype in schema.items() if kept.get(c) == dtype]
     except (OSError, pl.exceptions.PolarsError) as exc:
         log.info("register snapshot %s unreadable (%s): reading the database", folder, exc)
         return None
-    return held
+    if rows == "all":
+        return held, "all"
+    if rows == "board":
+        return held, "board"
+    return None
 
 
 def _read(folder: Path, wanted: dict[str, list[str]]) -> RegisterFrames | None:
@@ -165,7 +176,7 @@ def _read(folder: Path, wanted: dict[str, list[str]]) -> RegisterFrames | None:
     return RegisterFrames(**frames)
 
 
-def _write(database: Path, key: str, mark: Any, frames: RegisterFrames) -> None:
+def _write(database: Path, key: str, mark: Any, frames: RegisterFrames, rows: Rows) -> None:
     """Write the snapshot beside any older ones, then remove those: a folder is renamed into
     place whole, so a reader never sees one half written. A snapshot already under ``key``
     (the same data, fewer columns) is replaced, its kept answers moved into the new one."""
@@ -177,9 +188,10 @@ def _write(database: Path, key: str, mark: Any, frames: RegisterFrames) -> None:
             descriptor = os.open(building / f"{name}.arrow", os.O_WRONLY | os.O_CREAT, 0o600)
             with os.fdopen(descriptor, "wb") as stream:
                 getattr(frames, name).write_ipc(stream, compression="uncompressed")
-        descriptor = os.open(building / MARK_FILE, os.O_WRONLY | os.O_CREAT, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(mark_text(mark))
+        for file, text in ((_ROWS_FILE, rows), (MARK_FILE, mark_text(mark))):
+            descriptor = os.open(building / file, os.O_WRONLY | os.O_CREAT, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+                stream.write(text)
         if target.is_dir():
             with contextlib.suppress(OSError):
                 (target / ANSWERS).rename(building / ANSWERS)
@@ -194,11 +206,14 @@ def _write(database: Path, key: str, mark: Any, frames: RegisterFrames) -> None:
             shutil.rmtree(older, ignore_errors=True)
 
 
-def register(session: Session, columns: Columns | None = None) -> RegisterFrames:
-    """The register frames as ``load_register(session, columns=columns)`` reads them, from
-    the snapshot when one matches the data and holds those columns, else from the database
-    (keeping a snapshot for next time)."""
-    return register_kept(session, columns=columns)[0]
+def register(
+    session: Session, columns: Columns | None = None, rows: Rows = "all"
+) -> RegisterFrames:
+    """The register frames as ``load_register(session, columns=columns, rows=rows)`` reads
+    them, from the snapshot when one matches the data and holds those columns and rows (a
+    snapshot of every row gives every row), else from the database (keeping a snapshot for
+    next time)."""
+    return register_kept(session, columns=columns, rows=rows)[0]
 
 
 @dataclass(frozen=True)
@@ -236,6 +251,7 @@ def register_kept(
     session: Session,
     place: Place | Literal["locate"] | None = "locate",
     columns: Columns | None = None,
+    rows: Rows = "all",
 ) -> tuple[RegisterFrames, Path | None]:
     """``register(session)``, and the snapshot folder the frames match (read from it or
     just written), where answers worked out from them may be kept (``frames.kept``); None
@@ -249,23 +265,27 @@ def register_kept(
     if place == "locate":
         place = locate(session)
     if place is None:
-        return load_register(session, columns=columns), None
+        return load_register(session, columns=columns, rows=rows), None
     wanted = _wanted(columns)
-    reading = wanted
+    reading, reading_rows = wanted, rows
     if place.folder.is_dir():
         held = _held(place.folder)
         if held is not None:
-            if all(set(wanted[name]) <= set(held[name]) for name in wanted):
+            held_columns, held_rows = held
+            if (held_rows == "all" or held_rows == rows) and all(
+                set(wanted[name]) <= set(held_columns[name]) for name in wanted
+            ):
                 kept = _read(place.folder, wanted)
                 if kept is not None:
                     log.info("register read from the snapshot %s", place.folder)
                     return kept, place.folder
             else:
                 # Read what the snapshot holds as well, so that the new one holds both.
-                reading = {name: held[name] + wanted[name] for name in wanted}
-    frames = load_register(session, columns=reading)
+                reading = {name: held_columns[name] + wanted[name] for name in wanted}
+                reading_rows = "all" if "all" in (rows, held_rows) else rows
+    frames = load_register(session, columns=reading, rows=reading_rows)
     try:
-        _write(place.database, place.folder.name, place.mark, frames)
+        _write(place.database, place.folder.name, place.mark, frames, reading_rows)
     except OSError as exc:
         # A snapshot only saves time: a command still works without one.
         log.warning("register snapshot not written to %s: %s", place.database, exc)
