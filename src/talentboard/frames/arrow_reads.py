@@ -79,13 +79,14 @@ class _Part:
 
 
 def _parts(
-    name: str, spec: TableQuery, connection: Any, pieces: int, split_rows: int
+    name: str, spec: TableQuery, connection: Any, pieces: int, split_rows: int, *, count: bool
 ) -> list[_Part]:
-    """The queries that read ``spec``: one per key range when the table is large enough."""
+    """The queries that read ``spec``: one per key range when the table is large enough.
+    ``count``: a table read in one piece with a condition has its rows counted first."""
     ordered = f"SELECT {spec.select} FROM {spec.table}"
     if spec.where:
         chosen = f"FROM {spec.table} WHERE {spec.where}"
-        (rows,) = _scalar_row(connection, f"SELECT count(*) {chosen}")
+        rows = _scalar_row(connection, f"SELECT count(*) {chosen}")[0] if count else 0
         return [_Part(name, f"SELECT {spec.select} {chosen} ORDER BY {spec.key}", int(rows))]
     if not spec.integer_key:
         (rows,) = _scalar_row(connection, f"SELECT count(*) FROM {spec.table}")
@@ -121,7 +122,7 @@ def _read_parts(
     data as ``first``."""
     parts: list[_Part] = []
     for name, spec in tables.items():
-        parts += _parts(name, spec, first, workers, split_rows)
+        parts += _parts(name, spec, first, workers, split_rows, count=batch_rows)
     workers = min(workers, len(parts))
     idle: queue.SimpleQueue[Any] = queue.SimpleQueue()
     for connection in [first] + [connect() for _ in range(workers - 1)]:
