@@ -332,7 +332,7 @@ def main() -> None:
         share = arrow.wall / inner_seconds(plain)
         met = (
             arrow.wall <= GOAL_SECONDS
-            and (label != "SQLite" or share <= GOAL_SHARE_OF_PLAIN)
+            and share <= GOAL_SHARE_OF_PLAIN
             and arrow.peak_mb <= BASELINE_PEAK_MB / 2
         )
         verdicts.append(
