@@ -91,6 +91,49 @@ def test_both_readers_give_the_same_frames_on_committed_data(own_engine: Engine)
     assert arrow.organisations["ods_code"].to_list() == ["TST01", "TST02"]
 
 
+def test_both_readers_read_only_the_columns_asked_for(own_engine: Engine) -> None:
+    committed(own_engine, small_register())
+    columns = {"posts": ("voting", "post_ref"), "people": ("person_ref",)}
+    with Session(own_engine) as session:
+        arrow = load_register(session, reader="arrow", columns=columns)
+        through_session = load_register(session, reader="session", columns=columns)
+        whole = load_register(session, reader="arrow")
+    assert_same_frames(arrow, through_session)
+    # In the schema's order, whatever order they were asked in; other frames whole.
+    assert arrow.posts.rows() == [(1, True), (2, False), (3, True)]
+    assert arrow.posts.columns == ["post_ref", "voting"]
+    assert arrow.people.columns == ["person_ref"]
+    assert arrow.appointments.equals(whole.appointments)
+    with Session(own_engine) as session, pytest.raises(ValueError, match="posts has no column"):
+        load_register(session, columns={"posts": ("salary",)})
+
+
+def test_board_rows_are_the_board_posts_their_appointments_and_people(
+    own_engine: Engine,
+) -> None:
+    committed(
+        own_engine,
+        small_register()
+        .post("TST02-HEAD", "TST02", "chief_executive", level="senior")
+        .person("cy", "A")
+        .appoint("cy", "TST02-HEAD", "2020-01-01")
+        .appoint("bo", "TST02-HEAD", "2019-01-01", "2019-12-31"),
+    )
+    with Session(own_engine) as session:
+        arrow = load_register(session, reader="arrow", rows="board")
+        through_session = load_register(session, reader="session", rows="board")
+        whole = load_register(session, reader="arrow")
+    assert_same_frames(arrow, through_session)
+    assert arrow.posts["post_id"].to_list() == ["TST01-CEO", "TST01-SD", "TST02-CHAIR"]
+    # cy holds only the senior post; bo holds board posts, so all of bo's appointments
+    # to board posts come, and none to the senior post.
+    assert arrow.people["person_id"].to_list() == ["ann", "bo"]
+    assert arrow.appointments["appointment_ref"].to_list() == [1, 2, 3, 4]
+    assert whole.appointments.height == 6
+    assert arrow.organisations.equals(whole.organisations)
+    assert arrow.ratings.equals(whole.ratings)
+
+
 def test_an_empty_register_read_as_arrow_keeps_the_columns(own_engine: Engine) -> None:
     with Session(own_engine) as session:
         frames = load_register(session, reader="arrow")

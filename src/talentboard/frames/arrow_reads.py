@@ -46,13 +46,15 @@ _BATCH_ROWS_OPTION = "adbc.sqlite.query.batch_rows"
 class TableQuery:
     """One table to read: its name, the select list, and the key it is ordered by.
 
-    ``integer_key`` says the key is an integer (a table can then be split into key ranges).
+    ``integer_key`` says the key is an integer (a table can then be split into key ranges);
+    ``where``, a condition on the rows to read (such a table is read in one piece).
     """
 
     table: str
     select: str
     key: str
     integer_key: bool
+    where: str = ""
 
 
 def _fetch(cursor: Any, query: str, batch_rows: int | None = None) -> pl.DataFrame:
@@ -77,10 +79,15 @@ class _Part:
 
 
 def _parts(
-    name: str, spec: TableQuery, connection: Any, pieces: int, split_rows: int
+    name: str, spec: TableQuery, connection: Any, pieces: int, split_rows: int, *, count: bool
 ) -> list[_Part]:
-    """The queries that read ``spec``: one per key range when the table is large enough."""
+    """The queries that read ``spec``: one per key range when the table is large enough.
+    ``count``: a table read in one piece with a condition has its rows counted first."""
     ordered = f"SELECT {spec.select} FROM {spec.table}"
+    if spec.where:
+        chosen = f"FROM {spec.table} WHERE {spec.where}"
+        rows = _scalar_row(connection, f"SELECT count(*) {chosen}")[0] if count else 0
+        return [_Part(name, f"SELECT {spec.select} {chosen} ORDER BY {spec.key}", int(rows))]
     if not spec.integer_key:
         (rows,) = _scalar_row(connection, f"SELECT count(*) FROM {spec.table}")
         return [_Part(name, f"{ordered} ORDER BY {spec.key}", int(rows))]
@@ -115,7 +122,7 @@ def _read_parts(
     data as ``first``."""
     parts: list[_Part] = []
     for name, spec in tables.items():
-        parts += _parts(name, spec, first, workers, split_rows)
+        parts += _parts(name, spec, first, workers, split_rows, count=batch_rows)
     workers = min(workers, len(parts))
     idle: queue.SimpleQueue[Any] = queue.SimpleQueue()
     for connection in [first] + [connect() for _ in range(workers - 1)]:

@@ -29,6 +29,7 @@ import talentboard
 from talentboard.db.filemark import sqlite_file_mark
 
 __all__ = [
+    "ANSWERS",
     "MARK_FILE",
     "answer",
     "current_sqlite_snapshot",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -34,13 +34,17 @@ __all__ = [
     "POSTS_SCHEMA",
     "RATINGS_SCHEMA",
     "SPELLS_SCHEMA",
+    "TABLE_SCHEMAS",
+    "Columns",
     "RegisterFrames",
+    "Rows",
     "covers",
     "load_register",
     "positions_at",
     "reader_for",
     "segment_at",
     "spells",
+    "wanted_schemas",
 ]
 
 ORGANISATIONS_SCHEMA: dict[str, pl.DataType] = {
@@ -135,6 +139,54 @@ _SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "people": PEOPLE_SCHEMA,
     "appointments": APPOINTMENTS_SCHEMA,
 }
+TABLE_SCHEMAS: Mapping[str, Mapping[str, pl.DataType]] = _SCHEMAS
+"""Each register frame's full schema, by frame name."""
+
+Columns = Mapping[str, Collection[str]]
+"""The columns to read, by frame name; a frame not named is read whole."""
+
+Rows = Literal["all", "board"]
+"""The rows to read: every row, or (``"board"``) the board posts (level ``board``), their
+appointments and the people appointed to them, with every organisation and rating."""
+
+_BOARD_POSTS = "SELECT id FROM posts WHERE level = 'board'"
+
+
+def _where(rows: Rows, name: str, dialect: str) -> str:
+    if rows == "all":
+        return ""
+    if rows != "board":
+        raise ValueError(f"unknown rows {rows!r}: use 'all' or 'board'")
+    # On PostgreSQL a list worked out first, so that the planner looks the keys up in the
+    # indexes rather than scanning the large tables.
+    among = " = ANY(ARRAY({}))" if dialect == "postgresql" else " IN ({})"
+    posts = among.format(_BOARD_POSTS)
+    people = among.format(f"SELECT person_ref FROM appointments WHERE post_ref{posts}")
+    where = {
+        "posts": "level = 'board'",
+        "appointments": f"post_ref{posts}",
+        "people": f"id{people}",
+    }
+    return where.get(name, "")
+
+
+def wanted_schemas(columns: Columns | None) -> dict[str, dict[str, pl.DataType]]:
+    """The schema of each frame as ``columns`` asks for it (in the frame's column order)."""
+    if columns is None:
+        return dict(_SCHEMAS)
+    unknown = set(columns) - set(_SCHEMAS)
+    if unknown:
+        raise ValueError(f"unknown register tables: {', '.join(sorted(unknown))}")
+    wanted = {}
+    for name, schema in _SCHEMAS.items():
+        chosen = set(columns.get(name, schema))
+        missing = chosen - set(schema)
+        if missing:
+            raise ValueError(f"table {name} has no column {', '.join(sorted(missing))}")
+        if not chosen:
+            raise ValueError(f"table {name}: no columns asked for")
+        wanted[name] = {column: dtype for column, dtype in schema.items() if column in chosen}
+    return wanted
 
 
 @dataclass(frozen=True)
@@ -176,12 +228,16 @@ def _select_list(dialect: str, columns: dict[str, str], schema: dict[str, pl.Dat
     return ", ".join(parts)
 
 
-def _read_table(session: Session, name: str) -> pl.DataFrame:
-    table, key, columns = _TABLES[name]
-    schema = _SCHEMAS[name]
+def _read_table(
+    session: Session, name: str, schema: dict[str, pl.DataType] | None = None, where: str = ""
+) -> pl.DataFrame:
+    table, key, every_column = _TABLES[name]
+    schema = _SCHEMAS[name] if schema is None else schema
+    columns = {column: every_column[column] for column in schema}
     connection = session.connection()
     dialect = connection.dialect.name
-    query = f"SELECT {_select_list(dialect, columns, schema)} FROM {table} ORDER BY {key}"
+    chosen = f" WHERE {where}" if where else ""
+    query = f"SELECT {_select_list(dialect, columns, schema)} FROM {table}{chosen} ORDER BY {key}"
     raw = connection.connection.driver_connection
     if raw is None:  # pragma: no cover - a pooled connection always has its driver connection
         raise RuntimeError("the database connection has no DB-API connection")
@@ -244,9 +300,21 @@ def _typed(frame: pl.DataFrame, schema: dict[str, pl.DataType], table: str) -> p
 Reader = Literal["auto", "arrow", "session"]
 
 
-def load_register(session: Session, *, reader: Reader = "auto") -> RegisterFrames:
+def load_register(
+    session: Session,
+    *,
+    reader: Reader = "auto",
+    columns: Columns | None = None,
+    rows: Rows = "all",
+) -> RegisterFrames:
     """The five register tables as frames (columns, types and row order as ``*_SCHEMA``,
     each table in key order).
+
+    ``columns`` reads only the named columns of the frames it names (in the schema's
+    order; the frames it does not name are read whole): a command that needs neither
+    people's names nor post titles reads neither. ``rows="board"`` reads only the board
+    posts, their appointments and the people appointed to them (``Rows``): all that the
+    board figures read (``stability.groups.prepare_board``).
 
     Two readers give the same frames:
 
@@ -269,11 +337,16 @@ def load_register(session: Session, *, reader: Reader = "auto") -> RegisterFrame
     too. Objects added to the session but not yet flushed are seen by neither reader, as
     before.
     """
+    wanted = wanted_schemas(columns)
+    dialect = session.get_bind().dialect.name
+    where = {name: _where(rows, name, dialect) for name in _TABLES}
     if reader == "session" or (reader == "auto" and reader_for(session) == "session"):
-        return RegisterFrames(**{name: _read_table(session, name) for name in _TABLES})
+        return RegisterFrames(
+            **{name: _read_table(session, name, wanted[name], where[name]) for name in _TABLES}
+        )
     bind = session.get_bind()
     url = bind.engine.url if isinstance(bind, Connection) else bind.url
-    return _read_arrow(url)
+    return _read_arrow(url, wanted, where)
 
 
 def reader_for(session: Session) -> Literal["arrow", "session"]:
@@ -319,14 +392,19 @@ def _arrow_select(dialect: str, columns: dict[str, str], schema: dict[str, pl.Da
     return ", ".join(parts)
 
 
-def _read_arrow(url: URL) -> RegisterFrames:
+def _read_arrow(
+    url: URL, wanted: dict[str, dict[str, pl.DataType]], where: dict[str, str]
+) -> RegisterFrames:
     dialect = url.get_backend_name()
     queries = {
         name: arrow_reads.TableQuery(
             table=table,
-            select=_arrow_select(dialect, columns, _SCHEMAS[name]),
+            select=_arrow_select(
+                dialect, {column: columns[column] for column in wanted[name]}, wanted[name]
+            ),
             key=key,
             integer_key=key == "id",
+            where=where[name],
         )
         for name, (table, key, columns) in _TABLES.items()
     }
@@ -336,7 +414,7 @@ def _read_arrow(url: URL) -> RegisterFrames:
     else:
         raw = arrow_reads.read_sqlite(_sqlite_file(url) or "", queries)
     return RegisterFrames(
-        **{name: _typed(raw[name], _SCHEMAS[name], _TABLES[name][0]) for name in _TABLES}
+        **{name: _typed(raw[name], wanted[name], _TABLES[name][0]) for name in _TABLES}
     )
 
 

@@ -17,14 +17,24 @@ Deleting the folder is always safe; ``talentboard cache clear`` does it.
 (the layout, and the answers kept beside a snapshot).
 
 The frames are written uncompressed and read memory-mapped: reading a snapshot then costs
-about nothing until a column is used. Each snapshot records the write mark its key was
-taken with; on SQLite, where the mark (the file's signature) changes with every committed
-write, a snapshot whose mark is the file's mark now is current without the data stamp's
-query (which counts and sums over every row of the large tables).
+about nothing until a column is used. A snapshot holds the columns read so far, not
+necessarily every column: a command reads only the columns it needs (``register(session,
+columns)``), taken from the snapshot when it holds them all; when it lacks some, the
+register is read from the database with the snapshot's columns and the missing ones, and
+that snapshot replaces the old one under the same key (its kept answers moved over, as the
+data is the same). Likewise for rows: a snapshot of the board rows alone (``rows="board"``,
+as ``stats`` reads) serves only such reads; one of every row serves both (a read of the
+board rows then gets every row, which the board figures select from anyway).
+
+Each snapshot records the write mark its key was taken with; on SQLite, where the mark
+(the file's signature) changes with every committed write, a snapshot whose mark is the
+file's mark now is current without the data stamp's query (which counts and sums over
+every row of the large tables).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -40,6 +50,7 @@ from sqlalchemy.orm import Session
 
 from talentboard.db.stamp import REGISTER_TABLES, data_stamp, write_mark
 from talentboard.frames.kept import (
+    ANSWERS,
     MARK_FILE,
     database_folder_for,
     mark_text,
@@ -52,9 +63,12 @@ from talentboard.frames.register import (
     PEOPLE_SCHEMA,
     POSTS_SCHEMA,
     RATINGS_SCHEMA,
+    Columns,
     RegisterFrames,
+    Rows,
     load_register,
     reader_for,
+    wanted_schemas,
 )
 
 __all__ = ["clear", "register", "snapshot_dir", "snapshots_enabled"]
@@ -62,7 +76,7 @@ __all__ = ["clear", "register", "snapshot_dir", "snapshots_enabled"]
 log = logging.getLogger(__name__)
 
 # Raised when the files' layout changes, so older snapshots are simply not found.
-FORMAT = 2
+FORMAT = 3
 _SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "organisations": ORGANISATIONS_SCHEMA,
     "ratings": RATINGS_SCHEMA,
@@ -71,6 +85,7 @@ _SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "appointments": APPOINTMENTS_SCHEMA,
 }
 _PREFIX = "register-"
+_ROWS_FILE = "rows"
 
 
 def _database_folder(session: Session) -> Path:
@@ -121,44 +136,84 @@ def _private_folder(path: Path) -> None:
     path.chmod(0o700)
 
 
-def _read(folder: Path) -> RegisterFrames | None:
+def _wanted(columns: Columns | None) -> dict[str, list[str]]:
+    """The column names ``columns`` asks for, by frame, in each frame's schema order."""
+    return {name: list(schema) for name, schema in wanted_schemas(columns).items()}
+
+
+def _held(folder: Path) -> tuple[dict[str, list[str]], Rows] | None:
+    """The columns the snapshot in ``folder`` holds, by frame (only those whose type is the
+    schema's), and its rows; None when it cannot be read."""
+    held = {}
     try:
-        frames = {name: pl.read_ipc(folder / f"{name}.arrow") for name in _SCHEMAS}
+        rows = (folder / _ROWS_FILE).read_text(encoding="utf-8")
+        for name, schema in _SCHEMAS.items():
+            kept = pl.read_ipc_schema(folder / f"{name}.arrow")
+            held[name] = [c for c, dtype in schema.items() if kept.get(c) == dtype]
     except (OSError, pl.exceptions.PolarsError) as exc:
         log.info("register snapshot %s unreadable (%s): reading the database", folder, exc)
         return None
-    if any(dict(frames[name].schema) != schema for name, schema in _SCHEMAS.items()):
+    if rows == "all":
+        return held, "all"
+    if rows == "board":
+        return held, "board"
+    return None
+
+
+def _read(folder: Path, wanted: dict[str, list[str]]) -> RegisterFrames | None:
+    """The ``wanted`` columns from the snapshot in ``folder``, or None when it lacks any."""
+    try:
+        frames = {
+            name: pl.read_ipc(folder / f"{name}.arrow", columns=columns)
+            for name, columns in wanted.items()
+        }
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        log.info("register snapshot %s unreadable (%s): reading the database", folder, exc)
         return None
+    for name, columns in wanted.items():
+        if dict(frames[name].schema) != {column: _SCHEMAS[name][column] for column in columns}:
+            return None
     return RegisterFrames(**frames)
 
 
-def _write(database: Path, key: str, mark: Any, frames: RegisterFrames) -> None:
+def _write(database: Path, key: str, mark: Any, frames: RegisterFrames, rows: Rows) -> None:
     """Write the snapshot beside any older ones, then remove those: a folder is renamed into
-    place whole, so a reader never sees one half written."""
+    place whole, so a reader never sees one half written. A snapshot already under ``key``
+    (the same data, fewer columns) is replaced, its kept answers moved into the new one."""
     _private_folder(database)
     building = Path(tempfile.mkdtemp(prefix=".building-", dir=database))
+    target = database / key
     try:
         for name in _SCHEMAS:
             descriptor = os.open(building / f"{name}.arrow", os.O_WRONLY | os.O_CREAT, 0o600)
             with os.fdopen(descriptor, "wb") as stream:
                 getattr(frames, name).write_ipc(stream, compression="uncompressed")
-        descriptor = os.open(building / MARK_FILE, os.O_WRONLY | os.O_CREAT, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(mark_text(mark))
-        building.rename(database / key)
+        for file, text in ((_ROWS_FILE, rows), (MARK_FILE, mark_text(mark))):
+            descriptor = os.open(building / file, os.O_WRONLY | os.O_CREAT, 0o600)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+                stream.write(text)
+        if target.is_dir():
+            with contextlib.suppress(OSError):
+                (target / ANSWERS).rename(building / ANSWERS)
+            target.rename(Path(tempfile.mkdtemp(prefix=".replaced-", dir=database)) / key)
+        building.rename(target)
     except OSError:
         shutil.rmtree(building, ignore_errors=True)
-        if not (database / key).is_dir():
+        if not target.is_dir():
             raise
     for older in database.iterdir():
         if older.name != key:
             shutil.rmtree(older, ignore_errors=True)
 
 
-def register(session: Session) -> RegisterFrames:
-    """The register frames as ``load_register(session)`` reads them, from the snapshot when
-    one matches the data, else from the database (keeping a snapshot for next time)."""
-    return register_kept(session)[0]
+def register(
+    session: Session, columns: Columns | None = None, rows: Rows = "all"
+) -> RegisterFrames:
+    """The register frames as ``load_register(session, columns=columns, rows=rows)`` reads
+    them, from the snapshot when one matches the data and holds those columns and rows (a
+    snapshot of every row gives every row), else from the database (keeping a snapshot for
+    next time)."""
+    return register_kept(session, columns=columns, rows=rows)[0]
 
 
 @dataclass(frozen=True)
@@ -193,7 +248,10 @@ def locate(session: Session) -> Place | None:
 
 
 def register_kept(
-    session: Session, place: Place | Literal["locate"] | None = "locate"
+    session: Session,
+    place: Place | Literal["locate"] | None = "locate",
+    columns: Columns | None = None,
+    rows: Rows = "all",
 ) -> tuple[RegisterFrames, Path | None]:
     """``register(session)``, and the snapshot folder the frames match (read from it or
     just written), where answers worked out from them may be kept (``frames.kept``); None
@@ -207,20 +265,42 @@ def register_kept(
     if place == "locate":
         place = locate(session)
     if place is None:
-        return load_register(session), None
+        return load_register(session, columns=columns, rows=rows), None
+    wanted = _wanted(columns)
+    reading, reading_rows = wanted, rows
     if place.folder.is_dir():
-        kept = _read(place.folder)
-        if kept is not None:
-            log.info("register read from the snapshot %s", place.folder)
-            return kept, place.folder
-    frames = load_register(session)
+        held = _held(place.folder)
+        if held is not None:
+            held_columns, held_rows = held
+            if (held_rows == "all" or held_rows == rows) and all(
+                set(wanted[name]) <= set(held_columns[name]) for name in wanted
+            ):
+                kept = _read(place.folder, wanted)
+                if kept is not None:
+                    log.info("register read from the snapshot %s", place.folder)
+                    return kept, place.folder
+            else:
+                # Read what the snapshot holds as well, so that the new one holds both.
+                reading = {name: held_columns[name] + wanted[name] for name in wanted}
+                reading_rows = "all" if "all" in (rows, held_rows) else rows
+    frames = load_register(session, columns=reading, rows=reading_rows)
     try:
-        _write(place.database, place.folder.name, place.mark, frames)
+        _write(place.database, place.folder.name, place.mark, frames, reading_rows)
     except OSError as exc:
         # A snapshot only saves time: a command still works without one.
         log.warning("register snapshot not written to %s: %s", place.database, exc)
-        return frames, None
-    return frames, place.folder
+        return _selected(frames, wanted), None
+    return _selected(frames, wanted), place.folder
+
+
+def _selected(frames: RegisterFrames, wanted: dict[str, list[str]]) -> RegisterFrames:
+    return RegisterFrames(
+        **{
+            name: frame if frame.columns == columns else frame.select(columns)
+            for name, columns in wanted.items()
+            for frame in [getattr(frames, name)]
+        }
+    )
 
 
 def clear() -> tuple[Path, int]:

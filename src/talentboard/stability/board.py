@@ -335,7 +335,10 @@ def _diversity(posts: pl.DataFrame, board: BoardRegister, at: dt.date) -> pl.Dat
         .select("group", "ods_code", "staff_headcount", "bme_staff_share")
         .unique(["group", "ods_code"])
         .filter(pl.col("staff_headcount").is_not_null() & pl.col("bme_staff_share").is_not_null())
-        .group_by("group")
+        # In a fixed order: a sum of floats depends on the order it is taken in, and
+        # ``unique`` keeps none.
+        .sort("group", "ods_code")
+        .group_by("group", maintain_order=True)
         .agg(
             workforce_orgs=pl.len(),
             workforce_headcount=pl.col("staff_headcount").sum(),

@@ -18,6 +18,7 @@ from talentboard.frames.register import RegisterFrames, covers, segment_at, spel
 from talentboard.reference import regions, roles
 
 __all__ = [
+    "BOARD_COLUMNS",
     "CHALLENGED_FROM_SEGMENT",
     "DIMENSIONS",
     "ORG_KIND_LABELS",
@@ -75,6 +76,31 @@ ORG_KIND_LABELS = {
     "specialist": "Specialist",
     "icb": "Integrated care board",
     "other": "Other",
+}
+
+# The register columns the board figures read (``prepare_board``, the figures by group and
+# their labels, the monthly series); the organisations and ratings are read whole. The
+# hazard model also reads ``people.professional_background``.
+BOARD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "posts": (
+        "post_ref",
+        "ods_code",
+        "role_code",
+        "level",
+        "executive",
+        "voting",
+        "established_from",
+        "established_to",
+    ),
+    "people": ("person_ref", "ethnic_category"),
+    "appointments": (
+        "person_ref",
+        "post_ref",
+        "start_date",
+        "end_date",
+        "appointment_type",
+        "end_reason",
+    ),
 }
 
 
