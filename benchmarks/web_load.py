@@ -184,15 +184,27 @@ async def user(
                 await asyncio.sleep(think * chooser.uniform(0.5, 1.5))
 
 
-async def warm_every_page(base: str, scopes: dict[str, list[str]]) -> None:
-    """Every page of every scope once, one at a time, before the clock starts: the analysis
-    each page needs is then cached, as it is on a server that has been running a while."""
-    for username, pages in scopes.items():
-        async with httpx.AsyncClient(base_url=base, timeout=120.0) as client:
+async def warm_every_page(base: str, scopes: dict[str, list[str]], workers: int = 1) -> None:
+    """Every page of every scope, before the clock starts: the analysis each page needs is
+    then cached, as it is on a server that has been running a while.
+
+    Each worker process keeps its own, and a connection is served by whichever worker
+    accepts it. With one worker, each page is asked for once. With several, each page is
+    asked for by as many clients at once as there are workers, each request on a new
+    connection, in three rounds, so that every worker has most pages kept."""
+    no_reuse = httpx.Limits(max_keepalive_connections=0)
+
+    async def one(username: str, pages: list[str]) -> None:
+        async with httpx.AsyncClient(base_url=base, timeout=300.0, limits=no_reuse) as client:
             await sign_in(client, username)
             for path in pages:
                 answer = await client.get(path)
                 assert answer.status_code == 200, f"{path}: {answer.status_code}"
+
+    # The kernel does not share connections out evenly between the workers: three rounds.
+    for _ in range(1 if workers == 1 else 3):
+        for username, pages in scopes.items():
+            await asyncio.gather(*(one(username, pages) for _ in range(workers)))
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -246,11 +258,7 @@ def run_once(args: argparse.Namespace, url: str, organisations: list[str], worke
         names = list(scopes)
         warmed: set[tuple[str, str]] = set()
         warm_started = time.monotonic()
-        # Each worker keeps its own answers, and the kernel hands a connection to
-        # whichever worker accepts first: with several workers, every page is asked
-        # for several times so that each worker has most of them.
-        for _ in range(1 if workers == 1 else 3 * workers):
-            asyncio.run(warm_every_page(base, scopes))
+        asyncio.run(warm_every_page(base, scopes, workers))
         warm_seconds = time.monotonic() - warm_started
         usernames = [names[i % len(names)] for i in range(args.users)]
         sessions = asyncio.run(sign_in_everyone(base, usernames))
