@@ -16,7 +16,7 @@ import json
 
 from sqlalchemy.orm import Session
 
-from talentboard.cli._stats_work import _json_text, _work_out
+from talentboard.cli._stats_figures import _json_text, _work_out
 from talentboard.frames.register import load_register
 from talentboard.web.presenters.stats import BREAKDOWN_FIGURES
 from tests.web.conftest import ClientFor
