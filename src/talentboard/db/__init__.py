@@ -6,8 +6,9 @@ package (``talentboard.db.filemark``) does not load SQLAlchemy and Alembic.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from talentboard._lazy import lazy_names
 
 if TYPE_CHECKING:
     from talentboard.db.engine import make_engine, reading, session_factory, writing
@@ -33,11 +34,4 @@ _HOMES = {
     "upgrade": "migrate",
 }
 
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOMES)

@@ -6,8 +6,9 @@ package (``talentboard.frames.kept``) does not load Polars.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from talentboard._lazy import lazy_names
 
 if TYPE_CHECKING:
     from talentboard.frames.register import (
@@ -21,10 +22,4 @@ if TYPE_CHECKING:
 
 __all__ = ["RegisterFrames", "covers", "load_register", "positions_at", "segment_at", "spells"]
 
-
-def __getattr__(name: str) -> Any:
-    if name not in __all__:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.register"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, dict.fromkeys(__all__, "register"))

@@ -7,8 +7,9 @@ rest, with NumPy and SciPy.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from talentboard._lazy import lazy_names
 
 if TYPE_CHECKING:
     from talentboard.stability.board import (
@@ -131,11 +132,4 @@ _MODULES = {
     "logrank": "survival",
 }
 
-
-def __getattr__(name: str) -> Any:
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _MODULES)

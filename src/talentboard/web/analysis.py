@@ -33,7 +33,7 @@ from talentboard.frames.register import RegisterFrames
 from talentboard.reports.headlines import headlines
 from talentboard.reports.model import ChartSpec, Headline
 from talentboard.reports.publish import publish_figures, published_row
-from talentboard.reports.scope import restrict_to_region, scope_for
+from talentboard.reports.scope import restrict_to_organisation, restrict_to_region, scope_for
 from talentboard.reports.trends import SERIES_MONTHS, Trend, trend_series
 from talentboard.stability.board import (
     BoardFigures,
@@ -175,22 +175,6 @@ def _patched(
     if any(stamp.read[table] != counts[table] for table in counts):
         return None
     return patched
-
-
-def restrict_to_organisation(frames: RegisterFrames, ods_code: str) -> RegisterFrames:
-    """The part of the register that belongs to one organisation (as ``restrict_to_region``
-    does for a region)."""
-    organisations = frames.organisations.filter(pl.col("ods_code") == ods_code)
-    posts = frames.posts.filter(pl.col("ods_code") == ods_code)
-    appointments = frames.appointments.filter(pl.col("post_ref").is_in(posts["post_ref"].implode()))
-    people = frames.people.filter(pl.col("person_ref").is_in(appointments["person_ref"].implode()))
-    return RegisterFrames(
-        organisations=organisations,
-        ratings=frames.ratings.filter(pl.col("ods_code") == ods_code),
-        posts=posts,
-        people=people,
-        appointments=appointments,
-    )
 
 
 def scoped(frames: RegisterFrames, scope: AnalysisScope) -> RegisterFrames:

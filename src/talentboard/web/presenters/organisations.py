@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -101,23 +101,38 @@ def sort_organisations(
     return known + unknown
 
 
-def sort_head(column: str, descending: bool, query: dict[str, str]) -> list[dict[str, Any]]:
-    """Column headings that sort the list: a link per column (the current column's link
-    reverses it), with ``aria-sort`` on the sorted column."""
+def sort_head(column: str, descending: bool, query: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The organisations list's sorting headings (``sortable_head``): rates highest first
+    and tenure shortest first, the least stable first."""
+    return sortable_head(
+        LIST_COLUMNS,
+        column,
+        descending,
+        lambda key: "descending" if key in FIRST_DESCENDING else "ascending",
+        lambda order_by: "/organisations?" + urlencode({**query, **order_by}),
+    )
+
+
+def sortable_head(
+    headings: Iterable[tuple[str, str]],
+    column: str,
+    descending: bool,
+    first_order: Callable[[str], str],
+    link: Callable[[dict[str, str]], str],
+) -> list[dict[str, Any]]:
+    """Column headings that sort a table: a link per column (the current column's link
+    reverses it, another column starts in ``first_order``), with ``aria-sort`` on the
+    sorted column. ``link`` makes a heading's address from its ``sort`` and ``order``."""
     head = []
-    for key, heading in LIST_COLUMNS:
+    for key, heading in headings:
         current = key == column
-        if current:
-            order = "ascending" if descending else "descending"
-        else:  # rates highest first and tenure shortest first: the least stable first
-            order = "descending" if key in FIRST_DESCENDING else "ascending"
-        href = "/organisations?" + urlencode({**query, "sort": key, "order": order})
-        hidden = f", sort {order}"
+        reversed_order = "ascending" if descending else "descending"
+        order = reversed_order if current else first_order(key)
         cell: dict[str, Any] = {
             "text": heading,
             "html": Markup(
-                '<a href="{}">{}<span class="nhsuk-u-visually-hidden">{}</span></a>'
-            ).format(href, heading, hidden),
+                '<a href="{}">{}<span class="nhsuk-u-visually-hidden">, sort {}</span></a>'
+            ).format(link({"sort": key, "order": order}), heading, order),
         }
         if current:
             cell["ariaSort"] = "descending" if descending else "ascending"

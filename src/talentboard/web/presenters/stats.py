@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from talentboard.reports.model import ChartSpec, ColumnKind, Headline, Suppressed
 from talentboard.reports.presenters import format_cell, format_headline
+from talentboard.web.presenters.organisations import sortable_head
 
 
 def headline_cards(items: Sequence[Headline]) -> list[dict[str, Any]]:
@@ -119,27 +120,15 @@ def sort_regions(rows: Sequence[RegionRow], column: str, descending: bool) -> li
 
 
 def breakdown_head(column: str, descending: bool, query: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Column headings that sort the breakdown: a link per column (the current column's
-    link reverses it), with ``aria-sort`` on the sorted column."""
-    head = []
+    """Column headings that sort the breakdown (``sortable_head``)."""
     headings = (("region", "Region"), *((name, text) for name, text, _ in BREAKDOWN_FIGURES))
-    for key, heading in headings:
-        current = key == column
-        if current:
-            order = "ascending" if descending else "descending"
-        else:
-            order = "ascending" if key in _FIRST_ASCENDING else "descending"
-        href = "/?" + urlencode({**query, "sort": key, "order": order}) + "#by-region"
-        cell: dict[str, Any] = {
-            "text": heading,
-            "html": Markup(
-                '<a href="{}">{}<span class="nhsuk-u-visually-hidden">, sort {}</span></a>'
-            ).format(href, heading, order),
-        }
-        if current:
-            cell["ariaSort"] = "descending" if descending else "ascending"
-        head.append(cell)
-    return head
+    return sortable_head(
+        headings,
+        column,
+        descending,
+        lambda key: "ascending" if key in _FIRST_ASCENDING else "descending",
+        lambda order_by: "/?" + urlencode({**query, **order_by}) + "#by-region",
+    )
 
 
 def _breakdown_cell(value: tuple[float | None, bool], kind: ColumnKind) -> dict[str, str]:
