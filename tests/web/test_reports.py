@@ -8,7 +8,10 @@ import re
 
 import openpyxl
 from pypdf import PdfReader
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from talentboard.db.models import Organisation
 from tests.web.conftest import ClientFor
 from tests.web.world import World
 
@@ -19,22 +22,48 @@ def _areas(page: str) -> list[str]:
     return re.findall(r'<option value="([^"]+)"', select.group(0))
 
 
-def test_each_role_is_offered_the_areas_it_may_see(client_for: ClientFor, world: World) -> None:
-    assert _areas(client_for("national").get("/reports").text) == [
-        "england",
-        "Y56",
-        "Y58",
-        "Y59",
-        "Y60",
-        "Y61",
-        "Y62",
-        "Y63",
-    ]
-    assert _areas(client_for("regional").get("/reports").text) == ["Y56"]
+def _open_organisations(session: Session, region: str | None = None) -> list[str]:
+    """The open organisations (of ``region``), by name: the order the page lists them."""
+    query = select(Organisation).where(Organisation.closed_on.is_(None))
+    if region is not None:
+        query = query.where(Organisation.region_code == region)
+    ordered = session.scalars(query.order_by(Organisation.name, Organisation.ods_code))
+    return [f"org:{o.ods_code}" for o in ordered]
+
+
+def test_each_role_is_offered_the_areas_it_may_see(
+    client_for: ClientFor, world: World, session: Session
+) -> None:
+    """England and the regions in scope, then each open organisation in scope whose
+    exact figures the caller may see (its own report); an organisation administrator has
+    their own organisation and its region; a viewer no organisation's own report."""
+    national = _areas(client_for("national").get("/reports").text)
+    assert national[:8] == ["england", "Y56", "Y58", "Y59", "Y60", "Y61", "Y62", "Y63"]
+    assert national[8:] == _open_organisations(session)
+    assert "org:R1H" in national
+    closed = session.scalars(select(Organisation).where(Organisation.closed_on.is_not(None)))
+    assert not {f"org:{o.ods_code}" for o in closed} & set(national)
+    regional = _areas(client_for("regional").get("/reports").text)
+    assert regional == ["Y56", *_open_organisations(session, "Y56")]
+    assert 20 < len(regional) < len(national)
     org_admin = client_for("org_admin").get("/reports").text
     assert _areas(org_admin) == ["org:R1H", "Y56"]
     assert "Barts Health NHS Trust (exact figures" in org_admin
-    assert _areas(client_for("viewer").get("/reports").text)[0] == "england"
+    viewer = _areas(client_for("viewer").get("/reports").text)
+    assert viewer[0] == "england"
+    assert not [area for area in viewer if area.startswith("org:")]
+
+
+def test_a_regional_user_has_a_trust_of_their_region_and_no_other(
+    client_for: ClientFor, world: World
+) -> None:
+    """The organisations offered are the ones whose report the download gives them."""
+    client = client_for("regional")
+    mine = client.get("/reports/board.html", params={"org": "R1H"})
+    assert mine.status_code == 200
+    assert "Barts Health" in mine.text
+    # Leeds Teaching Hospitals is in North East and Yorkshire (Y63), not London.
+    assert client.get("/reports/board.html", params={"org": "RR8"}).status_code == 404
 
 
 def test_the_form_leads_to_the_report_of_the_area_and_format_chosen(

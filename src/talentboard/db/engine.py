@@ -40,6 +40,8 @@ from talentboard.config import database_url, sqlite_busy_timeout_seconds
 BEGIN_OPTION = "sqlite_begin"
 BEGIN_MODES = ("deferred", "immediate", "read")
 _STATE = "talentboard_sqlite_transaction"
+# The connection's count of rows changed, as it was when its transaction began.
+_CHANGES_AT_BEGIN = "talentboard_sqlite_changes_at_begin"
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
 
 
@@ -63,6 +65,22 @@ def _sqlite_begin(connection: Connection) -> None:
         raise ValueError(f"unknown {BEGIN_OPTION} mode {mode!r}: one of {BEGIN_MODES}")
     connection.info[_STATE] = "fresh" if mode == "read" else mode
     connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == "immediate" else "BEGIN")
+    connection.info[_CHANGES_AT_BEGIN] = _total_changes(connection)
+
+
+def _total_changes(connection: Connection) -> int:
+    changes: int = connection.connection.dbapi_connection.total_changes  # type: ignore[union-attr]
+    return changes
+
+
+def sqlite_wrote(connection: Connection) -> bool | None:
+    """Whether the SQLite transaction open on ``connection`` has changed rows so far (its
+    writes visible to it and to no other connection), or None when that cannot be told
+    (an engine not made by ``make_engine``)."""
+    at_begin: int | None = connection.info.get(_CHANGES_AT_BEGIN)
+    if at_begin is None or not connection.in_transaction():
+        return None
+    return _total_changes(connection) != at_begin
 
 
 def _sqlite_before_execute(

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
 
 from talentboard.db.models import Organisation
 from talentboard.reference import regions
@@ -38,6 +39,7 @@ from talentboard.web.permissions import (
     analysis_scope,
     exact_figures,
     narrowed,
+    organisation_filter,
 )
 from talentboard.web.presenters.formatting import date
 from talentboard.web.routes.outcomes import demo_loaded, indicators
@@ -97,6 +99,20 @@ def _areas(session: SessionDep, principal: Principal) -> list[dict[str, Any]]:
     for r in regions():
         if region in (None, r.code):
             items.append({"value": r.code, "text": f"{r.name} region"})
+    if scope.ods_code is None and exact_figures(principal):
+        # National and regional users may also have any open organisation's own report
+        # in their scope (docs/access.md), as its administrator may.
+        for found in session.scalars(
+            select(Organisation)
+            .where(organisation_filter(principal), Organisation.closed_on.is_(None))
+            .order_by(Organisation.name, Organisation.ods_code)
+        ):
+            items.append(
+                {
+                    "value": f"org:{found.ods_code}",
+                    "text": f"{found.name} (exact figures, for the organisation's own use)",
+                }
+            )
     return items
 
 
