@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from talentboard.db import make_engine, upgrade
 from talentboard.db.seed import load_reference_organisations
+from tests.cli_run import run_captured
 
 POSTGRES_ENV = "TALENTBOARD_TEST_POSTGRES_URL"
 SNAPSHOT_ENV = "TALENTBOARD_SNAPSHOT_DIR"
@@ -137,16 +138,8 @@ Run = Callable[..., tuple[int, str, str]]
 @pytest.fixture
 def run(capsys: pytest.CaptureFixture[str]) -> Run:
     """Run ``talentboard`` in this process: its exit code, standard output and error."""
-    from talentboard.cli import main
 
     def invoke(*argv: str) -> tuple[int, str, str]:
-        try:
-            main(list(argv))
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        else:
-            code = 0
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
+        return run_captured(argv, capsys)
 
     return invoke

@@ -8,19 +8,9 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from talentboard.cli import main
 from talentboard.db import current_revision, head_revision, make_engine
 from talentboard.db.models import Organisation, PerformanceRating
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.cli_run import run_captured as run
 
 
 def test_init_creates_schema_and_loads_trusts(

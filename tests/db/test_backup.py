@@ -22,7 +22,6 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from talentboard.cli import main
 from talentboard.cli.data import KIND_NAMES
 from talentboard.db import head_revision, make_engine, upgrade
 from talentboard.db.backup import take_backup
@@ -36,18 +35,11 @@ from talentboard.db.models import (
 )
 from talentboard.db.seed import load_reference_organisations
 from talentboard.web.accounts import sign_in
+from tests.cli_run import exit_code as cli
 from tests.conftest import Run
 from tests.db.conftest import NewDatabase
 
 NOW = dt.datetime(2026, 11, 3, 9, 15, 42, 123456, tzinfo=dt.UTC)
-
-
-def cli(*argv: str) -> int:
-    try:
-        main(list(argv))
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 def _hard_values(url: str) -> None:

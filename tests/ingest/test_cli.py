@@ -14,17 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from talentboard.cli import main
 from talentboard.ingest import KINDS
+from tests.cli_run import exit_code as run
 from tests.ingest.helpers import canonical, write
-
-
-def run(*argv: str) -> int:
-    try:
-        main(list(argv))
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 @pytest.fixture(scope="module")

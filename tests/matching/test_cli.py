@@ -8,19 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from talentboard.cli import main
 from talentboard.db import make_engine
+from tests.cli_run import run_captured as run
 from tests.matching.world import build_world
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

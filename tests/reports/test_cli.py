@@ -15,21 +15,11 @@ import openpyxl
 import pytest
 from sqlalchemy.orm import Session
 
-from talentboard.cli import main
 from talentboard.db import make_engine, upgrade
 from talentboard.db.seed import load_reference_organisations
 from talentboard.reports.xlsx import HEADER_ROW
+from tests.cli_run import run_captured as run
 from tests.reports.registers import report_register
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(argv)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")

@@ -14,24 +14,17 @@ import pytest
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from talentboard.cli import main
 from talentboard.db import make_engine
 from talentboard.db.models import Setting
 from talentboard.web.accounts import token_hash
 from talentboard.web.app import create_app
 from talentboard.web.settings import WebSettings
+from tests.cli_run import run_captured
 from tests.web.world import build_world
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        main(list(argv))
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    else:
-        code = 0
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_captured(argv, capsys)
 
 
 @pytest.fixture
