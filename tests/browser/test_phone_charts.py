@@ -74,3 +74,19 @@ def test_the_other_pages_charts_are_readable_on_a_phone(
     then_every_chart_text_is_readable(regional, f"outcomes at {width} px", 1)
     regional.page.goto(site.url + "/forecast")
     then_every_chart_text_is_readable(regional, f"forecast at {width} px", 2)
+
+
+@pytest.mark.parametrize("width", [1280, 1024, 768])
+def test_no_page_with_charts_is_wider_than_a_desktop_or_tablet_screen(
+    user_for: Any, site: Site, width: int
+) -> None:
+    """Wide tables scroll inside their own region; the page itself never scrolls sideways."""
+    user = given_a_phone(user_for, "national", width)
+    for path in ("/", "/outcomes", "/forecast", f"/organisations/{site.org_admin_ods}"):
+        user.page.goto(site.url + path)
+        drawn = user.page.locator("[data-vega-lite]")
+        expect(drawn.first).to_be_attached()
+        for index in range(drawn.count()):
+            expect(drawn.nth(index)).to_have_attribute("data-rendered", "true")
+        wide = user.page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= width, f"{path} is {wide} px wide on a {width} px screen"
