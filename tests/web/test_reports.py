@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 import openpyxl
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from talentboard.db.models import Organisation
+from talentboard.web.routes import reports as reports_route
 from tests.web.conftest import ClientFor
+from tests.web.test_cache_changes import _alice_leaves_through_the_form
 from tests.web.world import World
 
 
@@ -144,3 +148,39 @@ def test_a_download_that_cannot_be_answered_gets_the_styled_page(
     assert response.status_code == 404
     assert "Page not found" in response.text
     assert 'class="nhsuk-header' in response.text
+
+
+def test_a_report_is_drawn_once_while_the_data_is_unchanged(
+    client_for: ClientFor,
+    world: World,
+    as_at: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Everyone asking for the same area's report while the data is unchanged gets the file
+    drawn for the first; an edit draws it afresh, with the edit in it."""
+    drawn: list[str | None] = []
+    real = reports_route.build_report
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        drawn.append(kwargs.get("ods_code"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(reports_route, "build_report", counted)
+    barts = client_for("org_admin")
+    first = barts.get("/reports/board.html", params={"org": "R1H"})
+    assert first.status_code == 200
+    # Barts has two executive posts; its chief executive post is held by Alice.
+    assert "50.0%" in first.text
+    again = client_for("national").get("/reports/board.html", params={"org": "R1H"})
+    assert again.content == first.content
+    assert drawn == ["R1H"]
+    # Another format or area is another file.
+    assert barts.get("/reports/board.xlsx", params={"org": "R1H"}).status_code == 200
+    assert drawn == ["R1H", "R1H"]
+
+    _alice_leaves_through_the_form(client_for, world)
+
+    after = barts.get("/reports/board.html", params={"org": "R1H"})
+    assert drawn == ["R1H", "R1H", "R1H"]
+    assert "100.0%" in after.text
+    assert after.content != first.content

@@ -206,16 +206,26 @@ def board_report(
     # afterwards in a short transaction of its own, which waits its turn behind other
     # writers (``db.engine``).
     session.commit()
-    report = build_report(
-        frames,
-        as_at,
-        region_code=region_code,
-        ods_code=ods_code,
-        indicators=found,
-        demo=demo,
-        outlook=outlook,
+
+    def draw() -> bytes:
+        report = build_report(
+            frames,
+            as_at,
+            region_code=region_code,
+            ods_code=ods_code,
+            indicators=found,
+            demo=demo,
+            outlook=outlook,
+        )
+        return render_report(report, extension)
+
+    # The file depends on the area, the date and the data alone (nothing of the caller's,
+    # whose right to it was checked above), so it is kept with the data: the board pack a
+    # dozen people download drawn once, and a second click while it is drawn waits for
+    # that drawing rather than starting another. Any change to the data draws it afresh.
+    content = cached(
+        request, session, ("board_report", extension, as_at, region_code, ods_code), draw
     )
-    content = render_report(report, extension)
     audit.by(
         request,
         session,
