@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 
-from talentboard.web.cache import AnalysisCache
+from talentboard.web.cache import PENDING, AnalysisCache
 
 
 class Counter:
@@ -143,3 +143,16 @@ def test_a_value_at_an_old_stamp_still_waits_for_its_computation() -> None:
     first.join(10)
     waiter.join(10)
     assert results == second == ["new"]
+
+
+def test_while_the_write_mark_is_read_apart_the_value_is_given_as_it_is() -> None:
+    """When the check finds the mark being read on its own thread (``PENDING``), the
+    checking request is given the value as it is too; the first request after the
+    reading checks it."""
+    cache = AnalysisCache(ttl_seconds=0.0)
+    compute = Counter()
+    assert cache.get("register", "stamp", compute, lambda _within: "mark 1") == 1
+    assert cache.get("register", "stamp", compute, lambda _within: PENDING) == 1
+    assert cache.get("register", "stamp", compute, lambda _within: PENDING) == 1
+    assert compute.runs == 1
+    assert cache.get("register", "stamp", compute, lambda _within: "mark 2") == 2

@@ -9,6 +9,7 @@ another connection, as another program or worker would make them.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Iterator
 
@@ -18,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from talentboard.db import stamp as stamp_module
 from talentboard.db.models import Setting
-from talentboard.db.stamp import change_hint, data_stamp
-from talentboard.web.cache import AnalysisCache
+from talentboard.db.stamp import STAMPED_TABLES, change_hint, data_stamp, write_mark
+from talentboard.web.cache import PENDING, AnalysisCache
 
 KEY = "test.change_hint"
 
@@ -146,3 +147,27 @@ def test_a_transaction_that_has_written_gets_no_hint(engine: Engine) -> None:
         assert change_hint(session) is None
         session.rollback()
         assert change_hint(session) is not None
+
+
+@pytest.mark.usefixtures("settled")
+def test_a_check_of_the_write_mark_reads_it_on_a_thread_of_its_own(
+    engine: Engine, written: Callable[[], None]
+) -> None:
+    """A computation takes the mark in the request (it needs one before it starts); a
+    check at expiry after a write is answered ``PENDING`` while the mark is read apart,
+    and then with the new mark."""
+    cache = AnalysisCache()
+    with Session(engine) as session:
+        before = cache.write_mark(session, math.inf)
+        assert before is not PENDING
+        assert cache.write_mark(session, 0.0) == before  # nothing written: the hint holds
+    written()
+    with Session(engine) as session:
+        assert cache.write_mark(session, 0.0) is PENDING
+    for thread in threading.enumerate():
+        if thread.name == "talentboard-write-mark":
+            thread.join(30)
+    with Session(engine) as session:
+        after = cache.write_mark(session, 0.0)
+        assert after == write_mark(session, STAMPED_TABLES)
+    assert after != before

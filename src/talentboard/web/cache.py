@@ -44,6 +44,10 @@ _log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+# What ``AnalysisCache.write_mark`` gives while a fresh reading is being taken on a thread
+# of its own: the value being checked is handed out as it is meanwhile.
+PENDING = object()
+
 
 class Changes:
     """Rows a request wrote: for each table, the keys of the rows, or None when a statement
@@ -108,6 +112,7 @@ class AnalysisCache:
         self._stamp: tuple[DataStamp, float, Hashable] | None = None
         self._mark: tuple[Hashable, float, Hashable] | None = None
         self._stamp_reading = threading.Lock()
+        self._mark_reading = threading.Lock()
         self._noted: dict[str, int] = {}
         self._log: list[tuple[int, Changes]] = []
         self._sequence = 0
@@ -338,6 +343,14 @@ class AnalysisCache:
             checked = entry is not None and entry[0] == stamp and entry[3] is not None
             if mark is not None and entry is not None and checked:
                 before = mark(self.stamp_seconds)
+                if before is PENDING:
+                    # The mark is being read on its own thread: this request, like the
+                    # others, is given the value as it is; the first after the reading
+                    # finishes checks it.
+                    with self._lock:
+                        self._computing.pop(key, None)
+                    pending: T = entry[2]
+                    return pending
                 unwritten = before == entry[3]
             else:
                 unwritten = False
@@ -364,20 +377,59 @@ class AnalysisCache:
         """``db.stamp.write_mark`` of the analysed tables, read again when the last
         reading is older than ``within`` seconds (it reads every analysed table, about
         a second at the all-levels scale on PostgreSQL) and the change hint read before
-        it has moved since."""
+        it has moved since.
+
+        A reading due for a check (``within`` finite) on a session bound to an engine is
+        taken on a thread of its own, and ``PENDING`` given meanwhile; a computation
+        (``within`` infinite) takes any reading there is, or reads one itself.
+        """
         now = time.monotonic()
         with self._lock:
             last = self._mark
         if last is not None and now - last[1] < within:
             return last[0]
-        hint = change_hint(session)
-        if last is not None and hint is not None and hint == last[2]:
-            value = last[0]
-        else:
-            value = write_mark(session, STAMPED_TABLES)
-        with self._lock:
-            self._mark = (value, now, hint)
-        return value
+        if not self._mark_reading.acquire(blocking=False):
+            if last is not None and math.isinf(within):
+                return last[0]
+            if math.isfinite(within):
+                return PENDING
+            self._mark_reading.acquire()
+        handed_over = False
+        try:
+            hint = change_hint(session)
+            if last is not None and hint is not None and hint == last[2]:
+                value = last[0]
+            else:
+                bind = session.get_bind()
+                if math.isfinite(within) and isinstance(bind, Engine):
+                    thread = threading.Thread(
+                        target=self._read_mark_apart,
+                        args=(bind, now),
+                        name="talentboard-write-mark",
+                        daemon=True,
+                    )
+                    thread.start()
+                    handed_over = True
+                    return PENDING
+                value = write_mark(session, STAMPED_TABLES)
+            with self._lock:
+                self._mark = (value, now, hint)
+            return value
+        finally:
+            if not handed_over:
+                self._mark_reading.release()
+
+    def _read_mark_apart(self, engine: Engine, now: float) -> None:
+        try:
+            with Session(engine) as session:
+                hint = change_hint(session)
+                value = write_mark(session, STAMPED_TABLES)
+            with self._lock:
+                self._mark = (value, now, hint)
+        except SQLAlchemyError:
+            _log.exception("reading the write mark failed")
+        finally:
+            self._mark_reading.release()
 
     def clear(self) -> None:
         with self._lock:
