@@ -154,7 +154,7 @@ class AnalysisCache:
             if last is not None and isinstance(bind, Engine):
                 thread = threading.Thread(
                     target=self._read_apart,
-                    args=(bind, last, now, hint),
+                    args=(bind, last, now),
                     name="talentboard-stamp",
                     daemon=True,
                 )
@@ -196,7 +196,6 @@ class AnalysisCache:
         engine: Engine,
         last: tuple[DataStamp, float, Hashable],
         now: float,
-        hint: Hashable,
     ) -> None:
         """Read the stamp on this thread, with a session of its own (the request's may
         be gone before it is done)."""
