@@ -132,6 +132,8 @@ def change_hint(session: Session) -> tuple[Any, ...] | None:
     """
     backend = _backend(session)
     if backend == "postgresql":
+        if (session.get_bind().dialect.server_version_info or (0,)) < (13,):
+            return None  # the functions below came with PostgreSQL 13
         snapshot, own = session.execute(
             text("SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned()")
         ).one()
