@@ -21,11 +21,16 @@ def test_a_regional_user_downloads_their_regions_pdf(user_for: Any) -> None:
     user = given_a_signed_in(user_for, "regional")
     when_they_open_from_the_header(user, "Reports")
     then_the_page_is(user, "Reports")
-    # then their region is the area offered, and the page says what the wait will be
+    # then their region is the area offered first, then each trust of the region (its own
+    # report, exact figures), and the page says what the wait will be
     area = user.page.get_by_label("Area")
-    expect(area.locator("option")).to_have_count(1)
-    region = area.locator("option").first.inner_text()
+    options = area.locator("option")
+    region = options.first.inner_text()
     assert region.endswith(" region")
+    assert area.input_value() == options.first.get_attribute("value")
+    trusts = options.all_inner_texts()[1:]
+    assert trusts
+    assert all(t.endswith("(exact figures, for the organisation's own use)") for t in trusts)
     expect(user.page.get_by_text("A PDF takes up to a minute to prepare")).to_be_visible()
     # when they ask for the PDF
     user.page.get_by_label("PDF").check()
