@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from talentboard.cli import main
 from talentboard.db import make_engine
 from talentboard.db.engine import session_factory, writing
 from talentboard.ingest import KINDS, Problem, import_file
+from tests.cli_run import exit_code as cli
 from tests.ingest.helpers import canonical, kinds_with_files, load
 from tests.reliability.checksums import table_checksums
 
@@ -247,15 +247,6 @@ def steady(examples: int) -> settings:
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )
-
-
-def cli(*argv: str) -> int:
-    """Run ``talentboard ARGV`` in-process; its exit code."""
-    try:
-        main(list(argv))
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 def placed(problem: Problem, name: str) -> bool:
