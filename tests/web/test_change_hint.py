@@ -129,7 +129,7 @@ def test_the_server_reads_the_stamp_again_only_after_a_write(
         # request is given the last reading.
         assert cache.stamp(session) == first
     for thread in threading.enumerate():
-        if thread.name == "talentboard-stamp":
+        if thread.name == "talentboard-data-stamp":
             thread.join(30)
     with Session(engine) as session:
         after = cache.stamp(session)

@@ -72,6 +72,96 @@ class Changes:
             self.add(table, keys)
 
 
+# A reading: the value, when it was read (``time.monotonic``), the change hint read before it.
+_Kept = tuple[Any, float, Hashable]
+
+
+class _Reading:
+    """A value read from the database now and then (the data stamp, the write mark), kept
+    with the change hint (``db.stamp.change_hint``) read just before it.
+
+    Reading either takes every row of the big tables (a third of a second to a second at
+    the all-levels scale on PostgreSQL), so one caller at a time reads it, and a due
+    reading is not taken at all while the hint shows nothing written since the last one.
+    """
+
+    def __init__(self, name: str, read: Callable[[Session], Any], lock: threading.Lock) -> None:
+        self.name = name
+        self.read = read
+        # The cache's lock: it guards ``kept``, which a noted change clears.
+        self.lock = lock
+        self.kept: _Kept | None = None
+        self._reading = threading.Lock()
+
+    def get(self, session: Session, within: float, *, stale: bool) -> Any:
+        """The value, read again when the kept reading is older than ``within`` seconds
+        and the change hint has moved since it was taken.
+
+        With a reading kept, a due reading is left to whoever is taking one already, or
+        taken on a thread of its own (with a session of its own) when ``session`` is bound
+        to an engine, as a server's are; meanwhile the kept value is given when ``stale``
+        allows it, else ``PENDING``. Without a reading kept, it is read here (after any
+        reading under way).
+        """
+        now = time.monotonic()
+        with self.lock:
+            last = self.kept
+        if last is not None and now - last[1] < within:
+            return last[0]
+        if not self._reading.acquire(blocking=False):
+            if last is not None:
+                return last[0] if stale else PENDING
+            self._reading.acquire()
+        handed_over = False
+        try:
+            hint = change_hint(session)
+            if last is not None and hint is not None and hint == last[2]:
+                # Nothing committed since the hint the kept reading was taken after.
+                self._keep(last, last[0], now, hint)
+                return last[0]
+            bind = session.get_bind()
+            if last is not None and isinstance(bind, Engine):
+                thread = threading.Thread(
+                    target=self._read_apart,
+                    args=(bind, last, now),
+                    name=f"talentboard-{self.name}",
+                    daemon=True,
+                )
+                thread.start()
+                handed_over = True
+                return last[0] if stale else PENDING
+            value = self.read(session)
+            self._keep(last, value, now, hint)
+            return value
+        finally:
+            if not handed_over:
+                self._reading.release()
+
+    def clear(self) -> None:
+        """Forget the kept reading (under the cache's lock): the next caller reads it."""
+        self.kept = None
+
+    def _keep(self, last: _Kept | None, value: Any, now: float, hint: Hashable) -> None:
+        with self.lock:
+            # A change noted meanwhile cleared the reading: leave it cleared.
+            if self.kept is last:
+                self.kept = (value, now, hint)
+
+    def _read_apart(self, engine: Engine, last: _Kept, now: float) -> None:
+        try:
+            with Session(engine) as session:
+                # The hint the caller read came from another transaction: read it again
+                # here, so that it comes before the value it is kept with.
+                hint = change_hint(session)
+                self._keep(last, self.read(session), now, hint)
+        except SQLAlchemyError:
+            # The next caller past ``within`` tries again; until then the kept reading
+            # stands, as while this one was running.
+            _log.exception("reading the %s failed", self.name.replace("-", " "))
+        finally:
+            self._reading.release()
+
+
 class AnalysisCache:
     """Values computed from the data, each kept while the stamp it was computed at holds.
 
@@ -108,11 +198,10 @@ class AnalysisCache:
         self._entries: OrderedDict[Hashable, tuple[Hashable, float, Any, Hashable]] = OrderedDict()
         self._lock = threading.Lock()
         self._computing: dict[Hashable, threading.Lock] = {}
-        # (stamp, when read, change hint read just before it)
-        self._stamp: tuple[DataStamp, float, Hashable] | None = None
-        self._mark: tuple[Hashable, float, Hashable] | None = None
-        self._stamp_reading = threading.Lock()
-        self._mark_reading = threading.Lock()
+        self._stamp = _Reading("data-stamp", self._read_stamp, self._lock)
+        self._mark = _Reading(
+            "write-mark", lambda session: write_mark(session, STAMPED_TABLES), self._lock
+        )
         self._noted: dict[str, int] = {}
         self._log: list[tuple[int, Changes]] = []
         self._sequence = 0
@@ -131,85 +220,15 @@ class AnalysisCache:
         """
         if self.share:
             self._learn_shared(session)
-        now = time.monotonic()
-        with self._lock:
-            last = self._stamp
-        if last is not None and now - last[1] < self.stamp_seconds:
-            return last[0]
-        # One request re-reads the stamp; requests arriving meanwhile use the previous
-        # reading rather than each running it too, so they see data at most one re-read
-        # older, as they would have just before it began.
-        if last is not None and not self._stamp_reading.acquire(blocking=False):
-            return last[0]
-        if last is None:
-            self._stamp_reading.acquire()
-        handed_over = False
-        try:
-            hint = change_hint(session)
-            if last is not None and hint is not None and hint == last[2]:
-                # Nothing committed since the hint the last reading was taken after.
-                self._keep_reading(last, last[0], now, hint)
-                return last[0]
-            bind = session.get_bind()
-            if last is not None and isinstance(bind, Engine):
-                thread = threading.Thread(
-                    target=self._read_apart,
-                    args=(bind, last, now),
-                    name="talentboard-stamp",
-                    daemon=True,
-                )
-                thread.start()
-                handed_over = True
-                return last[0]
-            return self._read(session, last, now, hint)
-        finally:
-            if not handed_over:
-                self._stamp_reading.release()
+        # Requests arriving while the stamp is read use the previous reading, so they see
+        # data at most one re-read older, as they would have just before it began.
+        stamp: DataStamp = self._stamp.get(session, self.stamp_seconds, stale=True)
+        return stamp
 
-    def _read(
-        self,
-        session: Session,
-        last: tuple[DataStamp, float, Hashable] | None,
-        now: float,
-        hint: Hashable,
-    ) -> DataStamp:
+    def _read_stamp(self, session: Session) -> DataStamp:
         read = data_stamp(session)
         with self._lock:
-            value = DataStamp(read.read, dict(self._noted))
-        self._keep_reading(last, value, now, hint)
-        return value
-
-    def _keep_reading(
-        self,
-        last: tuple[DataStamp, float, Hashable] | None,
-        value: DataStamp,
-        now: float,
-        hint: Hashable,
-    ) -> None:
-        with self._lock:
-            # A change noted meanwhile cleared the reading: leave it cleared.
-            if self._stamp is last:
-                self._stamp = (value, now, hint)
-
-    def _read_apart(
-        self,
-        engine: Engine,
-        last: tuple[DataStamp, float, Hashable],
-        now: float,
-    ) -> None:
-        """Read the stamp on this thread, with a session of its own (the request's may
-        be gone before it is done)."""
-        try:
-            with Session(engine) as session:
-                # The hint read by the request came from another transaction: read it
-                # again here, before the stamp, so that it comes before the stamp.
-                self._read(session, last, now, change_hint(session))
-        except SQLAlchemyError:
-            # The next request past ``stamp_seconds`` tries again; until then requests
-            # use the last reading, as while this one was running.
-            _log.exception("reading the data stamp failed")
-        finally:
-            self._stamp_reading.release()
+            return DataStamp(read.read, dict(self._noted))
 
     def _learn_shared(self, session: Session) -> None:
         """Note the tables other processes changed (``web.shared``), once per request."""
@@ -246,7 +265,7 @@ class AnalysisCache:
             self._sequence += 1
             self._log.append((self._sequence, stamped))
             del self._log[: -self.log_entries]
-            self._stamp = None
+            self._stamp.clear()
 
     @property
     def sequence(self) -> int:
@@ -374,67 +393,20 @@ class AnalysisCache:
 
     def write_mark(self, session: Session, within: float) -> Hashable:
         """``db.stamp.write_mark`` of the analysed tables, read again when the last
-        reading is older than ``within`` seconds (it reads every analysed table, about
-        a second at the all-levels scale on PostgreSQL) and the change hint read before
-        it has moved since.
-
-        A reading due for a check (``within`` finite) on a session bound to an engine is
-        taken on a thread of its own, and ``PENDING`` given meanwhile; a computation
-        (``within`` infinite) takes any reading there is, or reads one itself.
+        reading is older than ``within`` seconds and the change hint has moved since (it
+        reads every analysed table, about a second at the all-levels scale on
+        PostgreSQL). A check (``within`` finite) is given ``PENDING`` while a reading is
+        taken apart (``_Reading``); a computation (``within`` infinite) takes the kept
+        reading, or reads one itself.
         """
-        now = time.monotonic()
-        with self._lock:
-            last = self._mark
-        if last is not None and now - last[1] < within:
-            return last[0]
-        if not self._mark_reading.acquire(blocking=False):
-            if last is not None and math.isinf(within):
-                return last[0]
-            if math.isfinite(within):
-                return PENDING
-            self._mark_reading.acquire()
-        handed_over = False
-        try:
-            hint = change_hint(session)
-            if last is not None and hint is not None and hint == last[2]:
-                value = last[0]
-            else:
-                bind = session.get_bind()
-                if math.isfinite(within) and isinstance(bind, Engine):
-                    thread = threading.Thread(
-                        target=self._read_mark_apart,
-                        args=(bind, now),
-                        name="talentboard-write-mark",
-                        daemon=True,
-                    )
-                    thread.start()
-                    handed_over = True
-                    return PENDING
-                value = write_mark(session, STAMPED_TABLES)
-            with self._lock:
-                self._mark = (value, now, hint)
-            return value
-        finally:
-            if not handed_over:
-                self._mark_reading.release()
-
-    def _read_mark_apart(self, engine: Engine, now: float) -> None:
-        try:
-            with Session(engine) as session:
-                hint = change_hint(session)
-                value = write_mark(session, STAMPED_TABLES)
-            with self._lock:
-                self._mark = (value, now, hint)
-        except SQLAlchemyError:
-            _log.exception("reading the write mark failed")
-        finally:
-            self._mark_reading.release()
+        mark: Hashable = self._mark.get(session, within, stale=False)
+        return mark
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
-            self._stamp = None
-            self._mark = None
+            self._stamp.clear()
+            self._mark.clear()
 
 
 def keep_out_of_collections() -> None:
