@@ -335,16 +335,40 @@ def test_a_kept_answer_loads_neither_polars_nor_sqlalchemy(
     assert printed + "\n" == first[1]
 
 
-def test_the_plain_url_is_the_one_the_settings_give(monkeypatch: pytest.MonkeyPatch) -> None:
-    from talentboard.cli import stats
+def test_the_database_url_comes_from_the_option_then_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from talentboard.config import DEFAULT_DATABASE_URL, database_url
 
     monkeypatch.delenv("TALENTBOARD_DATABASE_URL", raising=False)
-    assert stats.DEFAULT_DATABASE_URL == DEFAULT_DATABASE_URL
-    assert stats._plain_url(None) == database_url(None)
-    assert stats._plain_url("sqlite:////data/a.db") == "sqlite:////data/a.db"
+    assert database_url(None) == DEFAULT_DATABASE_URL == "sqlite:///talentboard.db"
+    assert database_url("sqlite:////data/a.db") == "sqlite:////data/a.db"
     monkeypatch.setenv("TALENTBOARD_DATABASE_URL", "sqlite:////data/b.db")
-    assert stats._plain_url(None) == database_url(None) == "sqlite:////data/b.db"
+    assert database_url(None) == "sqlite:////data/b.db"
+    assert database_url("sqlite:////data/a.db") == "sqlite:////data/a.db"
+    monkeypatch.setenv("TALENTBOARD_DATABASE_URL", "postgres://u@h/db")
+    assert database_url(None) == "postgresql+psycopg://u@h/db"
+    # An empty value is no value; the name is matched in any case.
+    monkeypatch.setenv("TALENTBOARD_DATABASE_URL", "")
+    assert database_url(None) == DEFAULT_DATABASE_URL
+    monkeypatch.delenv("TALENTBOARD_DATABASE_URL")
+    monkeypatch.setenv("talentboard_database_url", "sqlite:////data/c.db")
+    assert database_url(None) == "sqlite:////data/c.db"
+
+
+def test_a_busy_timeout_that_is_not_a_number_of_seconds_is_refused_by_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from talentboard.config import sqlite_busy_timeout_seconds
+
+    monkeypatch.delenv("TALENTBOARD_SQLITE_BUSY_TIMEOUT_SECONDS", raising=False)
+    assert sqlite_busy_timeout_seconds() == 30.0
+    monkeypatch.setenv("TALENTBOARD_SQLITE_BUSY_TIMEOUT_SECONDS", "2.5")
+    assert sqlite_busy_timeout_seconds() == 2.5
+    for wrong in ("soon", "-1", "nan"):
+        monkeypatch.setenv("TALENTBOARD_SQLITE_BUSY_TIMEOUT_SECONDS", wrong)
+        with pytest.raises(ValueError, match="TALENTBOARD_SQLITE_BUSY_TIMEOUT_SECONDS"):
+            sqlite_busy_timeout_seconds()
 
 
 def test_a_kept_answer_found_through_the_database_skips_the_frames(

@@ -1,7 +1,7 @@
 """The CLI starts without loading the libraries only some commands need (issue 12).
 
 ``--help`` builds the whole Typer application, so every command module is imported: none
-may import Polars, SQLAlchemy, openpyxl, WeasyPrint or SciPy at its top. Each check runs
+may import Polars, SQLAlchemy, openpyxl, WeasyPrint, SciPy or Pydantic at its top. Each check runs
 in a new interpreter, so modules other tests imported do not count.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("polars", "sqlalchemy", "openpyxl", "weasyprint", "scipy")
+HEAVY = ("polars", "sqlalchemy", "openpyxl", "weasyprint", "scipy", "pydantic")
 
 BUILD_APP = """
 import json, sys

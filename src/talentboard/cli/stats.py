@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import os
 from typing import Annotated, Any
 
 import typer
@@ -46,32 +45,14 @@ def _dates(at: str | None, observed_from: str | None) -> tuple[dt.date, dt.date 
     return as_at, truncation
 
 
-# ``talentboard.config.DEFAULT_DATABASE_URL``, written out: the config module loads Pydantic.
-DEFAULT_DATABASE_URL = "sqlite:///talentboard.db"
-_URL_VARIABLE = "TALENTBOARD_DATABASE_URL"
-
-
-def _plain_url(db: str | None) -> str | None:
-    """The database URL as ``config.database_url`` finds it (``--db``, else the environment,
-    else the default), or None when only the settings library could tell for sure."""
-    if db:
-        return db
-    named = [name for name in os.environ if name.upper() == _URL_VARIABLE]
-    if not named:
-        return DEFAULT_DATABASE_URL
-    if named != [_URL_VARIABLE] or not os.environ[_URL_VARIABLE]:
-        return None
-    return os.environ[_URL_VARIABLE]
-
-
 def _kept_answer(db: str | None, question: tuple[Any, ...]) -> str | None:
     """The output kept for ``question`` beside a current snapshot of a SQLite database,
     found from the file alone (``frames.kept``): the command then loads neither SQLAlchemy
     nor Polars."""
+    from talentboard.config import database_url
     from talentboard.frames import kept
 
-    url = _plain_url(db)
-    path = kept.sqlite_path(url) if url is not None else None
+    path = kept.sqlite_path(database_url(db))
     if path is None or not kept.snapshots_enabled():
         return None
     folder = kept.current_sqlite_snapshot(path)
