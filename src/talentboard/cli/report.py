@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,11 +14,13 @@ import typer
 from talentboard.cli.app import CliError, app, end_process, engine_for
 from talentboard.cli.options import DbOption, at_option, parse_as_at, region_option
 from talentboard.reference import REGION_CODES, regions
+from talentboard.reports.chart_process import ChartProcess
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from talentboard.progress import Reporter
+    from talentboard.reports.model import Report
     from talentboard.reports.outlook import Outlook
 
 __all__ = ["FORMATS", "report"]
@@ -97,13 +100,6 @@ def report(
 ) -> None:
     """Write the board report on leadership stability, with disclosure control applied
     (for England or a region); a report for one organisation (--org) has its exact figures."""
-    from talentboard.db import session_factory
-    from talentboard.db.models import Organisation, Setting
-    from talentboard.frames import snapshot
-    from talentboard.frames.outcomes import load_indicators
-    from talentboard.progress import reporter
-    from talentboard.reports import build_report, render
-
     kind = FORMATS.get(out.suffix.lower())
     if kind is None:
         raise CliError(
@@ -123,12 +119,38 @@ def report(
     if ods_code is not None and outlook:
         raise CliError("--outlook: the outlook is forecast for England or a region, not --org", 2)
     as_at = parse_as_at(at)
+    document = _write(out, kind, as_at, region_code, ods_code, outlook, db)
+    typer.echo(f"Report written to {out} ({document.scope}, as at {as_at.isoformat()}).")
+    end_process()
+
+
+def _write(
+    out: Path,
+    kind: str,
+    as_at: dt.date,
+    region_code: str | None,
+    ods_code: str | None,
+    outlook: bool,
+    db: str | None,
+) -> Report:
+    """Build the report and write it to ``out``: ``talentboard report`` once its options
+    are checked."""
+    from talentboard.db import session_factory
+    from talentboard.db.models import Organisation, Setting
+    from talentboard.frames import snapshot
+    from talentboard.frames.outcomes import load_indicators
+    from talentboard.progress import reporter
+    from talentboard.reports import build_report, render
+
     engine = engine_for(db)
     if ods_code is not None:
         with session_factory(engine)() as session:
             if session.get(Organisation, ods_code) is None:
-                raise CliError(f"--org {org}: no organisation with this ODS code", exit_code=2)
-    with reporter() as progress:
+                raise CliError(f"--org {ods_code}: no organisation with this ODS code", exit_code=2)
+    # The charts' renderer starts once the libraries are loaded (started before, it slows
+    # their loading more than it gains), and is ready by the time the report is built.
+    drawing = ChartProcess.start() if kind in ("html", "pdf") else nullcontext()
+    with drawing as charts, reporter() as progress:
         progress.start("Reading the register", total=1)
         with session_factory(engine)() as session:
             frames = snapshot.register(session)
@@ -147,9 +169,8 @@ def report(
             outlook=ahead,
         )
         progress.start(f"Writing {kind.upper()}", total=1)
-        content = render(document, kind)
+        content = render(document, kind, charts)
         _write_atomically(out, content)
         progress.advance()
     engine.dispose()
-    typer.echo(f"Report written to {out} ({document.scope}, as at {as_at.isoformat()}).")
-    end_process()
+    return document

@@ -8,24 +8,47 @@ disclosure control; ``render`` turns the report into the bytes of a file.
 
 from __future__ import annotations
 
-from typing import Literal
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any, Literal
 
-from talentboard.reports.build import build_report
-from talentboard.reports.model import Report
+if TYPE_CHECKING:
+    from talentboard.reports.build import build_report
+    from talentboard.reports.chart_process import ChartProcess
+    from talentboard.reports.model import Report
 
 __all__ = ["Format", "Report", "build_report", "render"]
 
 Format = Literal["html", "pdf", "xlsx"]
 
 
-def render(report: Report, kind: str) -> bytes:
-    """The report as the bytes of an ``html``, ``pdf`` or ``xlsx`` file."""
+def __getattr__(name: str) -> Any:
+    # Loaded on first use, so the light modules here (``chart_process``) can be imported
+    # without Polars and the figures behind the report.
+    if name == "build_report":
+        from talentboard.reports.build import build_report
+
+        return build_report
+    if name == "Report":
+        from talentboard.reports.model import Report
+
+        return Report
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def render(report: Report, kind: str, charts: ChartProcess | None = None) -> bytes:
+    """The report as the bytes of an ``html``, ``pdf`` or ``xlsx`` file. ``charts``: a
+    process started earlier to render the charts in (``reports.chart_process``); without
+    one they are rendered here."""
     if kind == "html":
         from talentboard.reports.html import render_html
 
-        return render_html(report).encode("utf-8")
+        return render_html(report, drawn=_drawn(report, charts).result()).encode("utf-8")
     if kind == "pdf":
-        return _render_pdf(report)
+        drawn = _drawn(report, charts)
+        # WeasyPrint is imported while the charts render, in the process when there is one.
+        from talentboard.reports.pdf import render_pdf
+
+        return render_pdf(report, drawn=drawn.result())
     if kind == "xlsx":
         from talentboard.reports.xlsx import render_xlsx
 
@@ -33,22 +56,17 @@ def render(report: Report, kind: str) -> bytes:
     raise ValueError(f"unknown report format {kind!r}: html, pdf or xlsx")
 
 
-def _render_pdf(report: Report) -> bytes:
-    """The PDF, its charts rendered to SVG on a thread while WeasyPrint is imported.
-
-    vl-convert renders outside Python's interpreter lock, so the import (half a second)
-    and the rendering (a second for nine charts) overlap on a second core.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
+def _drawn(report: Report, charts: ChartProcess | None) -> Future[dict[str, str]]:
+    """The report's charts as SVG, by name: rendered in ``charts`` when given (the caller
+    goes on meanwhile), else here and now. A name used twice is left to be rendered where
+    it is placed."""
     from talentboard.reports.svg import render_svg
 
-    charts = [c for s in report.sections for c in s.charts]
-    names = [c.name for c in charts]
-    # By name: a name used twice is left to be rendered where it is placed.
-    specs = {c.name: c.spec for c in charts if names.count(c.name) == 1}
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        drawn = pool.submit(lambda: {name: render_svg(spec) for name, spec in specs.items()})
-        from talentboard.reports.pdf import render_pdf
-
-        return render_pdf(report, drawn=drawn.result())
+    every = [c for s in report.sections for c in s.charts]
+    names = [c.name for c in every]
+    specs = {c.name: c.spec for c in every if names.count(c.name) == 1}
+    if charts is not None:
+        return charts.submit(specs)
+    done: Future[dict[str, str]] = Future()
+    done.set_result({name: render_svg(spec) for name, spec in specs.items()})
+    return done

@@ -145,9 +145,10 @@ def _present_table(table: Table, *, id: str, number: str, printed: bool = False)
 _SVG_ID = re.compile(r'\bid="([^"]+)"')
 
 
-def _inline_svg(chart: ChartSpec) -> Markup:
-    """The chart's SVG, its internal ids made unique within the page."""
-    svg = render_svg(chart)
+def _inline_svg(chart: ChartSpec, drawn: Mapping[str, str]) -> Markup:
+    """The chart's SVG, its internal ids made unique within the page. ``drawn``: SVGs
+    already rendered, by chart name."""
+    svg = drawn[chart.name] if chart.name in drawn else render_svg(chart)
     svg = svg.removeprefix('<?xml version="1.0" encoding="utf-8"?>').strip()
     for found in set(_SVG_ID.findall(svg)):
         unique = f"{chart.name}-{found}"
@@ -177,7 +178,7 @@ def _present_chart(
         number=number,
         title=chart.title,
         description=chart.description,
-        svg=_inline_svg(chart) if charts == "svg" else None,
+        svg=_inline_svg(chart, drawn) if charts == "svg" else None,
         image=_svg_image(chart, drawn) if charts == "image" else None,
         table_id=f"data-{chart.name}",
         table_number=f"C{number}",
@@ -261,7 +262,7 @@ def render_html(
 
     ``printed``: the page the PDF is made from, where a long table shows the rows its
     ``printed`` rule picks (model.Table) and says so. ``drawn``: charts already rendered
-    to SVG, by name (as images only); the others are rendered here.
+    to SVG, by name; the others are rendered here.
     """
     css = files("talentboard.reports").joinpath("templates/report.css").read_text("utf-8")
     template = _environment().get_template("report.html.jinja")
