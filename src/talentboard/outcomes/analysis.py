@@ -21,6 +21,7 @@ from talentboard.outcomes.models import (
     OutcomeFit,
     cross_section,
     cross_section_sample,
+    latest_values,
     panel,
     panel_sample,
 )
@@ -43,6 +44,7 @@ class OutcomeInputs:
     indicators: IndicatorFrames
     _board: BoardRegister | None = None
     _exposures: dict[dt.date, pl.DataFrame] = field(default_factory=dict)
+    _latest: dict[tuple[str, dt.date], pl.DataFrame] = field(default_factory=dict)
 
     @property
     def board(self) -> BoardRegister:
@@ -54,6 +56,14 @@ class OutcomeInputs:
         if at not in self._exposures:
             self._exposures[at] = exposures_at(self.board, at)
         return self._exposures[at]
+
+    def latest(self, indicator: str, at: dt.date) -> pl.DataFrame:
+        """``models.latest_values`` of ``indicator`` at ``at``, worked out once: every
+        exposure's fit against the indicator reads it."""
+        key = (indicator, at)
+        if key not in self._latest:
+            self._latest[key] = latest_values(self.indicators.values, indicator, at)
+        return self._latest[key]
 
     def exposures_by_period(self, indicator: str, at: dt.date) -> pl.DataFrame:
         values = self.indicators.values
@@ -98,7 +108,13 @@ def fit_outcome(
         sample = panel_sample(organisations, by_period, values, indicator, exposure, at)
         return panel(sample, indicator, exposure, at)
     sample = cross_section_sample(
-        organisations, inputs.exposures(at), values, indicator, exposure, at
+        organisations,
+        inputs.exposures(at),
+        values,
+        indicator,
+        exposure,
+        at,
+        latest=inputs.latest(indicator, at),
     )
     return cross_section(sample, indicator, exposure, at)
 

@@ -116,14 +116,19 @@ def cross_section_sample(
     indicator: str,
     exposure: str,
     at: dt.date,
+    *,
+    latest: pl.DataFrame | None = None,
 ) -> Sample:
     """The organisations with an indicator value, an exposure, a kind and a headcount above 0.
 
     Organisations with either value but not all of them are left out and counted; so are
     those whose kind no other organisation in the sample shares (their own dummy would fit
     them exactly: they carry nothing about the exposure, and HC3 is undefined for them).
+    ``latest``: ``latest_values(values, indicator, at)`` when the caller has it.
     """
-    y = latest_values(values, indicator, at).select("ods_code", y="value")
+    if latest is None:
+        latest = latest_values(values, indicator, at)
+    y = latest.select("ods_code", y="value")
     x = exposures.select("ods_code", x=exposure).filter(pl.col("x").is_not_null())
     orgs = organisations.select("ods_code", "kind", "staff_headcount")
     candidates = y.join(x, on="ods_code", how="full", coalesce=True).join(
