@@ -13,8 +13,9 @@ header, and the same of its write-ahead log); on PostgreSQL the sum and the high
 inserting transaction ids (``xmin``) of the register tables' rows, which an insert or an
 update of any row changes.
 
-The stamp, and on PostgreSQL the mark, read every row of the big tables: at the all-levels
-scale the stamp takes about a third of a second on PostgreSQL. The **change hint**
+The stamp, and on PostgreSQL the mark, read every row of the big tables, each table once
+(a count and a highest id through the table's index): at the all-levels scale, on
+PostgreSQL, the stamp takes about a fifth of a second and the mark a third. The **change hint**
 (``change_hint``) tells, for almost nothing, that no write at all has been committed since
 it was read, so that a stamp or mark read after it still holds. On PostgreSQL it is the
 server's current snapshot (the transactions still in progress and the next to complete),
@@ -83,14 +84,38 @@ REGISTER_TABLES: tuple[str, ...] = (
 )
 
 
+# Read through an index rather than a scan of the table (the highest id is the last
+# entry of the primary key; SQLite counts a table through its smallest index).
+_INDEXED = ("COUNT(*)", "MAX(id)")
+
+
+def _one_scan_each(parts: Iterable[tuple[str, tuple[str, ...]]]) -> str:
+    """One query giving each table's ``expressions``, in order, each table scanned at most
+    once: the expressions that need a scan are read together, and ``_INDEXED`` ones on
+    their own (a scalar subquery per expression would scan the table for each)."""
+    columns: list[str] = []
+    scans: list[str] = []
+    for table, expressions in parts:
+        scanned = [e for e in expressions if e not in _INDEXED]
+        if scanned and "COUNT(*)" in expressions:
+            scanned.insert(0, "COUNT(*)")
+        name = f"read_{len(scans)}"
+        if scanned:
+            listed = ", ".join(f"{e} AS c{i}" for i, e in enumerate(scanned))
+            scans.append(f"(SELECT {listed} FROM {table}) AS {name}")
+        for expression in expressions:
+            if expression in scanned:
+                columns.append(f"{name}.c{scanned.index(expression)}")
+            else:
+                columns.append(f"(SELECT {expression} FROM {table})")
+    sql = "SELECT " + ", ".join(columns)
+    return sql + (" FROM " + " CROSS JOIN ".join(scans) if scans else "")
+
+
 def _stamp_sql(tables: Iterable[str]) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], str]:
     chosen = set(tables)
     stamped = tuple((table, extra) for table, extra in _STAMPED if table in chosen)
-    sql = "SELECT " + ", ".join(
-        f"(SELECT {expression} FROM {table})"
-        for table, extra in stamped
-        for expression in ("COUNT(*)", *extra)
-    )
+    sql = _one_scan_each((table, ("COUNT(*)", *extra)) for table, extra in stamped)
     return stamped, sql
 
 
@@ -180,10 +205,7 @@ def write_mark(session: Session, tables: Iterable[str] = REGISTER_TABLES) -> tup
     """
     backend = _backend(session)
     if backend == "postgresql":
-        sums = ", ".join(
-            f"(SELECT SUM(xmin::text::bigint) FROM {table}), "
-            f"(SELECT MAX(xmin::text::bigint) FROM {table})"
-            for table in tables
-        )
-        return tuple(session.execute(text(f"SELECT {sums}")).one())
+        xmin = "xmin::text::bigint"
+        sql = _one_scan_each((table, (f"SUM({xmin})", f"MAX({xmin})")) for table in tables)
+        return tuple(session.execute(text(sql)).one())
     return _sqlite_mark(session, backend)
