@@ -156,3 +156,34 @@ def test_while_the_write_mark_is_read_apart_the_value_is_given_as_it_is() -> Non
     assert cache.get("register", "stamp", compute, lambda _within: PENDING) == 1
     assert compute.runs == 1
     assert cache.get("register", "stamp", compute, lambda _within: "mark 2") == 2
+
+
+def test_files_are_bounded_by_their_total_size_and_analysis_entries_stay() -> None:
+    cache = AnalysisCache(max_file_bytes=1_000)
+    cache.get("figures", "stamp", lambda: {"vacancy": 0.08})
+    for name in ("a", "b", "c"):
+        cache.get(("report", name), "stamp", lambda: b"x" * 400)
+    kept = dict(cache._entries)
+    # 1,200 bytes of files: the oldest file goes; the older analysis entry stays.
+    assert ("report", "a") not in kept
+    assert ("report", "b") in kept
+    assert ("report", "c") in kept
+    assert kept["figures"][2] == {"vacancy": 0.08}
+    assert cache._file_bytes == 800
+    # Reading a file makes it the most recently used: the next one pushes "c" out.
+    assert cache.get(("report", "b"), "stamp", lambda: b"never drawn") == b"x" * 400
+    cache.get(("report", "d"), "stamp", lambda: b"y" * 500)
+    assert ("report", "c") not in cache._entries
+    assert ("report", "b") in cache._entries
+    assert cache._file_bytes == 900
+    # A file drawn again in place counts once; one larger than the bound is not kept.
+    cache.get(("report", "d"), "other stamp", lambda: b"z" * 100)
+    assert cache._file_bytes == 500
+    assert cache.get(("report", "e"), "stamp", lambda: b"w" * 2_000) == b"w" * 2_000
+    assert ("report", "e") not in cache._entries
+    assert ("report", "b") in cache._entries
+    assert ("report", "d") in cache._entries
+    assert cache._file_bytes == 500
+    assert "figures" in cache._entries
+    cache.clear()
+    assert cache._file_bytes == 0

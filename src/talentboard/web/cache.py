@@ -180,6 +180,7 @@ class AnalysisCache:
         ttl_seconds: float = 60.0,
         max_entries: int = 4096,
         stamp_seconds: float = 2.0,
+        max_file_bytes: int = 128 * 2**20,
         *,
         freeze: bool = False,
         log_entries: int = 256,
@@ -192,6 +193,11 @@ class AnalysisCache:
         # the first reading, which only sets where counting starts.
         self._counters: dict[str, int] | None = None
         self.max_entries = max_entries
+        # Values that are files (a board report, about 0.2 MB as PDF) are also bounded by
+        # their total size: past it the least recently used files go, and the analysis
+        # entries stay.
+        self.max_file_bytes = max_file_bytes
+        self._file_bytes = 0
         self.stamp_seconds = stamp_seconds
         self.log_entries = log_entries
         # key: (stamp, when kept, value, write mark read before computing it)
@@ -284,6 +290,29 @@ class AnalysisCache:
                 if number > sequence:
                     merged.merge(changes)
             return merged
+
+    def _keep(self, key: Hashable, entry: tuple[Hashable, float, Any, Hashable]) -> None:
+        """Keep ``entry`` as the most recently used, then drop the least recently used
+        entries past ``max_entries``, and the least recently used files past
+        ``max_file_bytes`` (the new one last; one larger than the bound is not kept). Called
+        with the lock held."""
+        replaced = self._entries.pop(key, None)
+        if replaced is not None:
+            self._file_bytes -= _file_size(replaced[2])
+        if _file_size(entry[2]) > self.max_file_bytes:
+            return  # larger than the whole bound: not kept, and nothing dropped for it
+        self._entries[key] = entry
+        self._entries.move_to_end(key)
+        self._file_bytes += _file_size(entry[2])
+        while len(self._entries) > self.max_entries:
+            _, dropped = self._entries.popitem(last=False)
+            self._file_bytes -= _file_size(dropped[2])
+        if self._file_bytes > self.max_file_bytes:
+            files = [k for k, kept in self._entries.items() if _file_size(kept[2])]
+            for oldest in files:
+                self._file_bytes -= _file_size(self._entries.pop(oldest)[2])
+                if self._file_bytes <= self.max_file_bytes:
+                    break
 
     def _fresh(self, key: Hashable, stamp: Hashable) -> tuple[bool, Any]:
         entry = self._entries.get(key)
@@ -380,10 +409,7 @@ class AnalysisCache:
                 before = mark(math.inf) if mark is not None else None
                 result, computed = update(stale), True
             with self._lock:
-                self._entries[key] = (stamp, time.monotonic(), result, before)
-                self._entries.move_to_end(key)
-                while len(self._entries) > self.max_entries:
-                    self._entries.popitem(last=False)
+                self._keep(key, (stamp, time.monotonic(), result, before))
                 self._computing.pop(key, None)
         finally:
             guard.release()
@@ -405,8 +431,14 @@ class AnalysisCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._file_bytes = 0
             self._stamp.clear()
             self._mark.clear()
+
+
+def _file_size(value: object) -> int:
+    """The size of a value that is a file's content (bytes), else 0."""
+    return len(value) if isinstance(value, bytes | bytearray) else 0
 
 
 def keep_out_of_collections() -> None:
