@@ -391,21 +391,26 @@ def _counts_table(
 
 
 def _with_shares(table: pl.DataFrame) -> pl.DataFrame:
-    """The figures that are ratios of the counts."""
+    """The figures that are ratios of the counts: each whose counts ``table`` holds (all of
+    them in ``figures_frame``; the charted ones in ``stability.series``)."""
     board_share = _share("board_voting_bme", "board_voting_known")
     workforce_share = _share("_weighted", "workforce_headcount")
-    return table.with_columns(
-        orgs_with_exec_vacancy_share=_share("orgs_with_exec_vacancy", "orgs_with_exec_posts"),
-        exec_vacancy_rate=_share("exec_posts_vacant", "exec_posts"),
-        interim_cover_share=_share("exec_posts_interim", "exec_posts"),
-        appointed_within_3y_share=_share("appointed_within_3y", "current_holders"),
-        turnover_rate_12m=pl.when(pl.col("holders_12m_ago") + pl.col("current_holders") > 0)
+    shares = {
+        "orgs_with_exec_vacancy_share": _share("orgs_with_exec_vacancy", "orgs_with_exec_posts"),
+        "exec_vacancy_rate": _share("exec_posts_vacant", "exec_posts"),
+        "interim_cover_share": _share("exec_posts_interim", "exec_posts"),
+        "appointed_within_3y_share": _share("appointed_within_3y", "current_holders"),
+        "turnover_rate_12m": pl.when(pl.col("holders_12m_ago") + pl.col("current_holders") > 0)
         .then(pl.col("ended_12m") / ((pl.col("holders_12m_ago") + pl.col("current_holders")) / 2))
         .otherwise(None),
-        forced_exit_share_12m=_share("forced_exits_12m", "ended_12m"),
-        bme_share_board_voting=board_share,
-        bme_share_workforce=workforce_share,
-        wres9_gap_pp=100 * (board_share - workforce_share),
+        "forced_exit_share_12m": _share("forced_exits_12m", "ended_12m"),
+        "bme_share_board_voting": board_share,
+        "bme_share_workforce": workforce_share,
+        "wres9_gap_pp": 100 * (board_share - workforce_share),
+    }
+    held = set(table.columns)
+    return table.with_columns(
+        **{name: share for name, share in shares.items() if set(share.meta.root_names()) <= held}
     )
 
 

@@ -184,14 +184,8 @@ def series_figures(
     ):
         table = table.join(part, on=KEY, how="left")
     table = table.with_columns(pl.col(SERIES_COUNTS).fill_null(0).cast(pl.Int64))
-    # ``_with_shares`` works out every share of ``figures_frame``, so that each figure has
-    # one definition. The counts only the shares not charted rest on are not worked out
-    # here: they stand in as zeros, and those shares (null) are dropped.
-    uncharted = [c for c in COUNT_COLUMNS if c not in SERIES_COUNTS]
-    table = table.with_columns(
-        *(pl.lit(0, dtype=pl.Int64).alias(c) for c in uncharted),
-        _weighted=pl.lit(None, dtype=pl.Float64),
-    )
+    # ``_with_shares`` works out the shares whose counts are here, as ``figures_frame``
+    # does, so that each figure has one definition.
     figures = _with_shares(table.collect())
     # Back to the days asked for, in their order (a day asked for twice comes twice).
     order = pl.DataFrame(
