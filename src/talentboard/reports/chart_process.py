@@ -2,10 +2,11 @@
 
 vl-convert holds Python's interpreter lock while it renders, and its JavaScript runtime
 takes about half a second to start in every process that renders. ``talentboard report``
-therefore starts a small Python process (``ChartProcess.start``) first thing: it loads
-vl-convert and starts the runtime while the command imports its libraries and builds the
-report; the charts are then rendered there (``submit``), on the machine's other core,
-while the command imports WeasyPrint and lays out the page. The process loads nothing
+therefore starts a small Python process (``ChartProcess.start``) once its own libraries
+are loaded (started before, the runtime's start slowed that loading more than it gained):
+it loads vl-convert and starts the runtime while the command builds the report; the
+charts are then rendered there (``submit``), on the machine's other core, while the
+command imports WeasyPrint. The process loads nothing
 but vl-convert, reads one chart per line on its standard input and answers one SVG per
 line, and ends when its input closes.
 

@@ -145,10 +145,15 @@ def _present_table(table: Table, *, id: str, number: str, printed: bool = False)
 _SVG_ID = re.compile(r'\bid="([^"]+)"')
 
 
+def _svg(chart: ChartSpec, drawn: Mapping[str, str]) -> str:
+    """The chart's SVG: from ``drawn`` (SVGs already rendered, by chart name), else
+    rendered now."""
+    return drawn[chart.name] if chart.name in drawn else render_svg(chart)
+
+
 def _inline_svg(chart: ChartSpec, drawn: Mapping[str, str]) -> Markup:
-    """The chart's SVG, its internal ids made unique within the page. ``drawn``: SVGs
-    already rendered, by chart name."""
-    svg = drawn[chart.name] if chart.name in drawn else render_svg(chart)
+    """The chart's SVG, its internal ids made unique within the page."""
+    svg = _svg(chart, drawn)
     svg = svg.removeprefix('<?xml version="1.0" encoding="utf-8"?>').strip()
     for found in set(_SVG_ID.findall(svg)):
         unique = f"{chart.name}-{found}"
@@ -164,8 +169,8 @@ def _inline_svg(chart: ChartSpec, drawn: Mapping[str, str]) -> Markup:
 
 def _svg_image(chart: ChartSpec, drawn: Mapping[str, str]) -> str:
     """The chart's SVG as a ``data:`` URL: a document of its own, so its ids need no
-    renaming. ``drawn``: SVGs already rendered, by chart name."""
-    svg = drawn[chart.name] if chart.name in drawn else render_svg(chart)
+    renaming."""
+    svg = _svg(chart, drawn)
     encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return f"data:image/svg+xml;base64,{encoded}"
 
