@@ -6,7 +6,8 @@ In one run, on the national all-levels demo in SQLite (``--sqlite``) and, with
 
 (a) the command as a user runs it, in a new process: wall time, CPU time (user + system)
     and peak resident memory (``wait4``), with the register read by the Arrow reader (the
-    default) and by the session reader (the previous path, which ``load_register`` keeps for
+    default, without SQLAlchemy on a plain URL) and by the session reader through a
+    SQLAlchemy session (the previous path, which ``load_register`` keeps for
     uncommitted work);
 (b) in one process, the read alone: ``load_register`` with each reader, against a plain
     fetch of the same columns of the same five tables (``sqlite3`` / psycopg
@@ -71,10 +72,12 @@ COLUMNS = {
         "id",
     ),
 }
-# Patches the default reader before the CLI imports load_register, so (a) can run the
+# Takes the command through a session (the path without SQLAlchemy switched off) and
+# patches the default reader before the CLI imports load_register, so (a) can run the
 # command unchanged with the previous path.
 SESSION_READER = (
     "import functools, sys; import talentboard.frames.register as r; "
+    "import talentboard.frames.plain as p; p.open_source = lambda url: None; "
     "r.load_register = functools.partial(r.load_register, reader='session'); "
     "from talentboard.cli import main; sys.argv[0] = 'talentboard'; main()"
 )
@@ -375,9 +378,10 @@ Each command in a new process, as a user runs it: `talentboard stats --at demo -
 --format json --db URL` on the national all-levels demo (`talentboard demo --scale
 all-levels --seed 1`), with register snapshots off (`TALENTBOARD_SNAPSHOT=off`) unless
 said: every run reads the database. The command reads only the columns and rows its
-figures use (`load_register(columns=..., rows="board")`). "Session reader" is the same
-command with `load_register` patched to the reader it keeps for uncommitted work (the same
-columns and rows); "snapshots on, none kept yet" is a user's first run, which also takes
+figures use (`load_register(columns=..., rows="board")`); on a plain URL it opens the
+database without SQLAlchemy or psycopg (`frames.plain`). "Session reader" is the same
+command through a SQLAlchemy session, with `load_register` patched to the reader it keeps
+for uncommitted work (the same columns and rows); "snapshots on, none kept yet" is a user's first run, which also takes
 the data stamp and writes the snapshot; "before" is an earlier version of the program,
 run from its own source tree. All print the same JSON (checked).
 

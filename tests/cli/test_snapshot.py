@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from talentboard.db import make_engine, upgrade
 from talentboard.db.stamp import write_mark
-from talentboard.frames import snapshot
+from talentboard.frames import plain, snapshot
 from talentboard.frames.register import POSTS_SCHEMA, RegisterFrames, load_register
 from tests.conftest import Run
 from tests.stability.fixtures import board_register
@@ -49,14 +49,22 @@ def url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def database_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Each time the snapshot falls back to reading the register from the database."""
+    """Each time the snapshot falls back to reading the register from the database,
+    through a session or (a plain URL, ``frames.plain``) without one."""
     reads: list[str] = []
+    for source in (snapshot._SessionSource, plain.PlainSource):
 
-    def counted(session: Session, **options: Any) -> RegisterFrames:
-        reads.append("register")
-        return load_register(session, **options)
+        def counted(
+            self: snapshot.RegisterSource,
+            columns: Any,
+            rows: Any,
+            load: Any = source.load,
+        ) -> RegisterFrames:
+            reads.append("register")
+            frames: RegisterFrames = load(self, columns, rows)
+            return frames
 
-    monkeypatch.setattr(snapshot, "load_register", counted)
+        monkeypatch.setattr(source, "load", counted)
     return reads
 
 

@@ -4,13 +4,11 @@ connection where uncommitted work must be seen; both give the same frames."""
 from __future__ import annotations
 
 import sqlite3
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
 import pytest
-from sqlalchemy import Engine, make_url, text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from talentboard.db import make_engine, upgrade
@@ -26,32 +24,6 @@ from tests.frames.registers import RegisterBuilder, d
 from tests.frames.test_register import small_register
 
 TABLES = ("organisations", "ratings", "posts", "people", "appointments")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def own_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """A new, empty, migrated database of its own (data is committed in it, so it cannot be
-    the shared test database), on each backend."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'register.db'}")
-        upgrade(engine)
-        yield engine
-        engine.dispose()
-        return
-    base: str = request.getfixturevalue("postgres_url")
-    admin = make_engine(base, isolation_level="AUTOCOMMIT")
-    name = f"talentboard_readers_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(make_url(base).set(database=name).render_as_string(hide_password=False))
-    try:
-        upgrade(engine)
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def committed(engine: Engine, builder: RegisterBuilder) -> None:

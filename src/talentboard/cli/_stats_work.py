@@ -14,16 +14,19 @@ import importlib
 import threading
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from sqlalchemy.orm import Session
 
 from talentboard.cli.app import engine_for
 from talentboard.cli.stats import OutputFormat
-from talentboard.frames import kept, snapshot
+from talentboard.config import database_url
+from talentboard.frames import kept, plain, snapshot
 from talentboard.frames.register import RegisterFrames
 from talentboard.stability.groups import BOARD_COLUMNS
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = ["run"]
 
@@ -64,20 +67,40 @@ def _load_frames(
 ) -> tuple[RegisterFrames | None, Path | None, str | None]:
     """The register and the snapshot folder it matches (None when there is none); or, when
     an answer to ``question`` is kept in the snapshot matching the data, that answer alone
-    (the frames are not read). ``preload`` is started once the frames are to be read."""
+    (the frames are not read). ``preload`` is started once the frames are to be read.
+
+    A plain database URL is read without SQLAlchemy (``frames.plain``); any other, or one
+    that cannot be opened so or whose schema is not current, through a session, which
+    reports what is wrong."""
+    source = plain.open_source(database_url(db))
+    if source is not None:
+        with source:
+            if source.schema_is_current():
+                return _frames_from(source, question, columns, preload)
+    from sqlalchemy.orm import Session
+
     engine = engine_for(db)
     try:
         with Session(engine) as session:
-            place = snapshot.locate(session)
-            if place is not None and question is not None:
-                answer = kept.answer(place.folder, question)
-                if answer is not None:
-                    return None, place.folder, answer
-            preload.start()
-            frames, folder = snapshot.register_kept(session, place, columns, rows="board")
-            return frames, folder, None
+            return _frames_from(session, question, columns, preload)
     finally:
         engine.dispose()
+
+
+def _frames_from(
+    source: snapshot.RegisterSource | Session,
+    question: tuple[Any, ...] | None,
+    columns: dict[str, tuple[str, ...]],
+    preload: _Preload,
+) -> tuple[RegisterFrames | None, Path | None, str | None]:
+    place = snapshot.locate(source)
+    if place is not None and question is not None:
+        answer = kept.answer(place.folder, question)
+        if answer is not None:
+            return None, place.folder, answer
+    preload.start()
+    frames, folder = snapshot.register_kept(source, place, columns, rows="board")
+    return frames, folder, None
 
 
 def run(

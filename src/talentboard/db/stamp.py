@@ -27,24 +27,31 @@ moment. A hint that moved without a write costs a fresh stamp, never a stale one
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, text
-from sqlalchemy.orm import Session
-
-from talentboard.db.engine import sqlite_wrote
 from talentboard.db.filemark import sqlite_file_mark
+
+if TYPE_CHECKING:
+    # Loaded by the functions that take a session; ``read_data_stamp`` and
+    # ``read_postgresql_mark`` run on any connection, without SQLAlchemy.
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "REGISTER_TABLES",
     "STAMPED_TABLES",
     "DataStamp",
+    "OneRow",
     "change_hint",
     "data_stamp",
+    "read_data_stamp",
+    "read_postgresql_mark",
     "write_mark",
 ]
+
+OneRow = Callable[[str], Sequence[Any]]
+"""Runs a query and gives its one row."""
 
 # Tables the analysis and the cached page sections read, with expressions that change when
 # their rows are added, removed or edited.
@@ -108,7 +115,8 @@ def _one_scan_each(parts: Iterable[tuple[str, tuple[str, ...]]]) -> str:
                 columns.append(f"{name}.c{scanned.index(expression)}")
             else:
                 columns.append(f"(SELECT {expression} FROM {table})")
-    sql = "SELECT " + ", ".join(columns)
+    # Each named: some drivers (ADBC, into Polars) refuse two columns of one name.
+    sql = "SELECT " + ", ".join(f"{column} AS v{i}" for i, column in enumerate(columns))
     return sql + (" FROM " + " CROSS JOIN ".join(scans) if scans else "")
 
 
@@ -137,11 +145,22 @@ class DataStamp:
 
 def data_stamp(session: Session, tables: Iterable[str] | None = None) -> DataStamp:
     """The stamp of every analysed table (or of ``tables`` only), in one query."""
+    return read_data_stamp(_one_row(session), tables)
+
+
+def read_data_stamp(one_row: OneRow, tables: Iterable[str] | None = None) -> DataStamp:
+    """``data_stamp``, its query run by ``one_row`` (on a connection of the caller's)."""
     stamped, sql = _ALL if tables is None else _stamp_sql(tables)
-    row = iter(session.execute(text(sql)).one())
+    row = iter(one_row(sql))
     return DataStamp(
         {table: tuple(next(row) for _ in range(1 + len(extra))) for table, extra in stamped}
     )
+
+
+def _one_row(session: Session) -> OneRow:
+    from sqlalchemy import text
+
+    return lambda sql: tuple(session.execute(text(sql)).one())
 
 
 def change_hint(session: Session) -> tuple[Any, ...] | None:
@@ -159,12 +178,14 @@ def change_hint(session: Session) -> tuple[Any, ...] | None:
     if backend == "postgresql":
         if (session.get_bind().dialect.server_version_info or (0,)) < (13,):
             return None  # the functions below came with PostgreSQL 13
-        snapshot, own = session.execute(
-            text("SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned()")
-        ).one()
+        snapshot, own = _one_row(session)(
+            "SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned()"
+        )
         # A transaction that has written sees its own writes, which no hint shows (and a
         # rollback would take back): no hint inside one.
         return None if own is not None else ("snapshot", snapshot)
+    from talentboard.db.engine import sqlite_wrote
+
     mark = _sqlite_mark(session, backend)
     if mark is None or sqlite_wrote(session.connection()) is not False:
         return None
@@ -184,6 +205,8 @@ def _backend(session: Session) -> str:
 
 
 def _url(session: Session) -> Any:
+    from sqlalchemy import Connection
+
     bind = session.get_bind()
     return bind.engine.url if isinstance(bind, Connection) else bind.url
 
@@ -205,7 +228,16 @@ def write_mark(session: Session, tables: Iterable[str] = REGISTER_TABLES) -> tup
     """
     backend = _backend(session)
     if backend == "postgresql":
-        xmin = "xmin::text::bigint"
-        sql = _one_scan_each((table, (f"SUM({xmin})", f"MAX({xmin})")) for table in tables)
-        return tuple(session.execute(text(sql)).one())
+        return read_postgresql_mark(_one_row(session), tables)
     return _sqlite_mark(session, backend)
+
+
+def read_postgresql_mark(
+    one_row: OneRow, tables: Iterable[str] = REGISTER_TABLES
+) -> tuple[Any, ...]:
+    """``write_mark`` of a PostgreSQL database, its query run by ``one_row``. The sums are
+    read as ``bigint`` (a sum of ``bigint`` is ``numeric``, which drivers give as a
+    ``Decimal`` or as text), so that every driver gives the same integers."""
+    xmin = "xmin::text::bigint"
+    expressions = (f"CAST(SUM({xmin}) AS BIGINT)", f"MAX({xmin})")
+    return tuple(one_row(_one_scan_each((table, expressions) for table in tables)))

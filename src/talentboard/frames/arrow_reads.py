@@ -34,7 +34,7 @@ from typing import Any
 
 import polars as pl
 
-__all__ = ["SPLIT_ROWS", "TableQuery", "read_postgresql", "read_sqlite"]
+__all__ = ["SPLIT_ROWS", "TableQuery", "read_postgresql", "read_sqlite", "scalar_row"]
 
 # Below this many rows a table is read in one piece: splitting it gains less than the
 # connection it costs.
@@ -65,7 +65,8 @@ def _fetch(cursor: Any, query: str, batch_rows: int | None = None) -> pl.DataFra
     return frame
 
 
-def _scalar_row(connection: Any, query: str) -> tuple[Any, ...]:
+def scalar_row(connection: Any, query: str) -> tuple[Any, ...]:
+    """The first row ``query`` gives on an ADBC ``connection``, as Python values."""
     with closing(connection.cursor()) as cursor:
         # Through Polars: the DB-API fetch methods of ADBC need pyarrow, which Polars does not.
         return _fetch(cursor, query).row(0)
@@ -86,13 +87,13 @@ def _parts(
     ordered = f"SELECT {spec.select} FROM {spec.table}"
     if spec.where:
         chosen = f"FROM {spec.table} WHERE {spec.where}"
-        rows = _scalar_row(connection, f"SELECT count(*) {chosen}")[0] if count else 0
+        rows = scalar_row(connection, f"SELECT count(*) {chosen}")[0] if count else 0
         return [_Part(name, f"SELECT {spec.select} {chosen} ORDER BY {spec.key}", int(rows))]
     if not spec.integer_key:
-        (rows,) = _scalar_row(connection, f"SELECT count(*) FROM {spec.table}")
+        (rows,) = scalar_row(connection, f"SELECT count(*) FROM {spec.table}")
         return [_Part(name, f"{ordered} ORDER BY {spec.key}", int(rows))]
     bounds = f"SELECT min({spec.key}), max({spec.key}) FROM {spec.table}"
-    low, high = _scalar_row(connection, bounds)
+    low, high = scalar_row(connection, bounds)
     if low is None or high is None:
         return [_Part(name, f"{ordered} ORDER BY {spec.key}", 0)]
     # Keys are database ids, dense enough that the key span stands in for the row count.
@@ -180,7 +181,7 @@ def read_sqlite(
                 closing(adbc_driver_sqlite.dbapi.connect(uri, autocommit=False))
             )
             # Pins this connection's read snapshot now, before any table is read.
-            _scalar_row(connection, "SELECT count(*) FROM sqlite_master")
+            scalar_row(connection, "SELECT count(*) FROM sqlite_master")
             return connection
 
         return _read_parts(
@@ -211,7 +212,7 @@ def read_postgresql(
             return connection
 
         first = connect()
-        (snapshot,) = _scalar_row(first, "SELECT pg_export_snapshot()")
+        (snapshot,) = scalar_row(first, "SELECT pg_export_snapshot()")
         return _read_parts(
             tables,
             first,

@@ -18,14 +18,17 @@ import datetime as dt
 import io
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
-from sqlalchemy import URL, Connection, text
-from sqlalchemy.orm import Session
 
 from talentboard import vocab
 from talentboard.frames import arrow_reads
+
+if TYPE_CHECKING:
+    # Loaded by the functions that take a session: ``read_arrow`` reads without SQLAlchemy.
+    from sqlalchemy import URL
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "APPOINTMENTS_SCHEMA",
@@ -41,6 +44,7 @@ __all__ = [
     "covers",
     "load_register",
     "positions_at",
+    "read_arrow",
     "reader_for",
     "segment_at",
     "spells",
@@ -337,16 +341,28 @@ def load_register(
     too. Objects added to the session but not yet flushed are seen by neither reader, as
     before.
     """
-    wanted = wanted_schemas(columns)
-    dialect = session.get_bind().dialect.name
-    where = {name: _where(rows, name, dialect) for name in _TABLES}
     if reader == "session" or (reader == "auto" and reader_for(session) == "session"):
+        wanted = wanted_schemas(columns)
+        dialect = session.get_bind().dialect.name
         return RegisterFrames(
-            **{name: _read_table(session, name, wanted[name], where[name]) for name in _TABLES}
+            **{
+                name: _read_table(session, name, wanted[name], _where(rows, name, dialect))
+                for name in _TABLES
+            }
         )
+    url = _bound_url(session)
+    if url.get_backend_name() == "postgresql":
+        uri = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        return read_arrow("postgresql", uri, columns=columns, rows=rows)
+    return read_arrow("sqlite", _sqlite_file(url) or "", columns=columns, rows=rows)
+
+
+def _bound_url(session: Session) -> URL:
+    from sqlalchemy import Connection
+
     bind = session.get_bind()
-    url = bind.engine.url if isinstance(bind, Connection) else bind.url
-    return _read_arrow(url, wanted, where)
+    url: URL = bind.engine.url if isinstance(bind, Connection) else bind.url
+    return url
 
 
 def reader_for(session: Session) -> Literal["arrow", "session"]:
@@ -355,9 +371,10 @@ def reader_for(session: Session) -> Literal["arrow", "session"]:
 
 
 def _arrow_sees_everything(session: Session) -> bool:
+    from sqlalchemy import Connection, text
+
     bind = session.get_bind()
-    engine = bind.engine if isinstance(bind, Connection) else bind
-    url = engine.url
+    url = _bound_url(session)
     if url.get_backend_name() == "sqlite" and not _sqlite_file(url):
         return False
     if url.get_backend_name() not in ("sqlite", "postgresql"):
@@ -392,10 +409,18 @@ def _arrow_select(dialect: str, columns: dict[str, str], schema: dict[str, pl.Da
     return ", ".join(parts)
 
 
-def _read_arrow(
-    url: URL, wanted: dict[str, dict[str, pl.DataType]], where: dict[str, str]
+def read_arrow(
+    dialect: Literal["sqlite", "postgresql"],
+    database: str,
+    *,
+    columns: Columns | None = None,
+    rows: Rows = "all",
 ) -> RegisterFrames:
-    dialect = url.get_backend_name()
+    """The register as ``load_register`` reads it with the Arrow reader, from the SQLite
+    file at ``database`` or the PostgreSQL database at the libpq URI ``database``, on
+    connections of its own (committed data only), without SQLAlchemy."""
+    wanted = wanted_schemas(columns)
+    where = {name: _where(rows, name, dialect) for name in _TABLES}
     queries = {
         name: arrow_reads.TableQuery(
             table=table,
@@ -409,10 +434,9 @@ def _read_arrow(
         for name, (table, key, columns) in _TABLES.items()
     }
     if dialect == "postgresql":
-        uri = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        raw = arrow_reads.read_postgresql(uri, queries)
+        raw = arrow_reads.read_postgresql(database, queries)
     else:
-        raw = arrow_reads.read_sqlite(_sqlite_file(url) or "", queries)
+        raw = arrow_reads.read_sqlite(database, queries)
     return RegisterFrames(
         **{name: _typed(raw[name], wanted[name], _TABLES[name][0]) for name in _TABLES}
     )

@@ -34,6 +34,7 @@ every row of the large tables).
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import hashlib
 import logging
@@ -42,11 +43,9 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
-from sqlalchemy import Connection, make_url
-from sqlalchemy.orm import Session
 
 from talentboard.db.stamp import REGISTER_TABLES, data_stamp, write_mark
 from talentboard.frames.kept import (
@@ -71,7 +70,19 @@ from talentboard.frames.register import (
     wanted_schemas,
 )
 
-__all__ = ["clear", "register", "snapshot_dir", "snapshots_enabled"]
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+__all__ = [
+    "Place",
+    "RegisterSource",
+    "clear",
+    "locate",
+    "register",
+    "register_kept",
+    "snapshot_dir",
+    "snapshots_enabled",
+]
 
 log = logging.getLogger(__name__)
 
@@ -88,14 +99,74 @@ _PREFIX = "register-"
 _ROWS_FILE = "rows"
 
 
-def _database_folder(session: Session) -> Path:
-    bind = session.get_bind()
-    url = bind.engine.url if isinstance(bind, Connection) else bind.url
-    identity = url.render_as_string(hide_password=True)
-    if url.get_backend_name() == "sqlite" and url.database:
-        # The same file named two ways is one database.
-        identity = str(make_url(identity).set(database=os.path.realpath(url.database)))
-    return database_folder_for(identity)
+class RegisterSource(abc.ABC):
+    """A database the register is read from and its snapshot looked up for: a session
+    (``locate(session)``), or a connection made without SQLAlchemy (``frames.plain``)."""
+
+    dialect: str
+
+    @abc.abstractmethod
+    def arrow_reads_all(self) -> bool:
+        """Whether the Arrow reader sees all the source sees (``frames.register.reader_for``):
+        only then is a snapshot kept or used."""
+
+    @abc.abstractmethod
+    def identity(self) -> str:
+        """The database's URL, password left out (a SQLite file's path made absolute and
+        real): what names its snapshot folder."""
+
+    @abc.abstractmethod
+    def write_mark(self) -> Any:
+        """``db.stamp.write_mark`` of the register tables (None when there is none)."""
+
+    @abc.abstractmethod
+    def register_stamp(self) -> tuple[Any, ...]:
+        """``db.stamp.data_stamp`` of the register tables."""
+
+    @abc.abstractmethod
+    def end_reads(self) -> None:
+        """End the read transaction the mark and stamp were read in, if any."""
+
+    @abc.abstractmethod
+    def load(self, columns: Columns | None, rows: Rows) -> RegisterFrames:
+        """``frames.register.load_register`` with these columns and rows."""
+
+
+class _SessionSource(RegisterSource):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.dialect = session.get_bind().dialect.name
+
+    def arrow_reads_all(self) -> bool:
+        return reader_for(self.session) == "arrow"
+
+    def identity(self) -> str:
+        from sqlalchemy import Connection, make_url
+
+        bind = self.session.get_bind()
+        url = bind.engine.url if isinstance(bind, Connection) else bind.url
+        identity: str = url.render_as_string(hide_password=True)
+        if url.get_backend_name() == "sqlite" and url.database:
+            # The same file named two ways is one database.
+            identity = str(make_url(identity).set(database=os.path.realpath(url.database)))
+        return identity
+
+    def write_mark(self) -> Any:
+        return write_mark(self.session)
+
+    def register_stamp(self) -> tuple[Any, ...]:
+        return data_stamp(self.session, REGISTER_TABLES).of(REGISTER_TABLES)
+
+    def end_reads(self) -> None:
+        # Only reads were made: ending them leaves the session as it was given.
+        self.session.rollback()
+
+    def load(self, columns: Columns | None, rows: Rows) -> RegisterFrames:
+        return load_register(self.session, columns=columns, rows=rows)
+
+
+def _source(session: Session | RegisterSource) -> RegisterSource:
+    return session if isinstance(session, RegisterSource) else _SessionSource(session)
 
 
 def _layout() -> str:
@@ -103,10 +174,9 @@ def _layout() -> str:
     return repr((FORMAT, schemas))
 
 
-def _key(session: Session, mark: Any) -> str:
+def _key(source: RegisterSource, mark: Any) -> str:
     """The name of the snapshot that matches the data now (``mark``, its write mark)."""
-    stamp = data_stamp(session, REGISTER_TABLES).of(REGISTER_TABLES)
-    text = repr((_layout(), stamp, mark))
+    text = repr((_layout(), source.register_stamp(), mark))
     layout = hashlib.sha256(_layout().encode()).hexdigest()[:8]
     return f"{_PREFIX}{hashlib.sha256(text.encode()).hexdigest()[:32]}-{layout}"
 
@@ -226,29 +296,29 @@ class Place:
     mark: Any
 
 
-def locate(session: Session) -> Place | None:
+def locate(session: Session | RegisterSource) -> Place | None:
     """Where the snapshot matching the data now is kept (it may not exist yet), or None
     when the session gets no snapshot (snapshots off, a session that may have written, a
     database with no write mark). Ends the session's read transaction."""
-    if not snapshots_enabled() or reader_for(session) != "arrow":
+    source = _source(session)
+    if not snapshots_enabled() or not source.arrow_reads_all():
         return None
-    mark = write_mark(session)
+    mark = source.write_mark()
     if mark is None:
-        session.rollback()
+        source.end_reads()
         return None
-    database = _database_folder(session)
+    database = database_folder_for(source.identity())
     folder = None
-    if session.get_bind().dialect.name == "sqlite":
+    if source.dialect == "sqlite":
         folder = _kept_by_mark(database, mark)
     if folder is None:
-        folder = database / _key(session, mark)
-    # Only reads were made: ending them leaves the session as it was given.
-    session.rollback()
+        folder = database / _key(source, mark)
+    source.end_reads()
     return Place(database, folder, mark)
 
 
 def register_kept(
-    session: Session,
+    session: Session | RegisterSource,
     place: Place | Literal["locate"] | None = "locate",
     columns: Columns | None = None,
     rows: Rows = "all",
@@ -262,10 +332,11 @@ def register_kept(
     that may have written reads the database as before (a snapshot holds committed data
     only, as the Arrow reader sees it).
     """
+    source = _source(session)
     if place == "locate":
-        place = locate(session)
+        place = locate(source)
     if place is None:
-        return load_register(session, columns=columns, rows=rows), None
+        return source.load(columns, rows), None
     wanted = _wanted(columns)
     reading, reading_rows = wanted, rows
     if place.folder.is_dir():
@@ -283,7 +354,7 @@ def register_kept(
                 # Read what the snapshot holds as well, so that the new one holds both.
                 reading = {name: held_columns[name] + wanted[name] for name in wanted}
                 reading_rows = "all" if "all" in (rows, held_rows) else rows
-    frames = load_register(session, columns=reading, rows=reading_rows)
+    frames = source.load(reading, reading_rows)
     try:
         _write(place.database, place.folder.name, place.mark, frames, reading_rows)
     except OSError as exc:
