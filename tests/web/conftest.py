@@ -58,8 +58,11 @@ def make_app(session: Session, **overrides: object) -> FastAPI:
 
 
 @pytest.fixture
-def app(session: Session, world: World) -> FastAPI:
-    return make_app(session)
+def app(session: Session, world: World) -> Iterator[FastAPI]:
+    application = make_app(session)
+    yield application
+    # What the server's lifespan would do at its end (these clients do not run it).
+    application.state.chart_process.close()
 
 
 def csrf_of(html: str) -> str:

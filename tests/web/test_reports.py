@@ -4,16 +4,21 @@ its exact figures for those who may see them, and the download's ready signal.""
 from __future__ import annotations
 
 import io
+import os
 import re
 from typing import Any
 
 import openpyxl
 import pytest
+from fastapi import FastAPI
 from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.testclient import TestClient
 
 from talentboard.db.models import Organisation
+from talentboard.reports import svg
+from talentboard.reports.chart_process import KeptChartProcess
 from talentboard.web.routes import reports as reports_route
 from tests.web.conftest import ClientFor
 from tests.web.test_cache_changes import _alice_leaves_through_the_form
@@ -184,3 +189,57 @@ def test_a_report_is_drawn_once_while_the_data_is_unchanged(
     assert drawn == ["R1H", "R1H", "R1H"]
     assert "100.0%" in after.text
     assert after.content != first.content
+
+
+def _charts_in(html: str) -> int:
+    return len(re.findall(r"<svg\b", html))
+
+
+def test_report_charts_render_in_the_workers_chart_process(
+    app: FastAPI, client_for: ClientFor, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server keeps one chart process, which draws every chart (none is rendered in
+    the server); one that has stopped is started again."""
+    rendered_here: list[object] = []
+    monkeypatch.setattr(svg, "render_svg", rendered_here.append)
+    kept: KeptChartProcess = app.state.chart_process
+    assert kept.current is None, "no process before the first report"
+    client = client_for("national")
+    assert client.get("/reports/board.xlsx").status_code == 200
+    assert kept.current is None, "a workbook has no charts to draw"
+    first = client.get("/reports/board.html")
+    assert first.status_code == 200
+    process = kept.current
+    assert process is not None
+    assert process.running
+    assert process._process is not None
+    assert process._process.pid != os.getpid()
+    assert _charts_in(first.text) >= 3
+    # The process dies: the next report starts another one.
+    process._process.kill()
+    process._process.wait()
+    again = client.get("/reports/board.html", params={"region": "Y56"})
+    assert again.status_code == 200
+    assert _charts_in(again.text) >= 3
+    assert kept.current is not process
+    assert kept.current is not None
+    assert kept.current.running
+    assert rendered_here == []
+
+
+def test_the_server_ends_its_chart_process_when_it_stops(
+    app: FastAPI, client_for: ClientFor, world: World
+) -> None:
+    kept: KeptChartProcess = app.state.chart_process
+    with TestClient(app) as running:
+        running.cookies = client_for("national").cookies
+        assert running.get("/reports/board.html").status_code == 200
+        process = kept.current
+        assert process is not None
+        assert process.running
+    assert not process.running
+    assert kept.get() is None
+    # Charts are then drawn in the server itself, as before.
+    later = client_for("national").get("/reports/board.html", params={"region": "Y56"})
+    assert later.status_code == 200
+    assert _charts_in(later.text) >= 3

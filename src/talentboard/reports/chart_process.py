@@ -15,6 +15,11 @@ process renders with no base URL allowed, as ``render_svg`` does. Where the proc
 cannot be started or stops answering, and for a chart it could not render, the chart is
 rendered in this process instead: the SVG is the same either way, and an error is the
 one ``render_svg`` raises.
+
+The web app keeps one such process for as long as it runs (``KeptChartProcess``): a
+report's charts then render outside the server process, whose other requests are not held
+up while vl-convert holds the lock (about half a second for the first report a worker
+draws, as the runtime starts, and a little for each chart after).
 """
 
 from __future__ import annotations
@@ -24,11 +29,12 @@ import json
 import select
 import subprocess
 import sys
+import threading
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO, Any
 
-__all__ = ["READY_SECONDS", "WORKER", "ChartProcess"]
+__all__ = ["READY_SECONDS", "WORKER", "ChartProcess", "KeptChartProcess"]
 
 # How long the process may take to get ready (it takes about half a second) before the
 # charts are rendered here instead.
@@ -177,3 +183,42 @@ class ChartProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class KeptChartProcess:
+    """One ``ChartProcess`` kept for the life of a long-running program (the web app):
+    started when first asked for, started again when it has stopped, ended by ``close``.
+    Safe to use from several threads; their charts take turns in the one process."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._current: ChartProcess | None = None
+        self._closed = False
+
+    def get(self) -> ChartProcess | None:
+        """The running process, started now if there is none (None once closed: the
+        charts are then rendered by the caller)."""
+        with self._lock:
+            if self._closed:
+                return None
+            stopped = self._current
+            if stopped is not None and stopped.running:
+                return stopped
+            self._current = current = ChartProcess.start()
+        if stopped is not None:
+            # Waits for any drawing still using it (which renders in its own process now).
+            stopped.close()
+        return current
+
+    @property
+    def current(self) -> ChartProcess | None:
+        """The process started last, if any (it may have stopped since)."""
+        return self._current
+
+    def close(self) -> None:
+        """End the process; later drawings render their charts themselves."""
+        with self._lock:
+            self._closed = True
+            current, self._current = self._current, None
+        if current is not None:
+            current.close()

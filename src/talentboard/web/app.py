@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,6 +16,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from talentboard import __version__
 from talentboard.db import make_engine, reading, session_factory, writing
+from talentboard.reports.chart_process import KeptChartProcess
 from talentboard.web import metrics, shared
 from talentboard.web.cache import AnalysisCache, NoteChanges, keep_out_of_collections
 from talentboard.web.csrf import API_PREFIX, CsrfError, verify_csrf
@@ -61,6 +64,7 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         dependencies=[Depends(verify_csrf)],
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -82,6 +86,8 @@ def create_app(
     if serving:
         metrics.instrument_pool(engine)
     app.state.oidc = OidcClient(settings) if settings.single_sign_on else None
+    # Board reports' charts render in a process of their own, started at the first report.
+    app.state.chart_process = KeptChartProcess()
 
     app.add_middleware(
         SessionMiddleware,
@@ -109,6 +115,12 @@ def create_app(
     if serving:
         keep_out_of_collections()
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.chart_process.close()
 
 
 def _is_api(request: Request) -> bool:

@@ -217,7 +217,10 @@ def board_report(
             demo=demo,
             outlook=outlook,
         )
-        return render_report(report, extension)
+        # The charts render in the worker's chart process (``reports.chart_process``),
+        # so that this worker's other requests are not held up meanwhile.
+        charts = request.app.state.chart_process.get() if extension != "xlsx" else None
+        return render_report(report, extension, charts)
 
     # The file depends on the area, the date and the data alone (nothing of the caller's,
     # whose right to it was checked above), so it is kept with the data: the board pack a
