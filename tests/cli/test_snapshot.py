@@ -11,10 +11,7 @@ from __future__ import annotations
 import csv
 import importlib
 import json
-import os
 import stat
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +25,7 @@ from talentboard.db import make_engine, upgrade
 from talentboard.db.stamp import write_mark
 from talentboard.frames import plain, snapshot
 from talentboard.frames.register import POSTS_SCHEMA, RegisterFrames, load_register
+from tests.cli_run import run_in_new_process
 from tests.conftest import Run
 from tests.stability.fixtures import board_register
 
@@ -320,27 +318,13 @@ def test_a_kept_answer_loads_neither_polars_nor_sqlalchemy(
 ) -> None:
     """Printing a kept answer needs the file's write mark and the answer file only."""
     first = run(*STATS, "--db", url)
-    code = (
-        "import json, sys\n"
-        "from talentboard.cli import main\n"
-        "try:\n"
-        f"    main({[*STATS, '--db', url]!r})\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print(json.dumps(sorted({n.split('.')[0] for n in sys.modules} & "
-        "{'polars', 'sqlalchemy', 'numpy', 'scipy', 'alembic'})))\n"
+    printed, loaded = run_in_new_process(
+        [*STATS, "--db", url],
+        {"polars", "sqlalchemy", "numpy", "scipy", "alembic"},
+        {"TALENTBOARD_SNAPSHOT_DIR": str(snapshot_dir)},
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-        env={**os.environ, "TALENTBOARD_SNAPSHOT_DIR": str(snapshot_dir)},
-    )
-    printed, _, loaded = done.stdout.rstrip("\n").rpartition("\n")
-    assert json.loads(loaded) == []
-    assert printed + "\n" == first[1]
+    assert loaded == []
+    assert printed == first[1]
 
 
 def test_the_database_url_comes_from_the_option_then_the_environment(

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from talentboard.db import make_engine
 from talentboard.frames import plain, snapshot
 from talentboard.frames.kept import mark_text
 from talentboard.frames.register import load_register
+from tests.cli_run import run_in_new_process
 from tests.conftest import Run
 from tests.frames.test_register import small_register
 from tests.frames.test_register_readers import assert_same_frames, committed
@@ -162,25 +161,11 @@ def test_stats_on_a_plain_url_loads_neither_sqlalchemy_nor_psycopg(
     query = "?timeout=5" if sqlite else "?options=-csearch_path%3Dpublic"
     through_session = run(*STATS, "--db", url + query)
     assert through_session[0] == 0, through_session[2]
-    code = (
-        "import json, sys\n"
-        "from talentboard.cli import main\n"
-        "try:\n"
-        f"    main({[*STATS, '--db', url]!r})\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print(json.dumps(sorted({n.split('.')[0] for n in sys.modules} & "
-        "{'sqlalchemy', 'psycopg', 'alembic', 'polars'})))\n"
+    printed, loaded = run_in_new_process(
+        [*STATS, "--db", url],
+        {"sqlalchemy", "psycopg", "alembic", "polars"},
+        {"TALENTBOARD_SNAPSHOT": "off"},
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-        env={**os.environ, "TALENTBOARD_SNAPSHOT": "off"},
-    )
-    printed, _, loaded = done.stdout.rstrip("\n").rpartition("\n")
-    assert json.loads(loaded) == ["polars"]
-    assert printed + "\n" == through_session[1]
+    assert loaded == ["polars"]
+    assert printed == through_session[1]
     assert "TST01" in json.loads(printed)["by"]["org"]
