@@ -381,9 +381,10 @@ said: every run reads the database. The command reads only the columns and rows 
 figures use (`load_register(columns=..., rows="board")`); on a plain URL it opens the
 database without SQLAlchemy or psycopg (`frames.plain`). "Session reader" is the same
 command through a SQLAlchemy session, with `load_register` patched to the reader it keeps
-for uncommitted work (the same columns and rows); "snapshots on, none kept yet" is a user's first run, which also takes
-the data stamp and writes the snapshot; "before" is an earlier version of the program,
-run from its own source tree. All print the same JSON (checked).
+for uncommitted work (the same columns and rows); "snapshots on, none kept yet" is a
+user's first run, which also takes the data stamp and writes the snapshot; "before" is an
+earlier version of the program, run from its own source tree. All print the same JSON
+(checked).
 
 | run | wall | CPU | peak RSS |
 |---|---:|---:|---:|

@@ -12,9 +12,9 @@ Only plain database URLs are taken this way: ``sqlite:///PATH`` with no query, a
 ``postgresql://`` (``postgres://``, ``postgresql+psycopg://``) with a user, host, optional
 port and database made of letters, digits, dots, dashes and underscores (a password too),
 and parameters such as ``?sslmode=require`` (libpq reads them as psycopg does), each named
-once with such a value. Anything else, a database that cannot be opened, or a schema that is missing or not
-current gives None or False, and the command takes its usual path, which explains the
-problem as it always has.
+once with such a value. Anything else, a database that cannot be opened, or a schema that
+is missing or not current gives None or False, and the command takes its usual path,
+which explains the problem as it always has.
 """
 
 from __future__ import annotations
