@@ -13,7 +13,9 @@ Results go to this script's section of benchmarks/RESULTS.md.
 
 Then, for the current code, one more process per format runs the command's steps one by
 one (the same calls ``talentboard report`` makes) and times each: where the time goes,
-from starting Python to the process having ended, CPU time beside wall time.
+from starting Python to the process having ended, CPU time beside wall time; for the
+PDF, WeasyPrint's step is split again into its parts (parsing, styles, boxes, layout,
+painting, fonts, writing, and the cycle collections among them).
 
     .venv/bin/python benchmarks/report_national.py [--db sqlite:////tmp/rep_nat.db]
         [--runs 3] [--previous REV] [--formats pdf,xlsx,html] [--no-phases]
@@ -56,6 +58,47 @@ marks = [("Python started", time.time(), time.process_time())]
 def mark(name):
     marks.append((name, time.time(), time.process_time()))
 db, kind, out = sys.argv[1:4]
+
+# Wall seconds inside WeasyPrint's step, by part: its functions wrapped in timers (a few
+# hundred calls: no measurable overhead), collections timed by gc.callbacks.
+def _time_weasyprint_parts():
+    import gc
+    import pydyf
+    import weasyprint
+    import weasyprint.document
+    import weasyprint.layout.block
+    import weasyprint.pdf
+    import weasyprint.svg
+    parts = {}
+    def timed(owner, name, part):
+        function = getattr(owner, name)
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                parts[part] = parts.get(part, 0.0) + time.perf_counter() - started
+        setattr(owner, name, wrapper)
+    timed(weasyprint.HTML, "__init__", "parse")
+    timed(weasyprint.document.Document, "_render", "render")
+    timed(weasyprint.document, "get_all_computed_styles", "cascade")
+    timed(weasyprint.document, "build_formatting_structure", "boxes")
+    timed(weasyprint.layout.block, "grid_layout", "grid")
+    timed(weasyprint.layout.block, "table_wrapper_width", "table widths")
+    timed(weasyprint.layout.block, "table_layout", "tables")
+    timed(weasyprint.document.Page, "paint", "paint")
+    timed(weasyprint.svg.SVG, "draw", "svg")
+    timed(weasyprint.pdf, "build_fonts_dictionary", "fonts")
+    timed(pydyf.PDF, "write", "write")
+    collecting = []
+    def collection(phase, info):
+        if phase == "start":
+            collecting.append(time.perf_counter())
+        elif collecting:
+            parts["gc"] = parts.get("gc", 0.0) + time.perf_counter() - collecting.pop()
+    gc.callbacks.append(collection)
+    return parts
+
 from talentboard.cli.app import engine_for
 from talentboard.cli.options import parse_as_at
 from talentboard.db import session_factory
@@ -97,6 +140,7 @@ else:
         mark(f"Waiting for the rest of {len(charts)} charts (the chart process)")
         page = html.render_html(report, charts="image", printed=True, drawn=drawn)
         mark("The HTML page (Jinja)")
+        parts = _time_weasyprint_parts()
         content = pdf.html_to_pdf(page)
         mark("WeasyPrint: style, lay out, paint, write")
     process.close()
@@ -104,7 +148,11 @@ open(out, "wb").write(content)
 mark("File written")
 import resource
 children = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"marks": marks, "children_cpu": children.ru_utime + children.ru_stime}))
+print(json.dumps({
+    "marks": marks,
+    "children_cpu": children.ru_utime + children.ru_stime,
+    "weasyprint": parts if kind == "pdf" else {},
+}))
 import os
 os._exit(0)  # as the command ends (cli/app.py, end_process)
 """
@@ -184,9 +232,12 @@ def _run(db: str, out: Path, pythonpath: Path | None) -> Run:
     return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def _phases(db: str, kind: str, out: Path) -> list[tuple[str, float, float]]:
+def _phases(
+    db: str, kind: str, out: Path
+) -> tuple[list[tuple[str, float, float]], dict[str, float]]:
     """Each step of one report run: (step, wall seconds, CPU seconds), the last step the
-    process's ending (interpreter and module teardown), from the process's own usage."""
+    process's ending (interpreter and module teardown), from the process's own usage;
+    and for a PDF, the wall seconds of the parts of WeasyPrint's step."""
     started = time.time()
     process = subprocess.Popen(
         [sys.executable, "-c", _STEPS, db, kind, str(out)],
@@ -208,7 +259,41 @@ def _phases(db: str, kind: str, out: Path) -> list[tuple[str, float, float]]:
         # Its wall time is spent beside the steps above, on the other core.
         steps.append(("The chart process (its own CPU time, beside the steps)", 0.0, children))
     steps.append(("Process ending (teardown)", ended - marks[-1][1], cpu - marks[-1][2] - children))
-    return steps
+    return steps, printed["weasyprint"]
+
+
+def _weasyprint_table(steps: list[tuple[str, float, float]], parts: dict[str, float]) -> list[str]:
+    """WeasyPrint's step in parts (the step's wall time from the step table)."""
+    if not parts:
+        return []
+    total = sum(w for name, w, _ in steps if name.startswith("WeasyPrint:"))
+    get = parts.get
+    layout = get("render", 0.0) - get("cascade", 0.0) - get("boxes", 0.0)
+    rows = [
+        ("Parsing the HTML", get("parse", 0.0)),
+        ("Styles (cascade, computed values)", get("cascade", 0.0)),
+        ("Boxes", get("boxes", 0.0)),
+        ("Layout and pagination", layout),
+        ("  of which the headline grid", get("grid", 0.0)),
+        ("  of which table column widths", get("table widths", 0.0)),
+        ("  of which tables laid out", get("tables", 0.0)),
+        ("Painting", get("paint", 0.0)),
+        ("  of which the SVG charts", get("svg", 0.0)),
+        ("Fonts subset and embedded", get("fonts", 0.0)),
+        ("PDF serialised and compressed", get("write", 0.0)),
+        ("Cycle collections (Python's gc), within the above", get("gc", 0.0)),
+    ]
+    counted = sum(w for name, w in rows if not name.startswith((" ", "Cycle")))
+    rows.append(("Everything else (fonts loaded, metadata, links)", total - counted))
+    return [
+        "WeasyPrint's step in parts (same run, wall time):",
+        "",
+        "| Part | Wall (s) |",
+        "|---|---:|",
+        *(f"| {name} | {w:.2f} |" for name, w in rows),
+        f"| **WeasyPrint's step** | **{total:.2f}** |",
+        "",
+    ]
 
 
 def _phase_table(kind: str, steps: list[tuple[str, float, float]]) -> list[str]:
@@ -278,11 +363,13 @@ def main() -> None:
                     run = _run(args.db, work / f"board.{kind}", tree)
                     results.setdefault((kind, label), []).append(run)
                     print(f"{kind} {label}: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU", flush=True)
-        phases = (
+        measured = (
             {}
             if args.no_phases
             else {kind: _phases(args.db, kind, work / f"steps.{kind}") for kind in kinds}
         )
+        phases = {kind: steps for kind, (steps, _) in measured.items()}
+        parts = {kind: found for kind, (_, found) in measured.items()}
         load_after = os.getloadavg()
     command = " ".join(["python", "benchmarks/report_national.py", *sys.argv[1:]])
     rows = [_row(label, kind, results[kind, label]) for kind in kinds for label in trees]
@@ -306,6 +393,7 @@ def main() -> None:
             "less than the wall time. HTML is the step PDF and the browser share.",
             "",
             *(line for kind, steps in phases.items() for line in _phase_table(kind, steps)),
+            *_weasyprint_table(phases.get("pdf", []), parts.get("pdf", {})),
             *_pdf_floor(phases.get("pdf")),
         ]
     )

@@ -149,3 +149,30 @@ def test_the_pdf_is_the_same_where_the_machine_has_no_fonts(pdf: bytes, tmp_path
     environment = {**os.environ, "FONTCONFIG_FILE": str(config)}
     subprocess.run([sys.executable, "-c", code, str(out)], cwd=ROOT, env=environment, check=True)
     assert out.read_bytes() == pdf
+
+
+def test_the_headline_figures_are_two_equal_columns(pdf: bytes) -> None:
+    """The headline figures sit in two columns of equal width, in reading order: the
+    label of each odd-numbered figure at the left margin, each even-numbered one's at
+    the middle of the text block plus half the gap (report.css, ``.headlines``)."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        pages = [document[i].get_textpage() for i in range(len(document))]
+        (page,) = [p for p in pages if p.get_text_range().lstrip().startswith("Headline figures")]
+        labels = ["Organisations with an executive vacancy", "Executive vacancy rate"]
+        labels += ["Interim cover", "Median tenure of executive directors"]
+        lefts = []
+        for label in labels:
+            searcher = page.search(label, match_case=True, match_whole_word=True)
+            found = searcher.get_next()
+            assert found is not None, label
+            lefts.append(page.get_charbox(found[0])[0])
+        width, _ = document[0].get_size()
+    finally:
+        document.close()
+    mm = 72 / 25.4
+    margin, text_width = 16 * mm, width - 32 * mm
+    # 5px of border and 0.8rem of padding before the label; 0.8rem of gap (10pt print).
+    inset = 5 * 0.75 + 0.8 * 10
+    first, second = margin + inset, margin + (text_width + 0.8 * 10) / 2 + inset
+    assert lefts == pytest.approx([first, second, first, second], abs=1.0)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import gc
 import io
 import re
 import subprocess
 import sys
+import tempfile
 from html import unescape
 from html.parser import HTMLParser
 from io import BytesIO
@@ -214,6 +216,47 @@ def test_the_pdf_reads_a_data_url() -> None:
     src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
     pdf = html_to_pdf(f'<html><body><img src="{src}" alt="a square"></body></html>')
     assert pdf.startswith(b"%PDF")
+
+
+def test_weasyprint_works_with_the_cycle_collector_paused() -> None:
+    """No collection while WeasyPrint works (each full one walked every object the
+    command had loaded), then one of the youngest generation, and the collector on."""
+    page = render_html(sample_report(), charts="image", printed=True)
+    started: list[int] = []
+
+    def record(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started.append(info["generation"])
+
+    assert gc.isenabled()
+    gc.callbacks.append(record)
+    try:
+        pdf = html_to_pdf(page)
+    finally:
+        gc.callbacks.remove(record)
+    assert pdf.startswith(b"%PDF")
+    assert gc.isenabled()
+    assert started == [0]
+
+
+def test_a_cycle_collector_switched_off_is_left_off() -> None:
+    gc.disable()
+    try:
+        html_to_pdf("<html><body><p>Switched off</p></body></html>")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_no_temporary_font_folder_is_left_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WeasyPrint keeps the fonts of a PDF in a temporary folder that it deletes when
+    its font configuration is freed: freed before html_to_pdf returns, not left to a
+    collection that a command ending at once (cli.app.end_process) never has."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    html_to_pdf(render_html(sample_report(), charts="image", printed=True))
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_font_is_decompressed_once_and_kept(

@@ -16,14 +16,24 @@ PDF, so each is decompressed once and kept as TrueType in ``font_cache()``
 the hash of the WOFF2 file it came from: a changed font file is decompressed afresh,
 the PDF is the same with or without the cache, and deleting the folder is always safe.
 Where the folder cannot be written, fonts are decompressed for each PDF.
+
+Python's cycle collector is paused while WeasyPrint works (``_collector_paused``).
+WeasyPrint makes hundreds of thousands of short-lived objects, which set off hundreds
+of collections, and in ``talentboard report`` each of the full ones walks every object
+the command has loaded too (the register, Polars, Altair): about 0.3 s of a national
+PDF, an eighth of WeasyPrint's time, went on collections. Paused, the cycles WeasyPrint
+leaves wait until the PDF is written, and then one collection of the youngest
+generation (where everything made meanwhile still is) frees them.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -99,21 +109,47 @@ class _PackageFontsOnly(URLFetcher):  # type: ignore[misc]
         raise FatalURLFetchingError(f"the report refers to {shown}: it must be self-contained")
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for the block, then back on, if it was on, with
+    one collection of the youngest generation.
+
+    The switch is the process's: with two PDFs drawn at once (web app threads), the
+    first to finish turns it back on, which costs the other time, never correctness;
+    it is only left off when it was off before.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+            # What the block made is all in the youngest generation: its cycles go
+            # now, among them the FontConfiguration whose finaliser deletes the
+            # fonts' temporary folder (``talentboard report`` ends without a
+            # collection, and before this left a folder behind in the temporary
+            # directory for every PDF).
+            gc.collect(0)
+
+
 def html_to_pdf(html: str) -> bytes:
     """A self-contained HTML document as PDF bytes, set in the package's fonts."""
     if not (FONTS / "arimo-latin-400-normal.woff2").is_file():
         raise FileNotFoundError(f"the report fonts are missing from {FONTS}: run 'make setup'")
-    fetcher = _PackageFontsOnly(fail_on_errors=True)
-    font_config = FontConfiguration()
-    fonts = CSS(
-        string=FONT_FACES.read_text("utf-8"),
-        base_url=FONT_FACES.parent.as_uri() + "/",
-        url_fetcher=fetcher,
-        font_config=font_config,
-    )
-    charts = CSS(string=_CHART_IMAGES, font_config=font_config)
-    document = HTML(string=html, url_fetcher=fetcher, base_url=None)
-    pdf: bytes = document.write_pdf(stylesheets=[fonts, charts], font_config=font_config)
+    with _collector_paused():
+        fetcher = _PackageFontsOnly(fail_on_errors=True)
+        font_config = FontConfiguration()
+        fonts = CSS(
+            string=FONT_FACES.read_text("utf-8"),
+            base_url=FONT_FACES.parent.as_uri() + "/",
+            url_fetcher=fetcher,
+            font_config=font_config,
+        )
+        charts = CSS(string=_CHART_IMAGES, font_config=font_config)
+        document = HTML(string=html, url_fetcher=fetcher, base_url=None)
+        pdf: bytes = document.write_pdf(stylesheets=[fonts, charts], font_config=font_config)
+        del document, fonts, charts, font_config, fetcher
     return pdf
 
 
