@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from talentboard.db import make_engine
 from talentboard.frames import plain, snapshot
-from talentboard.frames.kept import mark_text
 from talentboard.frames.register import load_register
 from tests.cli_run import run_in_new_process
 from tests.conftest import Run
@@ -103,7 +102,8 @@ def test_the_same_frames_and_snapshot_as_through_a_session(own_engine: Engine) -
         # The same folder: the key (data stamp and write mark) is the same, value for
         # value and type for type (its text is hashed).
         assert ours.folder == theirs.folder
-        assert mark_text(ours.mark) == mark_text(theirs.mark)
+        assert ours.mark == theirs.mark
+        assert ours.hint == theirs.hint
         assert_same_frames(source.load(None, "all"), load_register(session))
         assert_same_frames(source.load(None, "board"), load_register(session, rows="board"))
 
@@ -169,3 +169,61 @@ def test_stats_on_a_plain_url_loads_neither_sqlalchemy_nor_psycopg(
     assert loaded == ["polars"]
     assert printed == through_session[1]
     assert "TST01" in json.loads(printed)["by"]["org"]
+
+
+def test_a_postgresql_snapshot_is_found_by_the_change_hint_alone(
+    own_postgres_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While no write is committed, the snapshot is found by the hint read before its key,
+    without the write mark's and the data stamp's queries, by either path; a commit moves
+    the hint, and the key is taken again."""
+    committed(own_postgres_engine, small_register())
+    url = _url(own_postgres_engine)
+    with plain.open_source(url) as source:  # type: ignore[union-attr]
+        hint = source.change_hint()
+        _, folder = snapshot.register_kept(source)
+    assert hint is not None
+    assert hint[0] == "snapshot"
+    assert folder is not None
+    assert (folder / "hint").read_text(encoding="utf-8") == repr(hint)
+
+    def unread(self: object, *_: object) -> None:
+        raise AssertionError("the write mark or the data stamp was read")
+
+    with monkeypatch.context() as patched:
+        for source_kind in (plain.PlainSource, snapshot._SessionSource):
+            patched.setattr(source_kind, "write_mark", unread)
+            patched.setattr(source_kind, "register_stamp", unread)
+        with plain.open_source(url) as source:  # type: ignore[union-attr]
+            found = snapshot.locate(source)
+        with Session(own_postgres_engine) as session:
+            found_by_session = snapshot.locate(session)
+    assert found is not None
+    assert found.folder == folder
+    assert found_by_session is not None
+    assert found_by_session.folder == folder
+
+    with own_postgres_engine.begin() as connection:
+        connection.execute(text("UPDATE posts SET title = 'Chief Executive Officer'"))
+    with plain.open_source(url) as source:  # type: ignore[union-attr]
+        assert source.change_hint() != hint
+        moved = snapshot.locate(source)
+    assert moved is not None
+    assert moved.folder != folder, "a title rewritten in place gives another key"
+
+
+def test_a_snapshot_found_by_its_key_has_the_new_hint_recorded(own_postgres_engine: Engine) -> None:
+    committed(own_postgres_engine, small_register())
+    url = _url(own_postgres_engine)
+    with plain.open_source(url) as source:  # type: ignore[union-attr]
+        _, folder = snapshot.register_kept(source)
+    assert folder is not None
+    # A write elsewhere on the server (here another table) moves the hint, not the key.
+    with own_postgres_engine.begin() as connection:
+        connection.execute(text("CREATE TABLE elsewhere (x integer)"))
+    with plain.open_source(url) as source:  # type: ignore[union-attr]
+        hint = source.change_hint()
+        found = snapshot.locate(source)
+    assert found is not None
+    assert found.folder == folder
+    assert (folder / "hint").read_text(encoding="utf-8") == repr(hint)

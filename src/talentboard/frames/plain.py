@@ -143,6 +143,18 @@ class PlainSource(RegisterSource):
     def register_stamp(self) -> tuple[Any, ...]:
         return read_data_stamp(self.one_row, REGISTER_TABLES).of(REGISTER_TABLES)
 
+    def change_hint(self) -> Any:
+        # As ``db.stamp.change_hint`` gives it for a session, so that either finds a
+        # snapshot the other recorded; the function came with PostgreSQL 13.
+        if self.dialect != "postgresql":
+            return None
+        try:
+            (snapshot,) = self.one_row("SELECT pg_current_snapshot()::text")
+        except Exception as exc:  # noqa: BLE001 - no hint only costs the stamp's queries
+            log.info("no change hint on %s (%s)", self._identity, exc)
+            return None
+        return ("snapshot", snapshot)
+
     def end_reads(self) -> None:
         # Each query ran on its own (autocommit): nothing to end.
         return None

@@ -29,7 +29,13 @@ board rows then gets every row, which the board figures select from anyway).
 Each snapshot records the write mark its key was taken with; on SQLite, where the mark
 (the file's signature) changes with every committed write, a snapshot whose mark is the
 file's mark now is current without the data stamp's query (which counts and sums over
-every row of the large tables).
+every row of the large tables). On PostgreSQL a snapshot also records the change hint
+(``db.stamp.change_hint``, the server's transaction snapshot) read before its key was
+taken: while the server's hint reads the same, nothing has been committed since, and the
+snapshot is current without the mark's and the stamp's queries.
+
+A snapshot is looked up and read through a ``RegisterSource``: a session, or a plain
+connection made without SQLAlchemy (``frames.plain``); both find the same snapshot.
 """
 
 from __future__ import annotations
@@ -47,7 +53,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
-from talentboard.db.stamp import REGISTER_TABLES, data_stamp, write_mark
+from talentboard.db.stamp import REGISTER_TABLES, change_hint, data_stamp, write_mark
 from talentboard.frames.kept import (
     ANSWERS,
     MARK_FILE,
@@ -97,6 +103,8 @@ _SCHEMAS: dict[str, dict[str, pl.DataType]] = {
 }
 _PREFIX = "register-"
 _ROWS_FILE = "rows"
+# The change hint (``db.stamp.change_hint``, PostgreSQL) read before the key was taken.
+_HINT_FILE = "hint"
 
 
 class RegisterSource(abc.ABC):
@@ -122,6 +130,12 @@ class RegisterSource(abc.ABC):
     @abc.abstractmethod
     def register_stamp(self) -> tuple[Any, ...]:
         """``db.stamp.data_stamp`` of the register tables."""
+
+    def change_hint(self) -> Any:
+        """On PostgreSQL, ``db.stamp.change_hint``: while it reads as it did before a key
+        was taken, no write has been committed since and the key still holds. None where
+        there is none."""
+        return None
 
     @abc.abstractmethod
     def end_reads(self) -> None:
@@ -157,6 +171,9 @@ class _SessionSource(RegisterSource):
     def register_stamp(self) -> tuple[Any, ...]:
         return data_stamp(self.session, REGISTER_TABLES).of(REGISTER_TABLES)
 
+    def change_hint(self) -> Any:
+        return change_hint(self.session) if self.dialect == "postgresql" else None
+
     def end_reads(self) -> None:
         # Only reads were made: ending them leaves the session as it was given.
         self.session.rollback()
@@ -181,9 +198,11 @@ def _key(source: RegisterSource, mark: Any) -> str:
     return f"{_PREFIX}{hashlib.sha256(text.encode()).hexdigest()[:32]}-{layout}"
 
 
-def _kept_by_mark(database: Path, mark: Any) -> Path | None:
-    """On SQLite: the snapshot folder taken under this very write mark, if any (its name
-    ends with the layout's hash, so a snapshot of another layout is not taken)."""
+def _kept_by(database: Path, file: str, value: Any) -> Path | None:
+    """The snapshot folder whose ``file`` records ``value`` (``mark_text``), if any: on
+    SQLite the one taken under this very write mark, on PostgreSQL the one whose key was
+    taken after this very change hint. Its name ends with the layout's hash, so a
+    snapshot of another layout is not taken."""
     layout = hashlib.sha256(_layout().encode()).hexdigest()[:8]
     try:
         kept = [child for child in database.iterdir() if child.name.endswith(f"-{layout}")]
@@ -191,11 +210,23 @@ def _kept_by_mark(database: Path, mark: Any) -> Path | None:
         return None
     for child in kept:
         try:
-            if (child / MARK_FILE).read_text(encoding="utf-8") == mark_text(mark):
+            if (child / file).read_text(encoding="utf-8") == mark_text(value):
                 return child
         except OSError:
             continue
     return None
+
+
+def _record_hint(folder: Path, hint: Any) -> None:
+    """Record in ``folder`` the change hint read before its key was confirmed, written
+    whole (for the owner alone) or not at all: it only saves the next command time."""
+    try:
+        descriptor, name = tempfile.mkstemp(prefix=".hint-", dir=folder)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            stream.write(mark_text(hint))
+        os.replace(name, folder / _HINT_FILE)
+    except OSError as exc:
+        log.info("change hint not recorded in %s: %s", folder, exc)
 
 
 def _private_folder(path: Path) -> None:
@@ -246,7 +277,9 @@ def _read(folder: Path, wanted: dict[str, list[str]]) -> RegisterFrames | None:
     return RegisterFrames(**frames)
 
 
-def _write(database: Path, key: str, mark: Any, frames: RegisterFrames, rows: Rows) -> None:
+def _write(
+    database: Path, key: str, mark: str, hint: Any, frames: RegisterFrames, rows: Rows
+) -> None:
     """Write the snapshot beside any older ones, then remove those: a folder is renamed into
     place whole, so a reader never sees one half written. A snapshot already under ``key``
     (the same data, fewer columns) is replaced, its kept answers moved into the new one."""
@@ -258,7 +291,10 @@ def _write(database: Path, key: str, mark: Any, frames: RegisterFrames, rows: Ro
             descriptor = os.open(building / f"{name}.arrow", os.O_WRONLY | os.O_CREAT, 0o600)
             with os.fdopen(descriptor, "wb") as stream:
                 getattr(frames, name).write_ipc(stream, compression="uncompressed")
-        for file, text in ((_ROWS_FILE, rows), (MARK_FILE, mark_text(mark))):
+        recorded = [(_ROWS_FILE, rows), (MARK_FILE, mark)]
+        if hint is not None:
+            recorded.append((_HINT_FILE, mark_text(hint)))
+        for file, text in recorded:
             descriptor = os.open(building / file, os.O_WRONLY | os.O_CREAT, 0o600)
             with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
                 stream.write(text)
@@ -289,32 +325,53 @@ def register(
 @dataclass(frozen=True)
 class Place:
     """Where the snapshot matching the data now is (or would be written): the database's
-    folder, the snapshot's folder in it, and the write mark its key was taken with."""
+    folder, the snapshot's folder in it, the write mark its key was taken with (as
+    recorded, ``mark_text``), and the change hint read before it (None when none)."""
 
     database: Path
     folder: Path
-    mark: Any
+    mark: str
+    hint: Any = None
 
 
 def locate(session: Session | RegisterSource) -> Place | None:
     """Where the snapshot matching the data now is kept (it may not exist yet), or None
     when the session gets no snapshot (snapshots off, a session that may have written, a
-    database with no write mark). Ends the session's read transaction."""
+    database with no write mark). Ends the session's read transaction.
+
+    On PostgreSQL the change hint is read first: a snapshot whose key was taken after the
+    very same hint still matches (no write has been committed since, anywhere on the
+    server), and is taken without the write mark's and the data stamp's queries, which
+    read every row of the register. A snapshot found by its key has the new hint recorded.
+    """
     source = _source(session)
     if not snapshots_enabled() or not source.arrow_reads_all():
         return None
+    database = database_folder_for(source.identity())
+    hint = source.change_hint()
+    if hint is not None:
+        folder = _kept_by(database, _HINT_FILE, hint)
+        if folder is not None:
+            try:
+                recorded = (folder / MARK_FILE).read_text(encoding="utf-8")
+            except OSError:
+                recorded = None
+            if recorded is not None:
+                source.end_reads()
+                return Place(database, folder, recorded, hint)
     mark = source.write_mark()
     if mark is None:
         source.end_reads()
         return None
-    database = database_folder_for(source.identity())
     folder = None
     if source.dialect == "sqlite":
-        folder = _kept_by_mark(database, mark)
+        folder = _kept_by(database, MARK_FILE, mark)
     if folder is None:
         folder = database / _key(source, mark)
+        if hint is not None and folder.is_dir():
+            _record_hint(folder, hint)
     source.end_reads()
-    return Place(database, folder, mark)
+    return Place(database, folder, mark_text(mark), hint)
 
 
 def register_kept(
@@ -356,7 +413,7 @@ def register_kept(
                 reading_rows = "all" if "all" in (rows, held_rows) else rows
     frames = source.load(reading, reading_rows)
     try:
-        _write(place.database, place.folder.name, place.mark, frames, reading_rows)
+        _write(place.database, place.folder.name, place.mark, place.hint, frames, reading_rows)
     except OSError as exc:
         # A snapshot only saves time: a command still works without one.
         log.warning("register snapshot not written to %s: %s", place.database, exc)
