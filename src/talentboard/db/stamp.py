@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 __all__ = [
+    "POSTGRESQL_HINT",
     "REGISTER_TABLES",
     "STAMPED_TABLES",
     "DataStamp",
@@ -163,6 +164,14 @@ def _one_row(session: Session) -> OneRow:
     return lambda sql: tuple(session.execute(text(sql)).one())
 
 
+# The change hint on PostgreSQL (13 and later): the server's snapshot as text, and when the
+# server started, in microseconds (an integer, whatever the connection's time zone).
+POSTGRESQL_HINT = (
+    "pg_current_snapshot()::text, "
+    "CAST(EXTRACT(EPOCH FROM pg_postmaster_start_time()) * 1000000 AS BIGINT)"
+)
+
+
 def change_hint(session: Session) -> tuple[Any, ...] | None:
     """A value that moves with every committed write (and may move without one), read
     with one trivial query or none; None where none is known or none can be trusted yet.
@@ -170,7 +179,10 @@ def change_hint(session: Session) -> tuple[Any, ...] | None:
     A stamp read after the hint was read is still the stamp while the hint is unchanged.
     On PostgreSQL the snapshot's text (lowest and next transaction id, and those in
     progress) changes as soon as any transaction holding an id completes: visibility is
-    decided by exactly that. On SQLite a commit becomes visible just after its file write,
+    decided by exactly that. The server's start time goes with it
+    (``POSTGRESQL_HINT``): transaction ids only go back when a server is started from a
+    copy of its files taken earlier, and a hint kept on disk (``frames.snapshot``) must
+    not match again after that. On SQLite a commit becomes visible just after its file write,
     so a file written in the last ``_SETTLE_SECONDS`` gives no hint. Nor does a
     transaction that has written: it sees writes no hint shows.
     """
@@ -178,12 +190,12 @@ def change_hint(session: Session) -> tuple[Any, ...] | None:
     if backend == "postgresql":
         if (session.get_bind().dialect.server_version_info or (0,)) < (13,):
             return None  # the functions below came with PostgreSQL 13
-        snapshot, own = _one_row(session)(
-            "SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned()"
+        snapshot, started, own = _one_row(session)(
+            f"SELECT {POSTGRESQL_HINT}, pg_current_xact_id_if_assigned()"
         )
         # A transaction that has written sees its own writes, which no hint shows (and a
         # rollback would take back): no hint inside one.
-        return None if own is not None else ("snapshot", snapshot)
+        return None if own is not None else ("snapshot", snapshot, started)
     from talentboard.db.engine import sqlite_wrote
 
     mark = _sqlite_mark(session, backend)

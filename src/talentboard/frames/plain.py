@@ -29,7 +29,12 @@ from typing import Any, Literal
 from talentboard.config import database_url
 from talentboard.db import revision
 from talentboard.db.filemark import sqlite_file_mark
-from talentboard.db.stamp import REGISTER_TABLES, read_data_stamp, read_postgresql_mark
+from talentboard.db.stamp import (
+    POSTGRESQL_HINT,
+    REGISTER_TABLES,
+    read_data_stamp,
+    read_postgresql_mark,
+)
 from talentboard.frames import arrow_reads, kept
 from talentboard.frames.register import Columns, RegisterFrames, Rows, read_arrow
 from talentboard.frames.snapshot import RegisterSource
@@ -149,11 +154,11 @@ class PlainSource(RegisterSource):
         if self.dialect != "postgresql":
             return None
         try:
-            (snapshot,) = self.one_row("SELECT pg_current_snapshot()::text")
+            snapshot, started = self.one_row(f"SELECT {POSTGRESQL_HINT}")
         except Exception as exc:  # noqa: BLE001 - no hint only costs the stamp's queries
             log.info("no change hint on %s (%s)", self._identity, exc)
             return None
-        return ("snapshot", snapshot)
+        return ("snapshot", snapshot, started)
 
     def end_reads(self) -> None:
         # Each query ran on its own (autocommit): nothing to end.

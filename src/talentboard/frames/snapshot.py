@@ -30,8 +30,8 @@ Each snapshot records the write mark its key was taken with; on SQLite, where th
 (the file's signature) changes with every committed write, a snapshot whose mark is the
 file's mark now is current without the data stamp's query (which counts and sums over
 every row of the large tables). On PostgreSQL a snapshot also records the change hint
-(``db.stamp.change_hint``, the server's transaction snapshot) read before its key was
-taken: while the server's hint reads the same, nothing has been committed since, and the
+(``db.stamp.change_hint``, the server's transaction snapshot and start time) read before
+its key was taken: while the server's hint reads the same, nothing has been committed since, and the
 snapshot is current without the mark's and the stamp's queries.
 
 A snapshot is looked up and read through a ``RegisterSource``: a session, or a plain
