@@ -85,9 +85,10 @@ class PlainSource(RegisterSource):
     """A plain database (module docstring) on one connection of the ADBC driver, opened
     with ``open_source``; close it (or use it as a context manager) when done."""
 
+    dialect: Literal["sqlite", "postgresql"]
+
     def __init__(self, dialect: Literal["sqlite", "postgresql"], target: str, identity: str):
         self.dialect = dialect
-        self._kind: Literal["sqlite", "postgresql"] = dialect
         self._target = target
         self._identity = identity
         self._connection = _connect(dialect, target)
@@ -165,7 +166,7 @@ class PlainSource(RegisterSource):
         return None
 
     def load(self, columns: Columns | None, rows: Rows) -> RegisterFrames:
-        return read_arrow(self._kind, self._target, columns=columns, rows=rows)
+        return read_arrow(self.dialect, self._target, columns=columns, rows=rows)
 
 
 def _connect(dialect: str, target: str) -> Any:

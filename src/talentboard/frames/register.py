@@ -425,13 +425,13 @@ def read_arrow(
         name: arrow_reads.TableQuery(
             table=table,
             select=_arrow_select(
-                dialect, {column: columns[column] for column in wanted[name]}, wanted[name]
+                dialect, {column: every_column[column] for column in wanted[name]}, wanted[name]
             ),
             key=key,
             integer_key=key == "id",
             where=where[name],
         )
-        for name, (table, key, columns) in _TABLES.items()
+        for name, (table, key, every_column) in _TABLES.items()
     }
     if dialect == "postgresql":
         raw = arrow_reads.read_postgresql(database, queries)
